@@ -1,0 +1,141 @@
+//! Every way a request can fail, and the one envelope each is answered with.
+
+use phonerecords_shared::{ApiError as ErrorItem, ApiErrors, FieldError};
+use worker::{Response, console_error};
+
+use crate::http::json_response;
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400: a malformed body or query; each entry names the parameter or field.
+    BadRequest(Vec<FieldError>),
+    /// 401: no token, or not one we accept.
+    Unauthorized(&'static str),
+    /// 404
+    NotFound(String),
+    /// 405, with the methods the resource has.
+    MethodNotAllowed(&'static str),
+    /// 413: the body is over this many bytes.
+    PayloadTooLarge(usize),
+    /// 415: the content type that was sent.
+    UnsupportedMediaType(String),
+    /// 422: a well-formed body that breaks the rules.
+    Unprocessable(Vec<FieldError>),
+    /// 500: logged in full, answered without detail.
+    Internal(String),
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(e: worker::Error) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+fn item(
+    status: u16,
+    code: &str,
+    title: &str,
+    detail: impl Into<String>,
+    path: Option<String>,
+) -> ErrorItem {
+    ErrorItem {
+        status: status.to_string(),
+        code: code.to_owned(),
+        title: title.to_owned(),
+        detail: detail.into(),
+        path,
+    }
+}
+
+fn field_items(status: u16, title: &str, errors: Vec<FieldError>) -> Vec<ErrorItem> {
+    errors
+        .into_iter()
+        .map(|e| item(status, e.code, title, e.message, Some(e.path)))
+        .collect()
+}
+
+impl ApiError {
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::BadRequest(_) => 400,
+            ApiError::Unauthorized(_) => 401,
+            ApiError::NotFound(_) => 404,
+            ApiError::MethodNotAllowed(_) => 405,
+            ApiError::PayloadTooLarge(_) => 413,
+            ApiError::UnsupportedMediaType(_) => 415,
+            ApiError::Unprocessable(_) => 422,
+            ApiError::Internal(_) => 500,
+        }
+    }
+
+    pub fn bad_request(path: &str, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::BadRequest(vec![FieldError::new(path, code, message)])
+    }
+
+    fn items(self) -> Vec<ErrorItem> {
+        let status = self.status();
+        match self {
+            ApiError::BadRequest(errors) => field_items(status, "Bad request", errors),
+            ApiError::Unprocessable(errors) => field_items(status, "Validation failed", errors),
+            ApiError::Unauthorized(detail) => {
+                vec![item(status, "unauthorized", "Unauthorized", detail, None)]
+            }
+            ApiError::NotFound(detail) => {
+                vec![item(status, "not_found", "Not found", detail, None)]
+            }
+            ApiError::MethodNotAllowed(allow) => vec![item(
+                status,
+                "method_not_allowed",
+                "Method not allowed",
+                format!("this resource supports {allow}"),
+                None,
+            )],
+            ApiError::PayloadTooLarge(limit) => vec![item(
+                status,
+                "payload_too_large",
+                "Payload too large",
+                format!("the request body must be at most {limit} bytes"),
+                None,
+            )],
+            ApiError::UnsupportedMediaType(got) => vec![item(
+                status,
+                "unsupported_media_type",
+                "Unsupported media type",
+                format!(
+                    "send the body as JSON with Content-Type: application/json (or application/vnd.api+json, UTF-8); got {got:?}"
+                ),
+                None,
+            )],
+            ApiError::Internal(cause) => {
+                console_error!("internal error: {cause}");
+                vec![item(
+                    status,
+                    "internal_error",
+                    "Internal error",
+                    "something went wrong on our side; the request may be retried",
+                    None,
+                )]
+            }
+        }
+    }
+
+    pub fn into_response(self) -> worker::Result<Response> {
+        let status = self.status();
+        let extra: Option<(&str, String)> = match &self {
+            ApiError::Unauthorized(_) => Some((
+                "WWW-Authenticate",
+                r#"Bearer realm="phonerecords""#.to_owned(),
+            )),
+            ApiError::MethodNotAllowed(allow) => Some(("Allow", (*allow).to_owned())),
+            _ => None,
+        };
+        let body = ApiErrors {
+            errors: self.items(),
+        };
+        let resp = json_response(&body, status)?;
+        if let Some((name, value)) = extra {
+            resp.headers().set(name, &value)?;
+        }
+        Ok(resp)
+    }
+}
