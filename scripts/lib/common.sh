@@ -38,3 +38,41 @@ wait_for_http() {
         sleep 0.5
     done
 }
+
+# A random token for local use: 48 hex characters.
+new_token() {
+    od -An -tx1 -N24 /dev/urandom | tr -d ' \n'
+}
+
+# Starts `wrangler dev` in its own process group on a free port with its own
+# state, after applying the migrations to that state. Sets SERVER_URL and
+# SERVER_PID; stop it with stop_server.
+#   start_server STATE_DIR ENV_FILE LOG_FILE
+start_server() {
+    local state="$1" env_file="$2" log_file="$3" port inspector
+    port="$(free_port)"
+    inspector="$(free_port)"
+    npx wrangler d1 migrations apply DB --local --persist-to "$state" >"$log_file.migrations" 2>&1 || {
+        cat "$log_file.migrations" >&2
+        return 1
+    }
+    setsid npx wrangler dev --ip 127.0.0.1 --port "$port" --inspector-port "$inspector" \
+        --show-interactive-dev-session=false --persist-to "$state" --env-file "$env_file" \
+        >"$log_file" 2>&1 </dev/null &
+    SERVER_PID=$!
+    SERVER_URL="http://127.0.0.1:$port"
+    if ! wait_for_http "$SERVER_URL/" 180; then
+        echo "wrangler dev did not start; its log:" >&2
+        cat "$log_file" >&2
+        return 1
+    fi
+}
+
+stop_server() {
+    kill -TERM -- "-$1" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+        kill -0 -- "-$1" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL -- "-$1" 2>/dev/null || true
+}

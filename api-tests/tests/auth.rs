@@ -1,0 +1,99 @@
+//! Bearer-token authentication.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn no_token_is_401_with_a_bearer_challenge() {
+    let r = send("GET", "/phonerecords", None, &[], None);
+    assert!(r.header("www-authenticate").unwrap().starts_with("Bearer"));
+    assert_eq!(r.errors(401)[0].1, "unauthorized");
+}
+
+#[test]
+fn wrong_or_malformed_tokens_are_401() {
+    let good = token();
+    let prefix = &good[..good.len() - 1];
+    let longer = format!("{good}x");
+    for t in ["wrong", prefix, longer.as_str()] {
+        let r = send("GET", "/phonerecords", Some(t), &[], None);
+        assert!(r.header("www-authenticate").is_some());
+        r.errors(401);
+    }
+    let basic = format!("Basic {good}");
+    for header in [basic.as_str(), "Bearer", good.as_str()] {
+        send(
+            "GET",
+            "/phonerecords",
+            None,
+            &[("Authorization", header)],
+            None,
+        )
+        .errors(401);
+    }
+}
+
+#[test]
+fn every_configured_token_is_accepted() {
+    let second = std::env::var("PHONERECORDS_API_TOKEN_2")
+        .expect("PHONERECORDS_API_TOKEN_2, set by scripts/test");
+    assert_eq!(
+        send("GET", "/phonerecords", Some(&second), &[], None).status,
+        200
+    );
+    let lower = format!("bearer {}", token());
+    assert_eq!(
+        send(
+            "GET",
+            "/phonerecords",
+            None,
+            &[("Authorization", &lower)],
+            None
+        )
+        .status,
+        200,
+        "the scheme is case-insensitive"
+    );
+}
+
+#[test]
+fn unauthenticated_requests_learn_nothing_and_change_nothing() {
+    let before = record_count();
+    let body = serde_json::to_vec(&minimal()).unwrap();
+    send(
+        "POST",
+        "/phonerecords",
+        None,
+        &[("Content-Type", "application/json")],
+        Some(&body),
+    )
+    .errors(401);
+    send("DELETE", "/phonerecords/1", Some("nope"), &[], None).errors(401);
+    send("PATCH", "/phonerecords/1", None, &[], None).errors(401);
+    send("GET", "/phonerecords/abc", None, &[], None).errors(401);
+    assert_eq!(record_count(), before);
+}
+
+#[test]
+fn a_server_without_tokens_refuses_everyone() {
+    let url = std::env::var("PHONERECORDS_NO_TOKENS_URL")
+        .expect("PHONERECORDS_NO_TOKENS_URL, set by scripts/test");
+    let resp = match ureq::get(&format!("{url}/phonerecords"))
+        .set("Authorization", &format!("Bearer {}", token()))
+        .call()
+    {
+        Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap()),
+        other => panic!("expected 401, got {other:?}"),
+    };
+    assert_eq!(resp.0, 401);
+    assert!(resp.1.contains("no API tokens configured"), "{}", resp.1);
+}
+
+#[test]
+fn the_ui_is_public() {
+    let r = send("GET", "/", None, &[], None);
+    assert_eq!(r.status, 200);
+    assert!(r.header("content-type").unwrap().starts_with("text/html"));
+    assert!(r.text().contains("Phone Records"));
+}

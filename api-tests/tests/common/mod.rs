@@ -1,0 +1,197 @@
+//! A small HTTP client for the API tests. The server is a real `wrangler dev`
+//! started by scripts/test, which passes its address and tokens in the environment.
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::time::Duration;
+
+use phonerecords_shared::{ApiErrors, PhoneRecord};
+use serde_json::{Value, json};
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!(
+            "{name} is not set: the API tests run against a live server; run them with scripts/test"
+        )
+    })
+}
+
+pub fn base_url() -> String {
+    env("PHONERECORDS_API_URL")
+}
+
+pub fn token() -> String {
+    env("PHONERECORDS_API_TOKEN")
+}
+
+pub struct Resp {
+    pub status: u16,
+    headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "response {} is not JSON ({e}): {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn record(&self) -> PhoneRecord {
+        assert_eq!(self.status, 200, "{}", self.text());
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not a PhoneRecord ({e}): {}", self.text()))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Asserts the error envelope with this status, and returns its (path, code) pairs.
+    pub fn errors(&self, status: u16) -> Vec<(String, String)> {
+        assert_eq!(
+            self.status,
+            status,
+            "expected {status}, got {}: {}",
+            self.status,
+            self.text()
+        );
+        let ct = self.header("content-type").unwrap_or_default();
+        assert!(
+            ct.starts_with("application/json"),
+            "error content type {ct}"
+        );
+        let env: ApiErrors = serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not the error envelope ({e}): {}", self.text()));
+        assert!(
+            !env.errors.is_empty(),
+            "an error response names at least one problem"
+        );
+        for e in &env.errors {
+            assert_eq!(e.status, status.to_string());
+            assert!(
+                !e.code.is_empty() && !e.title.is_empty() && !e.detail.is_empty(),
+                "{e:?}"
+            );
+            let lower = e.detail.to_lowercase();
+            assert!(
+                !lower.contains("sqlite") && !lower.contains("d1_"),
+                "leaks storage detail: {}",
+                e.detail
+            );
+        }
+        env.errors
+            .into_iter()
+            .map(|e| (e.path.unwrap_or_default(), e.code))
+            .collect()
+    }
+}
+
+/// Sends a request; `auth` None means no Authorization header at all.
+pub fn send(
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> Resp {
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(30))
+        .redirects(0)
+        .build();
+    let mut req = agent.request(method, &format!("{}{path}", base_url()));
+    if let Some(token) = auth {
+        req = req.set("Authorization", &format!("Bearer {token}"));
+    }
+    for (k, v) in headers {
+        req = req.set(k, v);
+    }
+    let result = match body {
+        Some(b) => req.send_bytes(b),
+        None => req.call(),
+    };
+    let resp = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{method} {path}: {e}"),
+    };
+    let status = resp.status();
+    let headers = resp
+        .headers_names()
+        .into_iter()
+        .map(|n| {
+            let v = resp.header(&n).unwrap_or_default().to_owned();
+            (n, v)
+        })
+        .collect();
+    let mut body = Vec::new();
+    resp.into_reader()
+        .read_to_end(&mut body)
+        .expect("read body");
+    assert_ne!(
+        status,
+        500,
+        "{method} {path} answered 500: {}",
+        String::from_utf8_lossy(&body)
+    );
+    Resp {
+        status,
+        headers,
+        body,
+    }
+}
+
+pub fn get(path: &str) -> Resp {
+    send("GET", path, Some(&token()), &[], None)
+}
+
+pub fn delete(path: &str) -> Resp {
+    send("DELETE", path, Some(&token()), &[], None)
+}
+
+pub fn post(path: &str, body: &Value) -> Resp {
+    send_json("POST", path, body)
+}
+
+pub fn put(path: &str, body: &Value) -> Resp {
+    send_json("PUT", path, body)
+}
+
+pub fn send_json(method: &str, path: &str, body: &Value) -> Resp {
+    let bytes = serde_json::to_vec(body).unwrap();
+    send(
+        method,
+        path,
+        Some(&token()),
+        &[("Content-Type", "application/json")],
+        Some(&bytes),
+    )
+}
+
+/// A valid create body with only the required fields.
+pub fn minimal() -> Value {
+    json!({"direction": "in", "callTimestamp": "2025-09-17T09:12:32+12:00", "outcome": "Call completed"})
+}
+
+pub fn create(body: &Value) -> PhoneRecord {
+    post("/phonerecords", body).record()
+}
+
+pub fn record_count() -> u64 {
+    let r = get("/phonerecords?pageSize=1");
+    assert_eq!(r.status, 200, "{}", r.text());
+    r.json()["meta"]["paging"]["phonerecords"]["recordCount"]
+        .as_u64()
+        .unwrap()
+}
