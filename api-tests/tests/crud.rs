@@ -85,7 +85,7 @@ fn get_unknown_or_malformed_ids() {
     assert_eq!(delete(&format!("/phonerecords/{id}")).status, 204);
     assert_eq!(
         get(&format!("/phonerecords/{id}")).errors(404),
-        vec![(String::new(), "not_found".into())]
+        vec![("id".to_string(), "not_found".to_string())]
     );
     assert_eq!(
         get("/phonerecords/99999999999999999999").errors(404).len(),

@@ -120,6 +120,11 @@ impl Field {
         )
     }
 
+    /// Whether a record may lack this field (`:NULL` can match it).
+    pub const fn is_nullable(self) -> bool {
+        !self.is_required() && !matches!(self, Field::Id)
+    }
+
     pub const fn kind(self) -> FieldKind {
         match self {
             Field::Id => FieldKind::Id,

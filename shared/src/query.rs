@@ -1,17 +1,352 @@
-//! The query string of `GET /phonerecords`, parsed once into a typed query.
+//! The query language of `GET /phonerecords`, written the way Actionstep
+//! clients write it, parsed once into a typed query.
+//!
+//! - filters: `field=value` (equal) or `field_OP=value`, OP one of `eq`,
+//!   `nteq`, `lt`, `lteq`, `gt`, `gteq`, `in`, `ntin` (comma-separated),
+//!   `like`, `ntlike` (case-sensitive), `ilike`, `ntilike`; `*` is the only
+//!   wildcard; `:NULL` matches an absent value. All filters combine with AND.
+//! - `sort=-callTimestamp,id` (or `sort[phonerecords]=`): minus is descending.
+//! - `fields=id,notes` (or `fields[phonerecords]=`): a fieldset; `:default` is every field.
+//! - `q=text`: case-insensitive search of the names, number, notes and outcome.
+//! - `page`, `pageSize`.
+
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::error::FieldError;
+use crate::fields::{Field, FieldKind, MAX_ID};
 use crate::paging::{MAX_PAGE, MAX_PAGE_SIZE, PageRequest};
 
-/// A list request: which page.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ListQuery {
-    pub page: PageRequest,
+/// D1 binds at most 100 parameters a statement; paging and search take three.
+pub const MAX_FILTER_VALUES: usize = 95;
+/// Most ids in one multi-id request.
+pub const MAX_IDS: usize = 200;
+/// Longest search text, in bytes (D1's LIKE patterns are at most 50 bytes).
+pub const MAX_SEARCH_BYTES: usize = 40;
+/// The value that stands for "no value" in filters.
+pub const NULL_VALUE: &str = ":NULL";
+
+/// A filter operator, as the suffix of a parameter name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    Eq,
+    NtEq,
+    Lt,
+    LtEq,
+    Gt,
+    GtEq,
+    In,
+    NtIn,
+    Like,
+    NtLike,
+    ILike,
+    NtILike,
 }
 
-/// The parameters this list understands; anything else is refused by name so
-/// that a misspelt parameter never silently returns the wrong records.
-pub const LIST_PARAMETERS: [&str; 2] = ["page", "pageSize"];
+impl Op {
+    pub const ALL: [Op; 12] = [
+        Op::Eq,
+        Op::NtEq,
+        Op::Lt,
+        Op::LtEq,
+        Op::Gt,
+        Op::GtEq,
+        Op::In,
+        Op::NtIn,
+        Op::Like,
+        Op::NtLike,
+        Op::ILike,
+        Op::NtILike,
+    ];
+
+    pub const fn suffix(self) -> &'static str {
+        match self {
+            Op::Eq => "eq",
+            Op::NtEq => "nteq",
+            Op::Lt => "lt",
+            Op::LtEq => "lteq",
+            Op::Gt => "gt",
+            Op::GtEq => "gteq",
+            Op::In => "in",
+            Op::NtIn => "ntin",
+            Op::Like => "like",
+            Op::NtLike => "ntlike",
+            Op::ILike => "ilike",
+            Op::NtILike => "ntilike",
+        }
+    }
+
+    pub fn from_suffix(s: &str) -> Option<Op> {
+        Op::ALL.into_iter().find(|op| op.suffix() == s)
+    }
+
+    /// Negated operators match exactly the records the positive form does not,
+    /// records without a value included.
+    pub const fn is_negated(self) -> bool {
+        matches!(self, Op::NtEq | Op::NtIn | Op::NtLike | Op::NtILike)
+    }
+
+    const fn is_pattern(self) -> bool {
+        matches!(self, Op::Like | Op::NtLike | Op::ILike | Op::NtILike)
+    }
+
+    const fn is_list(self) -> bool {
+        matches!(self, Op::In | Op::NtIn)
+    }
+
+    const fn is_order(self) -> bool {
+        matches!(self, Op::Lt | Op::LtEq | Op::Gt | Op::GtEq)
+    }
+
+    /// Which operators a kind of field supports.
+    fn applies_to(self, kind: FieldKind) -> bool {
+        match kind {
+            FieldKind::Text(_) => true,
+            FieldKind::Direction => !self.is_order(),
+            _ => !self.is_pattern(),
+        }
+    }
+}
+
+/// The part of the time line a `callTimestamp` filter value names: as precise
+/// as it was written (a date is a whole UTC day, a time without fractions a
+/// whole second), as `[start_ms, start_ms + width_ms)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeSpan {
+    pub start_ms: i64,
+    pub width_ms: i64,
+}
+
+impl TimeSpan {
+    pub fn end_ms(self) -> i64 {
+        self.start_ms + self.width_ms
+    }
+}
+
+/// One filter value, typed by its field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar {
+    /// `id` and the links.
+    Int(i64),
+    /// `actualHours`.
+    Real(f64),
+    /// Text fields and `direction`.
+    Text(String),
+    /// `callTimestamp`.
+    Time(TimeSpan),
+}
+
+/// What a filter asks of its field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Condition {
+    /// `eq`, `nteq`, `lt`, `lteq`, `gt`, `gteq` with a value.
+    Compare(Op, Scalar),
+    /// `eq`/`nteq` with `:NULL`: the field is absent (or present).
+    IsNull { negated: bool },
+    /// `in`/`ntin`; `null` when the list holds `:NULL`.
+    In {
+        negated: bool,
+        values: Vec<Scalar>,
+        null: bool,
+    },
+    /// `like` family: the pattern as written, `*` its only wildcard.
+    Like {
+        negated: bool,
+        case_sensitive: bool,
+        pattern: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Filter {
+    pub field: Field,
+    pub op: Op,
+    pub condition: Condition,
+    /// The value as written, to rebuild the query string.
+    pub raw: String,
+}
+
+impl Filter {
+    /// The query parameter's name: `direction` for `eq`, else `field_op`.
+    pub fn param(&self) -> String {
+        if self.op == Op::Eq {
+            self.field.name().to_owned()
+        } else {
+            format!("{}_{}", self.field.name(), self.op.suffix())
+        }
+    }
+
+    /// How many values the filter binds.
+    fn value_count(&self) -> usize {
+        match &self.condition {
+            Condition::Compare(..) | Condition::Like { .. } => 1,
+            Condition::IsNull { .. } => 0,
+            Condition::In { values, .. } => values.len(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SortKey {
+    pub field: Field,
+    pub descending: bool,
+}
+
+/// The fields a response keeps; `id` always.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldSet {
+    fields: Vec<Field>,
+}
+
+impl FieldSet {
+    pub fn includes(&self, field: Field) -> bool {
+        field == Field::Id || self.fields.contains(&field)
+    }
+
+    pub fn fields(&self) -> &[Field] {
+        &self.fields
+    }
+
+    pub fn new(fields: impl IntoIterator<Item = Field>) -> Self {
+        let mut out: Vec<Field> = Vec::new();
+        for f in fields {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        FieldSet { fields: out }
+    }
+
+    /// Parses `id,callTimestamp,notes`; `:default` is every field, `links` all three links.
+    pub fn parse(param: &str, value: &str) -> Result<Option<FieldSet>, FieldError> {
+        let mut fields = Vec::new();
+        for name in value.split(',').map(str::trim) {
+            match name {
+                ":default" => return Ok(None),
+                "links" => fields.extend(Field::ALL.into_iter().filter(|f| f.is_link())),
+                _ => match Field::from_name(name) {
+                    Some(f) => fields.push(f),
+                    None => {
+                        return Err(FieldError::new(
+                            param,
+                            "invalid_parameter",
+                            format!(
+                                "{name:?} is not a field; {param} takes a comma-separated list of: {}, links, or :default",
+                                field_names()
+                            ),
+                        ));
+                    }
+                },
+            }
+        }
+        Ok(Some(FieldSet::new(fields)))
+    }
+
+    /// The record as JSON with only this fieldset's fields (`links` only if a
+    /// link is asked for, holding just those asked for).
+    pub fn project(&self, record: &crate::PhoneRecord) -> serde_json::Value {
+        let mut value = serde_json::to_value(record).unwrap_or_default();
+        if let Some(obj) = value.as_object_mut() {
+            obj.retain(|k, _| {
+                k == "links" || Field::from_name(k).is_some_and(|f| self.includes(f))
+            });
+            let keep_links = Field::ALL.iter().any(|f| f.is_link() && self.includes(*f));
+            match obj.get_mut("links").and_then(|l| l.as_object_mut()) {
+                Some(links) if keep_links => {
+                    links.retain(|k, _| Field::from_name(k).is_some_and(|f| self.includes(f)))
+                }
+                _ => {
+                    obj.remove("links");
+                }
+            }
+        }
+        value
+    }
+
+    /// The fieldset as a query value.
+    pub fn to_param(&self) -> String {
+        self.fields
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+fn field_names() -> String {
+    Field::ALL
+        .iter()
+        .map(|f| f.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A fieldset may be asked for on single records too: `fields` is the only
+/// parameter they take.
+pub fn parse_record_query<K: AsRef<str>, V: AsRef<str>>(
+    pairs: impl IntoIterator<Item = (K, V)>,
+) -> Result<Option<FieldSet>, Vec<FieldError>> {
+    let mut fields = None;
+    let mut errors = Vec::new();
+    let mut seen = false;
+    for (key, value) in pairs {
+        let (key, value) = (key.as_ref(), value.as_ref());
+        match key {
+            "fields" | "fields[phonerecords]" if !seen => {
+                seen = true;
+                match FieldSet::parse(key, value) {
+                    Ok(f) => fields = f,
+                    Err(e) => errors.push(e),
+                }
+            }
+            "fields" | "fields[phonerecords]" => errors.push(duplicate(key)),
+            k if is_include(k) => errors.push(include_error(k)),
+            _ => errors.push(FieldError::new(
+                key,
+                "unknown_parameter",
+                format!("{key} is not a parameter of a single phone record; it takes fields"),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(fields)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A list request, typed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListQuery {
+    pub page: PageRequest,
+    pub filters: Vec<Filter>,
+    /// As asked; `id` breaks ties after these (see `order`).
+    pub sort: Vec<SortKey>,
+    /// `None`: every field.
+    pub fields: Option<FieldSet>,
+    /// Search text, trimmed, never empty.
+    pub search: Option<String>,
+}
+
+fn duplicate(key: &str) -> FieldError {
+    FieldError::new(
+        key,
+        "duplicate_parameter",
+        format!("{key} is given more than once (to match several values, use a _in filter)"),
+    )
+}
+
+fn is_include(key: &str) -> bool {
+    key == "include" || key.starts_with("include[")
+}
+
+fn include_error(key: &str) -> FieldError {
+    FieldError::new(
+        key,
+        "unsupported_parameter",
+        "includes are not available: the related actions and participants are not held by this service; \
+         use the ids in each record's links to fetch them from Actionstep",
+    )
+}
 
 impl ListQuery {
     pub fn parse<K: AsRef<str>, V: AsRef<str>>(
@@ -20,33 +355,47 @@ impl ListQuery {
         let mut query = ListQuery::default();
         let mut errors = Vec::new();
         let mut seen: Vec<String> = Vec::new();
+        let mut values = 0usize;
         for (key, value) in pairs {
             let (key, value) = (key.as_ref(), value.as_ref());
-            if seen.iter().any(|k| k == key) {
-                errors.push(FieldError::new(
-                    key,
-                    "duplicate_parameter",
-                    format!("{key} is given more than once"),
-                ));
+            let canonical = match key {
+                "sort[phonerecords]" => "sort",
+                "fields[phonerecords]" => "fields",
+                k => k,
+            };
+            if seen.iter().any(|k| k == canonical) {
+                errors.push(duplicate(key));
                 continue;
             }
-            seen.push(key.to_owned());
-            let result = match key {
+            seen.push(canonical.to_owned());
+            let result = match canonical {
                 "page" => number(key, value, 1, MAX_PAGE).map(|n| query.page.page = n),
                 "pageSize" => {
                     number(key, value, 1, MAX_PAGE_SIZE).map(|n| query.page.page_size = n)
                 }
-                _ => Err(FieldError::new(
-                    key,
-                    "unknown_parameter",
-                    format!(
-                        "{key} is not a parameter of this list; the parameters are: {}",
-                        LIST_PARAMETERS.join(", ")
-                    ),
-                )),
+                "sort" => parse_sort(key, value).map(|s| query.sort = s),
+                "fields" => FieldSet::parse(key, value).map(|f| query.fields = f),
+                "q" => parse_search(key, value).map(|q| {
+                    values += usize::from(q.is_some());
+                    query.search = q;
+                }),
+                k if is_include(k) => Err(include_error(k)),
+                _ => parse_filter(key, value).map(|f| {
+                    values += f.value_count();
+                    query.filters.push(f);
+                }),
             };
             if let Err(e) = result {
                 errors.push(e);
+            } else if values > MAX_FILTER_VALUES {
+                errors.push(FieldError::new(
+                    key,
+                    "too_many_values",
+                    format!(
+                        "a list request may hold at most {MAX_FILTER_VALUES} filter values in all"
+                    ),
+                ));
+                break;
             }
         }
         if errors.is_empty() {
@@ -56,21 +405,53 @@ impl ListQuery {
         }
     }
 
-    /// The query string that asks for this query (the UI builds its requests with it).
-    pub fn to_query_string(&self) -> String {
-        let mut parts = Vec::new();
+    /// The complete order: the sort asked for, then `id` (in the direction of
+    /// the first key, so one index serves both) to make paging stable.
+    pub fn order(&self) -> Vec<SortKey> {
+        let mut keys = self.sort.clone();
+        if !keys.iter().any(|k| k.field == Field::Id) {
+            let descending = keys.first().is_some_and(|k| k.descending);
+            keys.push(SortKey {
+                field: Field::Id,
+                descending,
+            });
+        }
+        keys
+    }
+
+    /// The query string's pairs that ask for this query.
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = self
+            .filters
+            .iter()
+            .map(|f| (f.param(), f.raw.clone()))
+            .collect();
+        if let Some(q) = &self.search {
+            pairs.push(("q".into(), q.clone()));
+        }
+        if !self.sort.is_empty() {
+            let keys: Vec<String> = self
+                .sort
+                .iter()
+                .map(|k| format!("{}{}", if k.descending { "-" } else { "" }, k.field.name()))
+                .collect();
+            pairs.push(("sort".into(), keys.join(",")));
+        }
+        if let Some(fields) = &self.fields {
+            pairs.push(("fields".into(), fields.to_param()));
+        }
         if self.page.page != 1 {
-            parts.push(format!("page={}", self.page.page));
+            pairs.push(("page".into(), self.page.page.to_string()));
         }
         if self.page.page_size != PageRequest::default().page_size {
-            parts.push(format!("pageSize={}", self.page.page_size));
+            pairs.push(("pageSize".into(), self.page.page_size.to_string()));
         }
-        parts.join("&")
+        pairs
     }
 }
 
 fn number(key: &str, value: &str, min: u32, max: u32) -> Result<u32, FieldError> {
-    let out_of_range = || {
+    let err = || {
         FieldError::new(
             key,
             "invalid_parameter",
@@ -78,32 +459,279 @@ fn number(key: &str, value: &str, min: u32, max: u32) -> Result<u32, FieldError>
         )
     };
     if value.is_empty() || value.len() > 10 || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(out_of_range());
+        return Err(err());
     }
-    match value.parse::<u32>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(out_of_range()),
+    value
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(err)
+}
+
+fn parse_sort(key: &str, value: &str) -> Result<Vec<SortKey>, FieldError> {
+    let mut keys: Vec<SortKey> = Vec::new();
+    for part in value.split(',').map(str::trim) {
+        let (descending, name) = match part.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, part.strip_prefix('+').unwrap_or(part)),
+        };
+        let Some(field) = Field::from_name(name) else {
+            return Err(FieldError::new(
+                key,
+                "invalid_parameter",
+                format!(
+                    "{name:?} is not a sortable field; sort takes a comma-separated list of {} (a leading - sorts descending)",
+                    field_names()
+                ),
+            ));
+        };
+        if keys.iter().any(|k| k.field == field) {
+            return Err(FieldError::new(
+                key,
+                "invalid_parameter",
+                format!("{name} appears twice in {key}"),
+            ));
+        }
+        keys.push(SortKey { field, descending });
     }
+    Ok(keys)
+}
+
+fn parse_search(key: &str, value: &str) -> Result<Option<String>, FieldError> {
+    let q = value.trim();
+    if q.len() > MAX_SEARCH_BYTES {
+        return Err(FieldError::new(
+            key,
+            "invalid_parameter",
+            format!("search text must be at most {MAX_SEARCH_BYTES} bytes"),
+        ));
+    }
+    if q.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            key,
+            "invalid_parameter",
+            "search text must not contain control characters",
+        ));
+    }
+    Ok((!q.is_empty()).then(|| q.to_owned()))
+}
+
+/// `field` or `field_op`: field names hold no `_`, so the last one splits.
+fn parse_filter(key: &str, value: &str) -> Result<Filter, FieldError> {
+    let (name, op) = match key.rsplit_once('_') {
+        Some((name, suffix)) => match Op::from_suffix(suffix) {
+            Some(op) => (name, op),
+            None => {
+                let ops: Vec<&str> = Op::ALL.iter().map(|o| o.suffix()).collect();
+                return Err(FieldError::new(
+                    key,
+                    "unknown_parameter",
+                    format!(
+                        "{suffix:?} is not a filter operator; use one of: {}",
+                        ops.join(", ")
+                    ),
+                ));
+            }
+        },
+        None => (key, Op::Eq),
+    };
+    let Some(field) = Field::from_name(name) else {
+        return Err(FieldError::new(
+            key,
+            "unknown_parameter",
+            format!(
+                "{name:?} is not a parameter of this list; filter on {}, or use page, pageSize, sort, fields or q",
+                field_names()
+            ),
+        ));
+    };
+    let kind = field.kind();
+    if !op.applies_to(kind) {
+        let ops: Vec<&str> = Op::ALL
+            .iter()
+            .filter(|o| o.applies_to(kind))
+            .map(|o| o.suffix())
+            .collect();
+        return Err(FieldError::new(
+            key,
+            "invalid_parameter",
+            format!(
+                "{name} cannot be filtered with {}; it takes: {}",
+                op.suffix(),
+                ops.join(", ")
+            ),
+        ));
+    }
+    let condition = if op.is_pattern() {
+        if value.is_empty() {
+            return Err(FieldError::new(
+                key,
+                "invalid_parameter",
+                format!("{key} needs a pattern, e.g. *invoice*"),
+            ));
+        }
+        Condition::Like {
+            negated: op.is_negated(),
+            case_sensitive: matches!(op, Op::Like | Op::NtLike),
+            pattern: value.to_owned(),
+        }
+    } else if op.is_list() {
+        let mut values = Vec::new();
+        let mut null = false;
+        for item in value.split(',') {
+            if item == NULL_VALUE {
+                null = true;
+            } else {
+                values.push(scalar(key, field, item)?);
+            }
+        }
+        Condition::In {
+            negated: op.is_negated(),
+            values,
+            null,
+        }
+    } else if value == NULL_VALUE {
+        match op {
+            Op::Eq | Op::NtEq => Condition::IsNull {
+                negated: op == Op::NtEq,
+            },
+            _ => {
+                return Err(FieldError::new(
+                    key,
+                    "invalid_parameter",
+                    ":NULL can only be used with eq, nteq, in and ntin",
+                ));
+            }
+        }
+    } else {
+        Condition::Compare(op, scalar(key, field, value)?)
+    };
+    Ok(Filter {
+        field,
+        op,
+        condition,
+        raw: value.to_owned(),
+    })
+}
+
+/// A single filter value for `field`.
+fn scalar(key: &str, field: Field, value: &str) -> Result<Scalar, FieldError> {
+    let bad = |expected: &str| {
+        FieldError::new(
+            key,
+            "invalid_parameter",
+            format!("{key} must be {expected}, not {value:?}"),
+        )
+    };
+    match field.kind() {
+        FieldKind::Id | FieldKind::LinkId => {
+            let digits = value.strip_prefix('-').unwrap_or(value);
+            if digits.is_empty() || digits.len() > 16 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad("a whole number"));
+            }
+            match value.parse::<i64>() {
+                Ok(n) if n.abs() <= MAX_ID => Ok(Scalar::Int(n)),
+                _ => Err(bad("a whole number")),
+            }
+        }
+        FieldKind::Hours => {
+            let ok = !value.is_empty()
+                && value.len() <= 32
+                && value.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
+            match value.parse::<f64>() {
+                Ok(h) if ok && h.is_finite() => Ok(Scalar::Real(h)),
+                _ => Err(bad("a number of hours such as 0.25")),
+            }
+        }
+        FieldKind::Direction => match value {
+            "in" | "out" => Ok(Scalar::Text(value.to_owned())),
+            _ => Err(bad("\"in\" or \"out\"")),
+        },
+        FieldKind::Text(rule) => {
+            if value.chars().count() > rule.max_chars {
+                Err(bad(&format!("at most {} characters", rule.max_chars)))
+            } else {
+                Ok(Scalar::Text(value.to_owned()))
+            }
+        }
+        FieldKind::Timestamp => time_span(value).map(Scalar::Time).ok_or_else(|| {
+            bad("a date (2025-09-17), a UTC date and time (2025-09-17T09:12:32) or an RFC 3339 time")
+        }),
+    }
+}
+
+/// `2025-09-17` (that UTC day), `2025-09-17T09:12:32[.fff]` (UTC) or RFC 3339.
+pub fn time_span(value: &str) -> Option<TimeSpan> {
+    const DAY_MS: i64 = 86_400_000;
+    let width_of = |text: &str| if text.contains('.') { 1 } else { 1000 };
+    if let Ok(d) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        let start = d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis();
+        return Some(TimeSpan {
+            start_ms: start,
+            width_ms: DAY_MS,
+        });
+    }
+    if let Ok(t) = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S%.f") {
+        return Some(TimeSpan {
+            start_ms: t.and_utc().timestamp_millis(),
+            width_ms: width_of(value),
+        });
+    }
+    let t = crate::timestamp::CallTimestamp::parse(value).ok()?;
+    Some(TimeSpan {
+        start_ms: t.epoch_millis(),
+        width_ms: width_of(value),
+    })
+}
+
+/// A path's id list: `42` or `1,7,42` (at most 200). Ids too large to exist
+/// are kept (they are simply not found); anything but digits is an error.
+pub fn parse_ids(segment: &str) -> Result<Vec<i64>, FieldError> {
+    let err = |detail: String| FieldError::new("id", "invalid_id", detail);
+    let mut ids = Vec::new();
+    for part in segment.split(',') {
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(err(format!(
+                "the id in the path must be a positive whole number, or several separated by commas; not {part:?}"
+            )));
+        }
+        let id = part.parse::<i64>().unwrap_or(i64::MAX);
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    if ids.len() > MAX_IDS {
+        return Err(err(format!(
+            "at most {MAX_IDS} ids can be asked for at once"
+        )));
+    }
+    Ok(ids)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse(pairs: &[(&str, &str)]) -> Result<ListQuery, Vec<FieldError>> {
-        ListQuery::parse(pairs.iter().copied())
+    fn parse(q: &str) -> Result<ListQuery, Vec<FieldError>> {
+        let pairs: Vec<(String, String)> = q
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) => (k.to_owned(), v.to_owned()),
+                None => (p.to_owned(), String::new()),
+            })
+            .collect();
+        ListQuery::parse(pairs)
+    }
+
+    fn err(q: &str) -> (String, &'static str) {
+        let e = parse(q).unwrap_err();
+        (e[0].path.clone(), e[0].code)
     }
 
     #[test]
-    fn defaults_and_values() {
-        assert_eq!(
-            parse(&[]).unwrap().page,
-            PageRequest {
-                page: 1,
-                page_size: 50
-            }
-        );
-        let q = parse(&[("page", "2"), ("pageSize", "25")]).unwrap();
+    fn the_actionstep_example() {
+        let q = parse("direction=in&callTimestamp_gteq=2025-01-01&sort=-callTimestamp&fields=id,notes&page=2&pageSize=25").unwrap();
         assert_eq!(
             q.page,
             PageRequest {
@@ -111,31 +739,248 @@ mod tests {
                 page_size: 25
             }
         );
-        assert_eq!(q.to_query_string(), "page=2&pageSize=25");
-        assert_eq!(parse(&[("pageSize", "200")]).unwrap().page.page_size, 200);
+        assert_eq!(q.filters.len(), 2);
+        assert_eq!(
+            q.filters[0].condition,
+            Condition::Compare(Op::Eq, Scalar::Text("in".into()))
+        );
+        let jan1 = 1_735_689_600_000;
+        assert_eq!(
+            q.filters[1].condition,
+            Condition::Compare(
+                Op::GtEq,
+                Scalar::Time(TimeSpan {
+                    start_ms: jan1,
+                    width_ms: 86_400_000
+                })
+            )
+        );
+        assert_eq!(
+            q.sort,
+            vec![SortKey {
+                field: Field::CallTimestamp,
+                descending: true
+            }]
+        );
+        assert_eq!(
+            q.order(),
+            vec![
+                SortKey {
+                    field: Field::CallTimestamp,
+                    descending: true
+                },
+                SortKey {
+                    field: Field::Id,
+                    descending: true
+                }
+            ]
+        );
+        let fields = q.fields.clone().unwrap();
+        assert!(
+            fields.includes(Field::Notes)
+                && fields.includes(Field::Id)
+                && !fields.includes(Field::Outcome)
+        );
+        let again = ListQuery::parse(q.to_pairs()).unwrap();
+        assert_eq!(again, q, "to_pairs round-trips");
     }
 
     #[test]
-    fn errors_name_the_parameter() {
-        for (k, v) in [
-            ("page", "0"),
-            ("page", "-1"),
-            ("page", "x"),
-            ("page", ""),
-            ("pageSize", "201"),
-            ("pageSize", "0"),
-            ("page", "99999999999"),
-        ] {
-            let errors = parse(&[(k, v)]).unwrap_err();
-            assert_eq!(errors[0].path, k, "{k}={v}");
-            assert_eq!(errors[0].code, "invalid_parameter");
-        }
-        let errors = parse(&[("pagesize", "10")]).unwrap_err();
+    fn operators_and_values() {
+        let q = parse("action_in=1,2,:NULL&notes_ilike=*invoice*&actualHours_lt=0.5&outcome_nteq=:NULL&id_ntin=3").unwrap();
         assert_eq!(
-            (errors[0].path.as_str(), errors[0].code),
-            ("pagesize", "unknown_parameter")
+            q.filters[0].condition,
+            Condition::In {
+                negated: false,
+                values: vec![Scalar::Int(1), Scalar::Int(2)],
+                null: true
+            }
         );
-        let errors = parse(&[("page", "1"), ("page", "2")]).unwrap_err();
-        assert_eq!(errors[0].code, "duplicate_parameter");
+        assert_eq!(
+            q.filters[1].condition,
+            Condition::Like {
+                negated: false,
+                case_sensitive: false,
+                pattern: "*invoice*".into()
+            }
+        );
+        assert_eq!(
+            q.filters[2].condition,
+            Condition::Compare(Op::Lt, Scalar::Real(0.5))
+        );
+        assert_eq!(q.filters[3].condition, Condition::IsNull { negated: true });
+        assert_eq!(q.filters[3].param(), "outcome_nteq");
+        assert_eq!(
+            q.filters[4].condition,
+            Condition::In {
+                negated: true,
+                values: vec![Scalar::Int(3)],
+                null: false
+            }
+        );
+    }
+
+    #[test]
+    fn time_values_name_spans() {
+        assert_eq!(time_span("2025-09-17").unwrap().width_ms, 86_400_000);
+        let s = time_span("2025-09-17T09:12:32").unwrap();
+        assert_eq!((s.start_ms, s.width_ms), (1_758_100_352_000, 1000));
+        let s = time_span("2025-09-17T21:12:32+12:00").unwrap();
+        assert_eq!((s.start_ms, s.width_ms), (1_758_100_352_000, 1000));
+        assert_eq!(time_span("2025-09-17T09:12:32.250Z").unwrap().width_ms, 1);
+        assert!(time_span("17/09/2025").is_none());
+        assert!(time_span("2025-13-01").is_none());
+    }
+
+    #[test]
+    fn sort_and_fields() {
+        let q = parse(
+            "sort[phonerecords]=-actualHours,+outcome&fields[phonerecords]=links,callTimestamp",
+        )
+        .unwrap();
+        assert_eq!(q.sort.len(), 2);
+        assert!(!q.sort[1].descending);
+        assert_eq!(
+            q.order().last().unwrap(),
+            &SortKey {
+                field: Field::Id,
+                descending: true
+            }
+        );
+        let f = q.fields.unwrap();
+        assert!(
+            f.includes(Field::Action)
+                && f.includes(Field::ToParticipant)
+                && !f.includes(Field::Notes)
+        );
+        assert_eq!(parse("fields=:default").unwrap().fields, None);
+        assert_eq!(
+            parse("sort=id,-callTimestamp").unwrap().order().len(),
+            2,
+            "id given: no second tie-breaker"
+        );
+    }
+
+    #[test]
+    fn errors_name_the_parameter_and_say_what_is_allowed() {
+        assert_eq!(err("colour=red"), ("colour".into(), "unknown_parameter"));
+        assert_eq!(
+            err("direction_sideways=in"),
+            ("direction_sideways".into(), "unknown_parameter")
+        );
+        assert_eq!(
+            err("direction=up"),
+            ("direction".into(), "invalid_parameter")
+        );
+        assert_eq!(
+            err("direction_lt=in"),
+            ("direction_lt".into(), "invalid_parameter")
+        );
+        assert_eq!(
+            err("actualHours_like=*1*"),
+            ("actualHours_like".into(), "invalid_parameter")
+        );
+        assert_eq!(err("action=abc"), ("action".into(), "invalid_parameter"));
+        assert_eq!(
+            err("actualHours=NaN"),
+            ("actualHours".into(), "invalid_parameter")
+        );
+        assert_eq!(
+            err("callTimestamp_gt=yesterday"),
+            ("callTimestamp_gt".into(), "invalid_parameter")
+        );
+        assert_eq!(
+            err("action_lt=:NULL"),
+            ("action_lt".into(), "invalid_parameter")
+        );
+        assert_eq!(
+            err("action_in=1,,2"),
+            ("action_in".into(), "invalid_parameter")
+        );
+        assert_eq!(err("sort=colour"), ("sort".into(), "invalid_parameter"));
+        assert_eq!(err("sort=id,-id"), ("sort".into(), "invalid_parameter"));
+        assert_eq!(
+            err("fields=id,colour"),
+            ("fields".into(), "invalid_parameter")
+        );
+        assert_eq!(
+            err("include=action"),
+            ("include".into(), "unsupported_parameter")
+        );
+        assert_eq!(
+            err("include[phonerecords]=action"),
+            ("include[phonerecords]".into(), "unsupported_parameter")
+        );
+        assert_eq!(
+            err("direction=in&direction=out"),
+            ("direction".into(), "duplicate_parameter")
+        );
+        assert_eq!(
+            err("sort=id&sort[phonerecords]=id"),
+            ("sort[phonerecords]".into(), "duplicate_parameter")
+        );
+    }
+
+    #[test]
+    fn limits() {
+        let many: Vec<String> = (1..=96).map(|i| i.to_string()).collect();
+        assert_eq!(
+            err(&format!("id_in={}", many.join(","))),
+            ("id_in".into(), "too_many_values")
+        );
+        let ok: Vec<String> = (1..=95).map(|i| i.to_string()).collect();
+        assert!(parse(&format!("id_in={}", ok.join(","))).is_ok());
+        assert_eq!(
+            err(&format!("q={}", "x".repeat(41))),
+            ("q".into(), "invalid_parameter")
+        );
+        assert_eq!(
+            ListQuery::parse([("q", "  ")]).unwrap().search,
+            None,
+            "blank search is no search"
+        );
+    }
+
+    #[test]
+    fn fieldsets_project_records() {
+        let record: crate::PhoneRecord = serde_json::from_value(serde_json::json!({
+            "id": 3, "direction": "in", "callTimestamp": "2025-09-17T09:12:32Z", "outcome": "ok",
+            "notes": "n", "links": {"action": 1, "toParticipant": 2}
+        }))
+        .unwrap();
+        let only = |v: &str| {
+            FieldSet::parse("fields", v)
+                .unwrap()
+                .unwrap()
+                .project(&record)
+        };
+        assert_eq!(only("notes"), serde_json::json!({"id": 3, "notes": "n"}));
+        assert_eq!(
+            only("action,outcome"),
+            serde_json::json!({"id": 3, "outcome": "ok", "links": {"action": 1}})
+        );
+        assert_eq!(
+            only("links"),
+            serde_json::json!({"id": 3, "links": {"action": 1, "toParticipant": 2}})
+        );
+        assert_eq!(
+            only("phoneNumber"),
+            serde_json::json!({"id": 3}),
+            "absent fields stay absent"
+        );
+    }
+
+    #[test]
+    fn id_lists() {
+        assert_eq!(parse_ids("42").unwrap(), vec![42]);
+        assert_eq!(parse_ids("7,1,7,42").unwrap(), vec![7, 1, 42]);
+        assert_eq!(parse_ids("99999999999999999999").unwrap(), vec![i64::MAX]);
+        for bad in ["", "1,", ",1", "a", "1;2", "-1", "1 ,2"] {
+            assert!(parse_ids(bad).is_err(), "{bad:?}");
+        }
+        let max: Vec<String> = (1..=200).map(|i| i.to_string()).collect();
+        assert_eq!(parse_ids(&max.join(",")).unwrap().len(), 200);
+        let over: Vec<String> = (1..=201).map(|i| i.to_string()).collect();
+        assert!(parse_ids(&over.join(",")).is_err());
     }
 }

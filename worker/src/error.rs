@@ -11,8 +11,8 @@ pub enum ApiError {
     BadRequest(Vec<FieldError>),
     /// 401: no token, or not one we accept.
     Unauthorized(&'static str),
-    /// 404
-    NotFound(String),
+    /// 404: one detail for each thing not found.
+    NotFound(Vec<String>),
     /// 405, with the methods the resource has.
     MethodNotAllowed(&'static str),
     /// 413: the body is over this many bytes.
@@ -80,9 +80,10 @@ impl ApiError {
             ApiError::Unauthorized(detail) => {
                 vec![item(status, "unauthorized", "Unauthorized", detail, None)]
             }
-            ApiError::NotFound(detail) => {
-                vec![item(status, "not_found", "Not found", detail, None)]
-            }
+            ApiError::NotFound(details) => details
+                .into_iter()
+                .map(|d| item(status, "not_found", "Not found", d, Some("id".into())))
+                .collect(),
             ApiError::MethodNotAllowed(allow) => vec![item(
                 status,
                 "method_not_allowed",

@@ -5,6 +5,9 @@ mod body;
 mod error;
 mod http;
 mod routes;
+mod sql;
+#[cfg(test)]
+mod sql_tests;
 mod store;
 
 use worker::{Context, Env, Request, Response, Result, event};

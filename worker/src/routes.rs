@@ -1,9 +1,11 @@
 //! The five operations of `/phonerecords`, and how a path and method pick one.
 
 use phonerecords_shared::fields::MAX_ID;
-use phonerecords_shared::query::ListQuery;
+use phonerecords_shared::query::{FieldSet, ListQuery, parse_ids, parse_record_query};
 use phonerecords_shared::validate::{parse_create, parse_update};
-use phonerecords_shared::{PageMetaData, PagedPhoneRecords, PagingData, PhoneRecordPageData};
+use phonerecords_shared::{PageMetaData, PagingData, PhoneRecord, PhoneRecordPageData};
+use serde::Serialize;
+use serde_json::Value;
 use worker::{Env, Method, Request, Response, Url};
 
 use crate::body::read_json;
@@ -16,6 +18,7 @@ pub const COLLECTION: &str = "/phonerecords";
 /// What a path under `/phonerecords` names.
 pub enum Resource<'a> {
     Collection,
+    /// One id, or several separated by commas.
     Item(&'a str),
 }
 
@@ -32,23 +35,27 @@ pub fn resource(path: &str) -> Option<Resource<'_>> {
     }
 }
 
-/// A path id: digits only. An id too large to exist is simply not found.
-fn parse_id(segment: &str) -> Result<i64, ApiError> {
-    if segment.is_empty() || !segment.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::bad_request(
-            "id",
-            "invalid_id",
-            format!("the id in the path must be a positive whole number, not {segment:?}"),
-        ));
-    }
-    match segment.parse::<i64>() {
-        Ok(id) if (1..=MAX_ID).contains(&id) => Ok(id),
-        _ => Err(not_found(segment)),
-    }
+fn not_found(ids: &[i64]) -> ApiError {
+    ApiError::NotFound(
+        ids.iter()
+            .map(|id| format!("there is no phone record with id {id}"))
+            .collect(),
+    )
 }
 
-fn not_found(id: &str) -> ApiError {
-    ApiError::NotFound(format!("there is no phone record with id {id}"))
+/// A list page, or the records of a multi-id request, each shaped by the fieldset.
+#[derive(Serialize)]
+struct Records {
+    phonerecords: Vec<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta: Option<PageMetaData>,
+}
+
+fn shape(record: &PhoneRecord, fields: Option<&FieldSet>) -> Value {
+    match fields {
+        Some(f) => f.project(record),
+        None => serde_json::to_value(record).unwrap_or_default(),
+    }
 }
 
 fn query_pairs(url: &Url) -> Vec<(String, String)> {
@@ -57,14 +64,14 @@ fn query_pairs(url: &Url) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A single record's operations take no query parameters yet.
+/// POST and PUT take no query parameters.
 fn no_query(url: &Url) -> Result<(), ApiError> {
     match url.query_pairs().next() {
         None => Ok(()),
         Some((k, _)) => Err(ApiError::bad_request(
             &k,
             "unknown_parameter",
-            format!("{k} is not a parameter of a single phone record"),
+            format!("{k} is not a parameter of this request"),
         )),
     }
 }
@@ -103,11 +110,14 @@ pub async fn handle(
         Resource::Collection => match method {
             Method::Get => {
                 let query = ListQuery::parse(query_pairs(&url)).map_err(ApiError::BadRequest)?;
-                let (records, count) = store.list(query.page).await?;
+                let (records, count) = store.list(&query).await?;
                 let page = query.page;
-                let body = PagedPhoneRecords {
-                    phonerecords: records,
-                    meta: PageMetaData {
+                let body = Records {
+                    phonerecords: records
+                        .iter()
+                        .map(|r| shape(r, query.fields.as_ref()))
+                        .collect(),
+                    meta: Some(PageMetaData {
                         paging: PagingData {
                             phonerecords: PhoneRecordPageData {
                                 record_count: count,
@@ -118,7 +128,7 @@ pub async fn handle(
                                 next_page: page.next_page(count).map(|p| page_url(&url, p)),
                             },
                         },
-                    },
+                    }),
                 };
                 Ok(json_response(&body, 200)?)
             }
@@ -137,30 +147,69 @@ pub async fn handle(
             if !matches!(method, Method::Get | Method::Put | Method::Delete) {
                 return Err(ApiError::MethodNotAllowed("GET, PUT, DELETE"));
             }
-            let id = parse_id(segment)?;
-            no_query(&url)?;
-            match method {
-                Method::Get => match store.get(id).await? {
-                    Some(record) => Ok(json_response(&record, 200)?),
-                    None => Err(not_found(segment)),
-                },
-                Method::Put => {
-                    let body = read_json(&mut req).await?;
-                    let update = parse_update(&body).map_err(ApiError::Unprocessable)?;
-                    match store.update(id, &update).await? {
-                        Some(record) => Ok(json_response(&record, 200)?),
-                        None => Err(not_found(segment)),
+            let ids = parse_ids(segment).map_err(|e| ApiError::BadRequest(vec![e]))?;
+            let many = segment.contains(',');
+            match (method, ids.as_slice()) {
+                (Method::Get, [id]) if !many => {
+                    let fields =
+                        parse_record_query(query_pairs(&url)).map_err(ApiError::BadRequest)?;
+                    match store_get(&store, *id).await? {
+                        Some(record) => Ok(json_response(&shape(&record, fields.as_ref()), 200)?),
+                        None => Err(not_found(&[*id])),
                     }
                 }
+                (Method::Get, _) => {
+                    let fields =
+                        parse_record_query(query_pairs(&url)).map_err(ApiError::BadRequest)?;
+                    match store.get_many(&ids).await? {
+                        Ok(records) => Ok(json_response(
+                            &Records {
+                                phonerecords: records
+                                    .iter()
+                                    .map(|r| shape(r, fields.as_ref()))
+                                    .collect(),
+                                meta: None,
+                            },
+                            200,
+                        )?),
+                        Err(missing) => Err(not_found(&missing)),
+                    }
+                }
+                (Method::Put, [id]) if !many => {
+                    no_query(&url)?;
+                    let body = read_json(&mut req).await?;
+                    let update = parse_update(&body).map_err(ApiError::Unprocessable)?;
+                    match (*id <= MAX_ID).then_some(*id) {
+                        Some(id) => match store.update(id, &update).await? {
+                            Some(record) => Ok(json_response(&record, 200)?),
+                            None => Err(not_found(&[id])),
+                        },
+                        None => Err(not_found(&[*id])),
+                    }
+                }
+                (Method::Put, _) => Err(ApiError::bad_request(
+                    "id",
+                    "invalid_id",
+                    "PUT updates one record at a time: give a single id",
+                )),
                 _ => {
-                    if store.delete(id).await? {
-                        Ok(Response::empty()?.with_status(204))
-                    } else {
-                        Err(not_found(segment))
+                    no_query(&url)?;
+                    match store.delete_many(&ids).await? {
+                        Ok(()) => Ok(Response::empty()?.with_status(204)),
+                        Err(missing) => Err(not_found(&missing)),
                     }
                 }
             }
         }
+    }
+}
+
+/// An id too large to exist is not looked up.
+async fn store_get(store: &Store<'_>, id: i64) -> Result<Option<PhoneRecord>, ApiError> {
+    if id > MAX_ID {
+        Ok(None)
+    } else {
+        store.get(id).await
     }
 }
 
@@ -189,15 +238,6 @@ mod tests {
         assert!(resource("/phonerecords/12/x").is_none());
         assert!(resource("/phonerecordsx").is_none());
         assert!(resource("/").is_none());
-    }
-
-    #[test]
-    fn ids() {
-        assert_eq!(parse_id("42").unwrap(), 42);
-        assert_eq!(parse_id("abc").unwrap_err().status(), 400);
-        assert_eq!(parse_id("-1").unwrap_err().status(), 400);
-        assert_eq!(parse_id("0").unwrap_err().status(), 404);
-        assert_eq!(parse_id("99999999999999999999").unwrap_err().status(), 404);
     }
 
     #[test]

@@ -1,0 +1,447 @@
+//! SQL for phone records: the one place that knows column names, and the
+//! translation of a typed `ListQuery` into statements. Columns come from the
+//! fixed mapping below; every value a client sent is a bound parameter.
+
+use phonerecords_shared::fields::{Field, FieldKind};
+use phonerecords_shared::query::{Condition, Filter, ListQuery, Op, Scalar, SortKey};
+use phonerecords_shared::{CreatePhoneRecord, FieldError, Patch, UpdatePhoneRecord};
+
+/// SQLite's (and D1's) longest LIKE or GLOB pattern, in bytes.
+pub const MAX_PATTERN_BYTES: usize = 50;
+
+/// The columns of a record, in the order `Row` reads them.
+pub const COLUMNS: &str = "id, from_participant_other, to_participant_other, direction, phone_number, \
+    phone_number_type, actual_hours, notes, call_timestamp, outcome, action_id, \
+    from_participant_id, to_participant_id";
+
+/// The fields `q` searches.
+pub const SEARCHED: [Field; 5] = [
+    Field::FromParticipantOther,
+    Field::ToParticipantOther,
+    Field::PhoneNumber,
+    Field::Notes,
+    Field::Outcome,
+];
+
+/// The column that filters and sorts a field (`callTimestamp` by its instant).
+pub const fn column(field: Field) -> &'static str {
+    match field {
+        Field::Id => "id",
+        Field::FromParticipantOther => "from_participant_other",
+        Field::ToParticipantOther => "to_participant_other",
+        Field::Direction => "direction",
+        Field::PhoneNumber => "phone_number",
+        Field::PhoneNumberType => "phone_number_type",
+        Field::ActualHours => "actual_hours",
+        Field::Notes => "notes",
+        Field::CallTimestamp => "call_at_ms",
+        Field::Outcome => "outcome",
+        Field::Action => "action_id",
+        Field::FromParticipant => "from_participant_id",
+        Field::ToParticipant => "to_participant_id",
+    }
+}
+
+/// A bound value, independent of the database client.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SqlValue {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Statement {
+    pub sql: String,
+    pub params: Vec<SqlValue>,
+}
+
+/// The statements of a list request: the count and the page, sent together.
+pub struct ListSql {
+    pub count: Statement,
+    pub page: Statement,
+}
+
+#[derive(Default)]
+struct Params(Vec<SqlValue>);
+
+impl Params {
+    /// Binds a value and returns its placeholder.
+    fn bind(&mut self, v: SqlValue) -> String {
+        self.0.push(v);
+        format!("?{}", self.0.len())
+    }
+}
+
+fn scalar_value(s: &Scalar) -> SqlValue {
+    match s {
+        Scalar::Int(n) => SqlValue::Int(*n),
+        Scalar::Real(r) => SqlValue::Real(*r),
+        Scalar::Text(t) => SqlValue::Text(t.clone()),
+        Scalar::Time(span) => SqlValue::Int(span.start_ms),
+    }
+}
+
+/// `c <op> value`, for a time value over the span it names.
+fn compare(col: &str, op: Op, value: &Scalar, params: &mut Params) -> String {
+    let p = params.bind(scalar_value(value));
+    if let Scalar::Time(span) = value {
+        // The width is ours (a day, a second or a millisecond), never client text.
+        let end = format!("{p} + {}", span.width_ms);
+        return match op {
+            Op::Lt => format!("{col} < {p}"),
+            Op::LtEq => format!("{col} < {end}"),
+            Op::Gt => format!("{col} >= {end}"),
+            Op::GtEq => format!("{col} >= {p}"),
+            _ => format!("({col} >= {p} AND {col} < {end})"),
+        };
+    }
+    let sym = match op {
+        Op::Lt => "<",
+        Op::LtEq => "<=",
+        Op::Gt => ">",
+        Op::GtEq => ">=",
+        _ => "=",
+    };
+    format!("{col} {sym} {p}")
+}
+
+/// LIKE text that matches `text` literally, except that `*` is the wildcard
+/// when `star_is_wildcard` (filters) and literal otherwise (search).
+fn like_escaped(text: &str, star_is_wildcard: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '*' if star_is_wildcard => out.push('%'),
+            '%' | '_' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Case-sensitive matching uses GLOB, whose own specials are escaped as classes.
+fn glob_pattern(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    for c in pattern.chars() {
+        match c {
+            '?' => out.push_str("[?]"),
+            '[' => out.push_str("[[]"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn pattern_error(param: &str) -> FieldError {
+    FieldError::new(
+        param,
+        "invalid_parameter",
+        format!(
+            "the pattern is too long: at most {MAX_PATTERN_BYTES} bytes once escaped (%, _, \\, ? and [ count twice or more)"
+        ),
+    )
+}
+
+/// SQL for one filter. Negated operators are the exact complement of their
+/// positive form, so records without a value match them.
+fn filter_sql(filter: &Filter, params: &mut Params) -> Result<String, FieldError> {
+    let col = column(filter.field);
+    let nullable = filter.field.is_nullable();
+    // The positive condition, FALSE (never NULL) for a record without a value.
+    let (positive, negated) = match &filter.condition {
+        Condition::IsNull { negated } => {
+            let op = if *negated { "IS NOT NULL" } else { "IS NULL" };
+            return Ok(format!("{col} {op}"));
+        }
+        Condition::Compare(op, value) => {
+            let positive_op = if *op == Op::NtEq { Op::Eq } else { *op };
+            (compare(col, positive_op, value, params), *op == Op::NtEq)
+        }
+        Condition::In {
+            negated,
+            values,
+            null,
+        } => {
+            let mut parts: Vec<String> = Vec::new();
+            let times = values.iter().any(|v| matches!(v, Scalar::Time(_)));
+            if times {
+                parts.extend(values.iter().map(|v| compare(col, Op::Eq, v, params)));
+            } else if !values.is_empty() {
+                let ps: Vec<String> = values
+                    .iter()
+                    .map(|v| params.bind(scalar_value(v)))
+                    .collect();
+                parts.push(format!("{col} IN ({})", ps.join(", ")));
+            }
+            if *null {
+                parts.push(format!("{col} IS NULL"));
+            }
+            let positive = if parts.is_empty() {
+                "0".to_owned()
+            } else {
+                format!("({})", parts.join(" OR "))
+            };
+            // With :NULL in the list the condition is already TRUE or FALSE for a missing value.
+            if *null {
+                return Ok(if *negated {
+                    format!("NOT {positive}")
+                } else {
+                    positive
+                });
+            }
+            (positive, *negated)
+        }
+        Condition::Like {
+            negated,
+            case_sensitive,
+            pattern,
+        } => {
+            let (sql_pattern, expr) = if *case_sensitive {
+                let g = glob_pattern(pattern);
+                (g, "GLOB")
+            } else {
+                (like_escaped(pattern, true), "LIKE")
+            };
+            if sql_pattern.len() > MAX_PATTERN_BYTES {
+                return Err(pattern_error(&filter.param()));
+            }
+            let p = params.bind(SqlValue::Text(sql_pattern));
+            let escape = if *case_sensitive { "" } else { " ESCAPE '\\'" };
+            (format!("{col} {expr} {p}{escape}"), *negated)
+        }
+    };
+    Ok(match (nullable, negated) {
+        (_, false) => positive,
+        (false, true) => format!("NOT ({positive})"),
+        (true, true) => format!("({col} IS NULL OR NOT ({positive}))"),
+    })
+}
+
+fn search_sql(q: &str, params: &mut Params) -> Result<String, FieldError> {
+    let pattern = format!("%{}%", like_escaped(q, false));
+    if pattern.len() > MAX_PATTERN_BYTES {
+        return Err(pattern_error("q"));
+    }
+    let p = params.bind(SqlValue::Text(pattern));
+    let parts: Vec<String> = SEARCHED
+        .iter()
+        .map(|f| format!("{} LIKE {p} ESCAPE '\\'", column(*f)))
+        .collect();
+    Ok(format!("({})", parts.join(" OR ")))
+}
+
+fn where_clause(query: &ListQuery, params: &mut Params) -> Result<String, Vec<FieldError>> {
+    let mut parts = Vec::new();
+    let mut errors = Vec::new();
+    for f in &query.filters {
+        match filter_sql(f, params) {
+            Ok(sql) => parts.push(sql),
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Some(q) = &query.search {
+        match search_sql(q, params) {
+            Ok(sql) => parts.push(sql),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", parts.join(" AND "))
+    })
+}
+
+fn order_clause(keys: &[SortKey]) -> String {
+    let parts: Vec<String> = keys
+        .iter()
+        .map(|k| {
+            let collate = if matches!(k.field.kind(), FieldKind::Text(_)) {
+                " COLLATE NOCASE"
+            } else {
+                ""
+            };
+            let dir = if k.descending { "DESC" } else { "ASC" };
+            format!("{}{collate} {dir}", column(k.field))
+        })
+        .collect();
+    format!(" ORDER BY {}", parts.join(", "))
+}
+
+/// The count and page statements of a list request.
+pub fn list(query: &ListQuery) -> Result<ListSql, Vec<FieldError>> {
+    let mut params = Params::default();
+    let filter = where_clause(query, &mut params)?;
+    let count = Statement {
+        sql: format!("SELECT COUNT(*) AS n FROM phone_records{filter}"),
+        params: params.0.clone(),
+    };
+    let limit = params.bind(SqlValue::Int(i64::from(query.page.page_size)));
+    let offset = params.bind(SqlValue::Int(query.page.offset() as i64));
+    let page = Statement {
+        sql: format!(
+            "SELECT {COLUMNS} FROM phone_records{filter}{} LIMIT {limit} OFFSET {offset}",
+            order_clause(&query.order())
+        ),
+        params: params.0,
+    };
+    Ok(ListSql { count, page })
+}
+
+fn text(v: Option<&String>) -> SqlValue {
+    v.map_or(SqlValue::Null, |s| SqlValue::Text(s.clone()))
+}
+
+fn int(v: Option<i64>) -> SqlValue {
+    v.map_or(SqlValue::Null, SqlValue::Int)
+}
+
+fn real(v: Option<f64>) -> SqlValue {
+    v.map_or(SqlValue::Null, SqlValue::Real)
+}
+
+/// Stores a new record and returns it.
+pub fn insert(rec: &CreatePhoneRecord) -> Statement {
+    Statement {
+        sql: format!(
+            "INSERT INTO phone_records (from_participant_other, to_participant_other, direction, \
+             phone_number, phone_number_type, actual_hours, notes, call_timestamp, call_at_ms, \
+             outcome, action_id, from_participant_id, to_participant_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING {COLUMNS}"
+        ),
+        params: vec![
+            text(rec.from_participant_other.as_ref()),
+            text(rec.to_participant_other.as_ref()),
+            SqlValue::Text(rec.direction.as_str().to_owned()),
+            text(rec.phone_number.as_ref()),
+            text(rec.phone_number_type.as_ref()),
+            real(rec.actual_hours),
+            text(rec.notes.as_ref()),
+            SqlValue::Text(rec.call_timestamp.as_str().to_owned()),
+            SqlValue::Int(rec.call_timestamp.epoch_millis()),
+            SqlValue::Text(rec.outcome.clone()),
+            int(rec.links.action),
+            int(rec.links.from_participant),
+            int(rec.links.to_participant),
+        ],
+    }
+}
+
+pub fn get(id: i64) -> Statement {
+    Statement {
+        sql: format!("SELECT {COLUMNS} FROM phone_records WHERE id = ?1"),
+        params: vec![SqlValue::Int(id)],
+    }
+}
+
+/// Applies a partial update and returns the record; `None` when nothing changes.
+pub fn update(id: i64, up: &UpdatePhoneRecord) -> Option<Statement> {
+    let mut sets: Vec<(&str, SqlValue)> = Vec::new();
+    let texts = [
+        (Field::FromParticipantOther, &up.from_participant_other),
+        (Field::ToParticipantOther, &up.to_participant_other),
+        (Field::PhoneNumber, &up.phone_number),
+        (Field::PhoneNumberType, &up.phone_number_type),
+        (Field::Notes, &up.notes),
+    ];
+    for (field, patch) in texts {
+        if !patch.is_unchanged() {
+            sets.push((column(field), text(patch.value())));
+        }
+    }
+    if !up.actual_hours.is_unchanged() {
+        sets.push((
+            column(Field::ActualHours),
+            real(up.actual_hours.value().copied()),
+        ));
+    }
+    let links: [(Field, &Patch<i64>); 3] = [
+        (Field::Action, &up.links.action),
+        (Field::FromParticipant, &up.links.from_participant),
+        (Field::ToParticipant, &up.links.to_participant),
+    ];
+    for (field, patch) in links {
+        if !patch.is_unchanged() {
+            sets.push((column(field), int(patch.value().copied())));
+        }
+    }
+    if let Some(d) = up.direction {
+        sets.push((
+            column(Field::Direction),
+            SqlValue::Text(d.as_str().to_owned()),
+        ));
+    }
+    if let Some(t) = &up.call_timestamp {
+        sets.push(("call_timestamp", SqlValue::Text(t.as_str().to_owned())));
+        sets.push((
+            column(Field::CallTimestamp),
+            SqlValue::Int(t.epoch_millis()),
+        ));
+    }
+    if let Some(o) = &up.outcome {
+        sets.push((column(Field::Outcome), SqlValue::Text(o.clone())));
+    }
+    if sets.is_empty() {
+        return None;
+    }
+    let assignments: Vec<String> = sets
+        .iter()
+        .enumerate()
+        .map(|(i, (col, _))| format!("{col} = ?{}", i + 1))
+        .collect();
+    let mut params: Vec<SqlValue> = sets.into_iter().map(|(_, v)| v).collect();
+    params.push(SqlValue::Int(id));
+    Some(Statement {
+        sql: format!(
+            "UPDATE phone_records SET {} WHERE id = ?{} RETURNING {COLUMNS}",
+            assignments.join(", "),
+            params.len()
+        ),
+        params,
+    })
+}
+
+/// The ids as one JSON array parameter, so 200 ids take one bound parameter.
+fn id_array(ids: &[i64]) -> SqlValue {
+    let items: Vec<String> = ids.iter().map(i64::to_string).collect();
+    SqlValue::Text(format!("[{}]", items.join(",")))
+}
+
+/// The records with these ids, in no particular order.
+pub fn get_many(ids: &[i64]) -> Statement {
+    Statement {
+        sql: format!(
+            "SELECT {COLUMNS} FROM phone_records WHERE id IN (SELECT value FROM json_each(?1))"
+        ),
+        params: vec![id_array(ids)],
+    }
+}
+
+/// Deletes all of the records with these ids, or none when any is missing:
+/// one statement, so nothing can slip in between the check and the delete.
+pub fn delete_all_or_none(ids: &[i64]) -> Statement {
+    Statement {
+        sql: "DELETE FROM phone_records WHERE id IN (SELECT value FROM json_each(?1)) \
+              AND (SELECT COUNT(*) FROM phone_records WHERE id IN (SELECT value FROM json_each(?1))) = ?2 \
+              RETURNING id"
+            .to_owned(),
+        params: vec![id_array(ids), SqlValue::Int(ids.len() as i64)],
+    }
+}
+
+/// Which of these ids exist.
+pub fn existing_ids(ids: &[i64]) -> Statement {
+    Statement {
+        sql: "SELECT id FROM phone_records WHERE id IN (SELECT value FROM json_each(?1))"
+            .to_owned(),
+        params: vec![id_array(ids)],
+    }
+}
