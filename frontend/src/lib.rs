@@ -1,5 +1,18 @@
-//! The Phone Records web UI. Until the Leptos app lands, the Worker serves the
-//! static page in the root `index.html`; this crate only pins the UI to the
-//! shared models so both sides keep compiling against one definition.
+//! The Phone Records web UI: a Leptos client-side-rendered app, served by the
+//! Worker as static assets and calling the API on the same origin.
 
-pub use phonerecords_shared as shared;
+pub mod api;
+pub mod clock;
+pub mod components;
+pub mod form_model;
+pub mod format;
+pub mod list_state;
+pub mod session;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Mounts the app; called by `app.js` once the module is loaded.
+#[wasm_bindgen]
+pub fn start() {
+    leptos::mount::mount_to_body(components::app::App);
+}

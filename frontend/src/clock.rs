@@ -1,0 +1,62 @@
+//! The browser's clock and time zone.
+
+use js_sys::{Date, Object, Reflect};
+use phonerecords_shared::CallTimestamp;
+use wasm_bindgen::JsValue;
+
+use crate::format::offset_text;
+
+fn parts(date: &str, time: &str) -> Option<(u32, i32, i32, i32, i32, i32)> {
+    let mut d = date.split('-').map(|p| p.parse::<i32>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let mut t = time.split(':').map(|p| p.parse::<i32>().ok());
+    let (h, mi) = (t.next()??, t.next()??);
+    let s = t.next().flatten().unwrap_or(0);
+    Some((y as u32, m - 1, day, h, mi, s))
+}
+
+/// The browser's UTC offset at that local date and time (`+13:00`), which
+/// changes with daylight saving; the current offset if the input is incomplete.
+pub fn local_offset(date: &str, time: &str) -> String {
+    let d = match parts(date, time) {
+        Some((y, m, day, h, mi, s)) => {
+            Date::new_with_year_month_day_hr_min_sec(y, m, day, h, mi, s)
+        }
+        None => Date::new_0(),
+    };
+    offset_text(-(d.get_timezone_offset() as i32))
+}
+
+/// Now, as the form's date, time and offset.
+pub fn now_local() -> (String, String, String) {
+    let d = Date::new_0();
+    let date = format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    );
+    let time = format!("{:02}:{:02}", d.get_hours(), d.get_minutes());
+    let offset = offset_text(-(d.get_timezone_offset() as i32));
+    (date, time, offset)
+}
+
+/// A call's time in the browser's time zone and locale ("17 Sept 2025, 9:12 am").
+pub fn local_display(ts: &CallTimestamp) -> String {
+    let d = Date::new(&JsValue::from_f64(ts.epoch_millis() as f64));
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    d.to_locale_string("default", &options).into()
+}
+
+/// The local date (`YYYY-MM-DD`) of an instant, for the "when" cell's machine-readable time.
+pub fn iso_local_date(ts: &CallTimestamp) -> String {
+    let d = Date::new(&JsValue::from_f64(ts.epoch_millis() as f64));
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
+}

@@ -1,0 +1,526 @@
+//! Recording a call and correcting one: the form, and the pages around it.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use phonerecords_shared::PhoneRecord;
+use serde_json::Value;
+
+use crate::api::{self, Failure};
+use crate::clock;
+use crate::components::list::LastList;
+use crate::form_model::{DurationUnit, Errors, FormValues, describe};
+use crate::session::use_session;
+
+/// The form's state, shared by its fields.
+#[derive(Clone, Copy)]
+struct FormState {
+    values: RwSignal<FormValues>,
+    touched: RwSignal<BTreeSet<String>>,
+    submitted: RwSignal<bool>,
+    client: Memo<Errors>,
+    server: RwSignal<Errors>,
+}
+
+impl FormState {
+    /// The message to show for a path: the server's, else ours once the
+    /// person has left the field (or tried to save).
+    fn error(&self, path: &str) -> Option<String> {
+        if let Some(e) = self.server.with(|s| s.get(path).cloned()) {
+            return Some(e);
+        }
+        let shown = self.submitted.get() || self.touched.with(|t| t.contains(path));
+        if shown {
+            self.client.with(|c| c.get(path).cloned())
+        } else {
+            None
+        }
+    }
+
+    fn edit(&self, path: &'static str, f: impl FnOnce(&mut FormValues)) {
+        self.values.update(f);
+        self.server.update(|s| {
+            s.remove(path);
+        });
+    }
+
+    fn touch(&self, path: &'static str) {
+        self.touched.update(|t| {
+            t.insert(path.to_owned());
+        });
+    }
+}
+
+fn error_id(id: &str) -> String {
+    format!("{id}-error")
+}
+
+/// A field's error message, tied to its control by `aria-describedby`.
+fn error_line(state: FormState, id: &'static str, path: &'static str) -> impl IntoView {
+    move || {
+        state.error(path).map(|message| {
+            view! { <p class="field-error" id=error_id(id)>{message}</p> }
+        })
+    }
+}
+
+fn label_text(label: &'static str, required: bool) -> impl IntoView {
+    view! {
+        {label}
+        {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+    }
+}
+
+/// A one-line text input bound to a form value.
+fn text_input(
+    state: FormState,
+    id: &'static str,
+    path: &'static str,
+    label: &'static str,
+    required: bool,
+    get: fn(&FormValues) -> &String,
+    set: fn(&mut FormValues, String),
+    attrs: (&'static str, &'static str),
+) -> impl IntoView {
+    let (kind, inputmode) = attrs;
+    view! {
+        <div class="field">
+            <label for=id>{label_text(label, required)}</label>
+            <input id=id name=id type=kind inputmode=inputmode
+                aria-required=required.to_string()
+                aria-invalid=move || state.error(path).is_some().to_string()
+                aria-describedby=move || state.error(path).map(|_| error_id(id))
+                prop:value=move || state.values.with(|v| get(v).clone())
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    state.edit(path, |f| set(f, v));
+                }
+                on:blur=move |_| state.touch(path)/>
+            {error_line(state, id, path)}
+        </div>
+    }
+}
+
+/// The record form. Pure: it validates and hands a body to `on_submit`; the
+/// page sends it and passes back the server's problems in `server_errors`.
+#[component]
+pub fn RecordForm(
+    initial: FormValues,
+    is_new: bool,
+    server_errors: RwSignal<Errors>,
+    #[prop(into)] saving: Signal<bool>,
+    on_submit: Callback<Value>,
+    on_cancel: Callback<bool>,
+) -> impl IntoView {
+    let values = RwSignal::new(initial.clone());
+    let client = Memo::new(move |_| {
+        values
+            .with(|v| {
+                if is_new {
+                    v.create_body()
+                } else {
+                    v.update_body()
+                }
+            })
+            .err()
+            .unwrap_or_default()
+    });
+    let state = FormState {
+        values,
+        touched: RwSignal::new(BTreeSet::new()),
+        submitted: RwSignal::new(false),
+        client,
+        server: server_errors,
+    };
+    let dirty = Memo::new(move |_| values.with(|v| *v != initial));
+    // Leaving with unsaved changes asks first.
+    let guard = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if dirty.get_untracked() && !saving.get_untracked() {
+            ev.prevent_default();
+            ev.set_return_value("You have unsaved changes.");
+        }
+    });
+    on_cleanup(move || guard.remove());
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        state.submitted.set(true);
+        let body = values.with_untracked(|v| {
+            if is_new {
+                v.create_body()
+            } else {
+                v.update_body()
+            }
+        });
+        match body {
+            Ok(body) => on_submit.run(body),
+            Err(_) => {
+                // Take the person to the first problem.
+                if let Some(el) = document()
+                    .query_selector("[aria-invalid=true]")
+                    .ok()
+                    .flatten()
+                {
+                    use wasm_bindgen::JsCast;
+                    if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                        let _ = el.focus();
+                    }
+                }
+            }
+        }
+    };
+    let problems = move || {
+        let n = if state.submitted.get() {
+            client.with(Errors::len) + server_errors.with(|s| s.len())
+        } else {
+            0
+        };
+        (n > 0).then(|| {
+            let s = if n == 1 { "" } else { "s" };
+            view! { <p class="form-summary" role="alert">{format!("Please correct the {n} problem{s} marked below.")}</p> }
+        })
+    };
+    let unit = move || values.with(|v| v.unit);
+    view! {
+        <form class="record-form" novalidate=true on:submit=submit>
+            {problems}
+            <p class="hint"><span class="required" aria-hidden="true">"*"</span>" Required"</p>
+            <fieldset class="group">
+                <legend>"The call"</legend>
+                <div class="field">
+                    <span class="label" id="direction-label">{label_text("Direction", true)}</span>
+                    <div class="segmented" role="radiogroup" aria-labelledby="direction-label">
+                        {["in", "out"]
+                            .into_iter()
+                            .map(|d| {
+                                let label = if d == "in" { "Incoming" } else { "Outgoing" };
+                                let id = format!("direction-{d}");
+                                view! {
+                                    <input type="radio" name="direction" id=id.clone() value=d
+                                        prop:checked=move || values.with(|v| v.direction == d)
+                                        on:change=move |_| state.edit("direction", |f| f.direction = d.to_owned())/>
+                                    <label for=id>{label}</label>
+                                }
+                            })
+                            .collect_view()}
+                    </div>
+                    {error_line(state, "direction", "direction")}
+                </div>
+                <div class="field when">
+                    <span class="label" id="when-label">{label_text("Date and time", true)}</span>
+                    <div class="when-inputs" role="group" aria-labelledby="when-label">
+                        <label for="date" class="visually-hidden">"Date"</label>
+                        <input id="date" type="date"
+                            aria-invalid=move || state.error("callTimestamp").is_some().to_string()
+                            aria-describedby=move || state.error("callTimestamp").map(|_| error_id("when"))
+                            prop:value=move || values.with(|v| v.date.clone())
+                            on:input=move |ev| {
+                                let v = event_target_value(&ev);
+                                state.edit("callTimestamp", |f| f.date = v);
+                            }
+                            on:blur=move |_| state.touch("callTimestamp")/>
+                        <label for="time" class="visually-hidden">"Time"</label>
+                        <input id="time" type="time" step="1"
+                            prop:value=move || values.with(|v| v.time.clone())
+                            on:input=move |ev| {
+                                let v = event_target_value(&ev);
+                                state.edit("callTimestamp", |f| f.time = v);
+                            }
+                            on:blur=move |_| state.touch("callTimestamp")/>
+                        <label for="offset">"UTC offset"</label>
+                        <input id="offset" type="text" class="offset" size="6" placeholder="+13:00"
+                            prop:value=move || values.with(|v| v.offset.clone())
+                            on:input=move |ev| {
+                                let v = event_target_value(&ev);
+                                state.edit("callTimestamp", |f| f.offset = v);
+                            }
+                            on:blur=move |_| state.touch("callTimestamp")/>
+                    </div>
+                    {error_line(state, "when", "callTimestamp")}
+                </div>
+                <div class="field">
+                    <label for="duration">"Duration"</label>
+                    <div class="duration">
+                        <input id="duration" type="text" inputmode="decimal"
+                            aria-invalid=move || state.error("actualHours").is_some().to_string()
+                            aria-describedby=move || state.error("actualHours").map(|_| error_id("duration"))
+                            prop:value=move || values.with(|v| v.duration.clone())
+                            on:input=move |ev| {
+                                let v = event_target_value(&ev);
+                                state.edit("actualHours", |f| f.duration = v);
+                            }
+                            on:blur=move |_| state.touch("actualHours")/>
+                        <label for="unit" class="visually-hidden">"Duration unit"</label>
+                        <select id="unit" on:change=move |ev| {
+                            let u = if event_target_value(&ev) == "hours" { DurationUnit::Hours } else { DurationUnit::Minutes };
+                            state.edit("actualHours", |f| f.unit = u);
+                        }>
+                            <option value="minutes" selected=move || unit() == DurationUnit::Minutes>"minutes"</option>
+                            <option value="hours" selected=move || unit() == DurationUnit::Hours>"hours"</option>
+                        </select>
+                    </div>
+                    {error_line(state, "duration", "actualHours")}
+                </div>
+                {text_input(state, "outcome", "outcome", "Outcome", true, |v| &v.outcome, |v, s| v.outcome = s, ("text", "text"))}
+            </fieldset>
+            <fieldset class="group">
+                <legend>"Who"</legend>
+                {text_input(state, "fromName", "fromParticipantOther", "From (name)", false, |v| &v.from_name, |v, s| v.from_name = s, ("text", "text"))}
+                {text_input(state, "toName", "toParticipantOther", "To (name)", false, |v| &v.to_name, |v, s| v.to_name = s, ("text", "text"))}
+                {text_input(state, "phoneNumber", "phoneNumber", "Phone number", false, |v| &v.phone_number, |v, s| v.phone_number = s, ("tel", "tel"))}
+                {text_input(state, "phoneNumberType", "phoneNumberType", "Phone number type", false, |v| &v.phone_number_type, |v, s| v.phone_number_type = s, ("text", "text"))}
+            </fieldset>
+            <fieldset class="group">
+                <legend>"Matter and participants"</legend>
+                {text_input(state, "matter", "links.action", "Matter (action id)", false, |v| &v.matter, |v, s| v.matter = s, ("text", "numeric"))}
+                {text_input(state, "fromId", "links.fromParticipant", "From participant id", false, |v| &v.from_id, |v, s| v.from_id = s, ("text", "numeric"))}
+                {text_input(state, "toId", "links.toParticipant", "To participant id", false, |v| &v.to_id, |v, s| v.to_id = s, ("text", "numeric"))}
+            </fieldset>
+            <div class="field">
+                <label for="notes">"Notes"</label>
+                <textarea id="notes" rows="6"
+                    aria-invalid=move || state.error("notes").is_some().to_string()
+                    aria-describedby=move || state.error("notes").map(|_| error_id("notes"))
+                    prop:value=move || values.with(|v| v.notes.clone())
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        state.edit("notes", |f| f.notes = v);
+                    }
+                    on:blur=move |_| state.touch("notes")></textarea>
+                {error_line(state, "notes", "notes")}
+            </div>
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || saving.get() aria-busy=move || saving.get().to_string()>
+                    {move || if saving.get() { "Saving…" } else if is_new { "Record call" } else { "Save changes" }}
+                </button>
+                <button type="button" on:click=move |_| on_cancel.run(dirty.get_untracked())>"Cancel"</button>
+            </div>
+        </form>
+    }
+}
+
+/// Where to go after saving: the list as it was last seen.
+fn back_to_list() -> impl Fn() + Clone {
+    let navigate = use_navigate();
+    let last = use_context::<LastList>();
+    move || {
+        let url = last
+            .map(|l| l.0.get_untracked())
+            .unwrap_or_else(|| "/".into());
+        navigate(&url, Default::default());
+    }
+}
+
+fn cancel_callback() -> Callback<bool> {
+    let back = back_to_list();
+    Callback::new(move |dirty: bool| {
+        let leave = !dirty
+            || window()
+                .confirm_with_message("Discard your unsaved changes?")
+                .unwrap_or(false);
+        if leave {
+            back();
+        }
+    })
+}
+
+/// The server's 422 problems by field; the rest as one message.
+fn split_failure(failure: &Failure) -> (Errors, Option<String>) {
+    match failure {
+        Failure::Invalid(errors) => {
+            let mut by_path = Errors::new();
+            let mut other = Vec::new();
+            for e in errors {
+                match e.path.as_deref() {
+                    Some(p) if !p.is_empty() => {
+                        by_path
+                            .entry(p.to_owned())
+                            .or_insert_with(|| e.detail.clone());
+                    }
+                    _ => other.push(e.detail.clone()),
+                }
+            }
+            (by_path, (!other.is_empty()).then(|| other.join("; ")))
+        }
+        f => (Errors::new(), Some(f.message())),
+    }
+}
+
+#[component]
+pub fn NewRecordPage() -> impl IntoView {
+    let session = use_session();
+    let back = back_to_list();
+    let (date, time, offset) = clock::now_local();
+    let server_errors = RwSignal::new(Errors::new());
+    let failure = RwSignal::new(None::<String>);
+    let save = Action::new_local(move |body: &Value| {
+        let body = body.clone();
+        let token = session.token();
+        async move { api::create(&token, &body).await }
+    });
+    let back_after = back.clone();
+    Effect::new(move |_| {
+        if let Some(result) = save.value().get() {
+            session.check(&result);
+            match result {
+                Ok(record) => {
+                    session
+                        .notice
+                        .set(Some(format!("Recorded {}.", describe(&record))));
+                    back_after();
+                }
+                Err(f) => {
+                    let (by_path, other) = split_failure(&f);
+                    server_errors.set(by_path);
+                    failure.set(other);
+                }
+            }
+        }
+    });
+    view! {
+        <section class="form-page" aria-labelledby="form-title">
+            <h1 id="form-title">"Record a call"</h1>
+            {move || failure.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
+            <RecordForm
+                initial=FormValues::new_call(date, time, offset)
+                is_new=true
+                server_errors=server_errors
+                saving=save.pending()
+                on_submit=Callback::new(move |body: Value| {
+                    failure.set(None);
+                    save.dispatch_local(body);
+                })
+                on_cancel=cancel_callback()/>
+        </section>
+    }
+}
+
+#[component]
+pub fn EditRecordPage() -> impl IntoView {
+    let session = use_session();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())));
+    let retry = RwSignal::new(0u32);
+    let record = LocalResource::new(move || {
+        let id = id.get();
+        retry.track();
+        let token = session.token();
+        async move {
+            let result = match id {
+                Some(id) => api::get(&token, id).await,
+                None => Err(Failure::NotFound),
+            };
+            session.check(&result);
+            result
+        }
+    });
+    view! {
+        <section class="form-page" aria-labelledby="form-title">
+            <h1 id="form-title">"Phone record"</h1>
+            {move || match record.get() {
+                None => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
+                Some(Err(Failure::NotFound)) => view! {
+                    <div class="error-panel" role="alert">
+                        <p>{Failure::NotFound.message()}</p>
+                        <a href="/">"Back to the list"</a>
+                    </div>
+                }
+                .into_any(),
+                Some(Err(f)) => view! {
+                    <div class="error-panel" role="alert">
+                        <p>{f.message()}</p>
+                        <button type="button" on:click=move |_| retry.update(|n| *n += 1)>"Try again"</button>
+                    </div>
+                }
+                .into_any(),
+                Some(Ok(r)) => view! { <EditRecord record=r/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn EditRecord(record: PhoneRecord) -> impl IntoView {
+    let session = use_session();
+    let back = back_to_list();
+    let id = record.id;
+    let name = describe(&record);
+    let server_errors = RwSignal::new(Errors::new());
+    let failure = RwSignal::new(None::<String>);
+    let save = Action::new_local(move |body: &Value| {
+        let body = body.clone();
+        let token = session.token();
+        async move { api::update(&token, id, &body).await }
+    });
+    let remove = Action::new_local(move |_: &()| {
+        let token = session.token();
+        async move { api::delete(&token, id).await }
+    });
+    let after_save = back.clone();
+    Effect::new(move |_| {
+        if let Some(result) = save.value().get() {
+            session.check(&result);
+            match result {
+                Ok(r) => {
+                    session
+                        .notice
+                        .set(Some(format!("Saved changes to {}.", describe(&r))));
+                    after_save();
+                }
+                Err(f) => {
+                    let (by_path, other) = split_failure(&f);
+                    server_errors.set(by_path);
+                    failure.set(other);
+                }
+            }
+        }
+    });
+    let deleted_name = name.clone();
+    let after_delete = back.clone();
+    Effect::new(move |_| {
+        if let Some(result) = remove.value().get() {
+            session.check(&result);
+            match result {
+                Ok(()) => {
+                    session.notice.set(Some(format!("Deleted {deleted_name}.")));
+                    after_delete();
+                }
+                Err(f) => failure.set(Some(f.message())),
+            }
+        }
+    });
+    let confirming = RwSignal::new(false);
+    let confirm_text = format!("Delete {name}? This cannot be undone.");
+    view! {
+        <p class="subtitle">{format!("Recorded as {} · id {}", record.call_timestamp.as_str(), record.id)}</p>
+        {move || failure.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
+        <RecordForm
+            initial=FormValues::from_record(&record)
+            is_new=false
+            server_errors=server_errors
+            saving=save.pending()
+            on_submit=Callback::new(move |body: Value| {
+                failure.set(None);
+                save.dispatch_local(body);
+            })
+            on_cancel=cancel_callback()/>
+        <div class="danger-zone">
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! {
+                    <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete this record…"</button>
+                }
+            >
+                <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
+                    <p id="confirm-text">{confirm_text.clone()}</p>
+                    <button type="button" class="danger" autofocus=true disabled=move || remove.pending().get()
+                        on:click=move |_| { remove.dispatch_local(()); }>
+                        {move || if remove.pending().get() { "Deleting…" } else { "Delete" }}
+                    </button>
+                    <button type="button" on:click=move |_| confirming.set(false)>"Keep it"</button>
+                </div>
+            </Show>
+        </div>
+    }
+}

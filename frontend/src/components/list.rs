@@ -1,0 +1,366 @@
+//! The list of phone records: filters, a sortable table, and paging.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use phonerecords_shared::{Direction, Field, PhoneRecord, PhoneRecordPageData};
+
+use crate::api;
+use crate::clock;
+use crate::format::{duration_hm, excerpt, range_text, thousands};
+use crate::list_state::{ListState, PAGE_SIZES, Sort};
+use crate::session::use_session;
+
+/// The address of the list as last shown, to return to after a save or delete.
+#[derive(Clone, Copy)]
+pub struct LastList(pub RwSignal<String>);
+
+fn party(name: &Option<String>, id: Option<i64>) -> String {
+    match (name, id) {
+        (Some(n), _) if !n.trim().is_empty() => n.clone(),
+        (_, Some(id)) => format!("Participant #{id}"),
+        _ => "—".into(),
+    }
+}
+
+/// A table column whose header sorts.
+#[component]
+fn SortHeader(
+    field: Field,
+    label: &'static str,
+    sort: Sort,
+    on_sort: Callback<Field>,
+) -> impl IntoView {
+    let active = sort.field == field;
+    let aria = active.then(|| {
+        if sort.descending {
+            "descending"
+        } else {
+            "ascending"
+        }
+    });
+    let arrow = match (active, sort.descending) {
+        (false, _) => "↕",
+        (true, false) => "▲",
+        (true, true) => "▼",
+    };
+    view! {
+        <th scope="col" aria-sort=aria>
+            <button type="button" class="sort" on:click=move |_| on_sort.run(field)>
+                {label}
+                <span class="sort-arrow" aria-hidden="true">{arrow}</span>
+            </button>
+        </th>
+    }
+}
+
+/// The records of one page. Pure: the page fetches, this only shows.
+#[component]
+pub fn RecordsTable(
+    records: Vec<PhoneRecord>,
+    sort: Sort,
+    on_sort: Callback<Field>,
+) -> impl IntoView {
+    let rows = records
+        .into_iter()
+        .map(|r| {
+            let href = format!("/calls/{}", r.id);
+            let (dir_class, dir_label, dir_icon) = match r.direction {
+                Direction::In => ("dir dir-in", "In", "↙"),
+                Direction::Out => ("dir dir-out", "Out", "↗"),
+            };
+            let when = clock::local_display(&r.call_timestamp);
+            let recorded = format!("Recorded as {}", r.call_timestamp.as_str());
+            let phone = match (&r.phone_number, &r.phone_number_type) {
+                (Some(n), Some(t)) => format!("{n} ({t})"),
+                (Some(n), None) => n.clone(),
+                _ => "—".into(),
+            };
+            let duration = r.actual_hours.map(duration_hm).unwrap_or_else(|| "—".into());
+            let matter = r.links.action.map(|a| format!("#{a}")).unwrap_or_else(|| "—".into());
+            let notes = r.notes.as_deref().map(|n| excerpt(n, 80)).unwrap_or_default();
+            view! {
+                <tr>
+                    <td data-label="When">
+                        <a href=href title=recorded.clone()>
+                            <time datetime=r.call_timestamp.as_str().to_owned()>{when}</time>
+                        </a>
+                    </td>
+                    <td data-label="Direction">
+                        <span class=dir_class><span aria-hidden="true">{dir_icon}" "</span>{dir_label}</span>
+                    </td>
+                    <td data-label="From">{party(&r.from_participant_other, r.links.from_participant)}</td>
+                    <td data-label="To">{party(&r.to_participant_other, r.links.to_participant)}</td>
+                    <td data-label="Phone">{phone}</td>
+                    <td data-label="Duration" class="num">{duration}</td>
+                    <td data-label="Outcome">{r.outcome.clone()}</td>
+                    <td data-label="Matter" class="num">{matter}</td>
+                    <td data-label="Notes" class="notes">{notes}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="records">
+                <caption class="visually-hidden">"Phone records"</caption>
+                <thead>
+                    <tr>
+                        <SortHeader field=Field::CallTimestamp label="When" sort=sort on_sort=on_sort/>
+                        <SortHeader field=Field::Direction label="Direction" sort=sort on_sort=on_sort/>
+                        <th scope="col">"From"</th>
+                        <th scope="col">"To"</th>
+                        <th scope="col">"Phone"</th>
+                        <SortHeader field=Field::ActualHours label="Duration" sort=sort on_sort=on_sort/>
+                        <SortHeader field=Field::Outcome label="Outcome" sort=sort on_sort=on_sort/>
+                        <SortHeader field=Field::Action label="Matter" sort=sort on_sort=on_sort/>
+                        <th scope="col">"Notes"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// First / previous / next / last, the range shown, and the page size.
+#[component]
+pub fn Pager(
+    meta: PhoneRecordPageData,
+    on_page: Callback<u32>,
+    on_page_size: Callback<u32>,
+) -> impl IntoView {
+    let page = meta.page as u32;
+    let last = (meta.page_count as u32).max(1);
+    let at_start = page <= 1;
+    let at_end = page >= last;
+    let text = range_text(meta.page, meta.page_size, meta.record_count);
+    let size = meta.page_size as u32;
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <span class="range" aria-live="polite">{text}</span>
+            <div class="pager-buttons">
+                <button type="button" disabled=at_start on:click=move |_| on_page.run(1) aria-label="First page">"« First"</button>
+                <button type="button" disabled=at_start on:click=move |_| on_page.run(page.saturating_sub(1).max(1)) aria-label="Previous page">"‹ Previous"</button>
+                <span class="page-of">{format!("Page {} of {}", thousands(meta.page), thousands(last as u64))}</span>
+                <button type="button" disabled=at_end on:click=move |_| on_page.run((page + 1).min(last)) aria-label="Next page">"Next ›"</button>
+                <button type="button" disabled=at_end on:click=move |_| on_page.run(last) aria-label="Last page">"Last »"</button>
+            </div>
+            <label class="page-size">
+                "Per page "
+                <select on:change=move |ev| {
+                    if let Ok(n) = event_target_value(&ev).parse::<u32>() {
+                        on_page_size.run(n);
+                    }
+                }>
+                    {PAGE_SIZES
+                        .iter()
+                        .map(|n| view! { <option value=n.to_string() selected=*n == size>{n.to_string()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+        </nav>
+    }
+}
+
+/// The filters. Each change applies at once (search after a pause in typing)
+/// and returns to the first page.
+#[component]
+pub fn Filters(state: ListState, on_change: Callback<ListState>) -> impl IntoView {
+    let current = StoredValue::new(state.clone());
+    let apply = move |f: &dyn Fn(&mut ListState)| {
+        let mut s = current.get_value();
+        f(&mut s);
+        s.page = 1;
+        current.set_value(s.clone());
+        on_change.run(s);
+    };
+    let search = RwSignal::new(state.q.clone());
+    let typed = move |ev| {
+        let value = event_target_value(&ev);
+        search.set(value.clone());
+        set_timeout(
+            move || {
+                if search.get_untracked() == value && current.get_value().q != value {
+                    apply(&|s: &mut ListState| s.q = value.clone());
+                }
+            },
+            Duration::from_millis(300),
+        );
+    };
+    let has_filters = state.has_filters();
+    view! {
+        <form class="filters" role="search" on:submit=move |ev| {
+            ev.prevent_default();
+            let q = search.get_untracked();
+            apply(&|s: &mut ListState| s.q = q.clone());
+        }>
+            <label class="grow">
+                "Search"
+                <input type="search" name="q" placeholder="Names, number, notes, outcome"
+                    prop:value=move || search.get() on:input=typed/>
+            </label>
+            <label>
+                "Direction"
+                <select name="direction" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    apply(&|s: &mut ListState| s.direction = v.clone());
+                }>
+                    <option value="" selected=state.direction.is_empty()>"Any"</option>
+                    <option value="in" selected=state.direction == "in">"In"</option>
+                    <option value="out" selected=state.direction == "out">"Out"</option>
+                </select>
+            </label>
+            <label>
+                "From"
+                <input type="date" name="from" value=state.from.clone() on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    apply(&|s: &mut ListState| s.from = v.clone());
+                }/>
+            </label>
+            <label>
+                "To"
+                <input type="date" name="to" value=state.to.clone() on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    apply(&|s: &mut ListState| s.to = v.clone());
+                }/>
+            </label>
+            <label>
+                "Outcome"
+                <input type="text" name="outcome" value=state.outcome.clone() on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    apply(&|s: &mut ListState| s.outcome = v.clone());
+                }/>
+            </label>
+            <label>
+                "Matter"
+                <input type="text" inputmode="numeric" pattern="[0-9]*" name="matter" value=state.matter.clone()
+                    on:change=move |ev| {
+                        let v: String = event_target_value(&ev).chars().filter(char::is_ascii_digit).collect();
+                        apply(&|s: &mut ListState| s.matter = v.clone());
+                    }/>
+            </label>
+            <Show when=move || has_filters>
+                <button type="button" class="link" on:click=move |_| {
+                    search.set(String::new());
+                    let d = ListState::default();
+                    apply(&|s: &mut ListState| {
+                        *s = ListState { sort: s.sort, page_size: s.page_size, ..d.clone() };
+                    });
+                }>"Clear filters"</button>
+            </Show>
+        </form>
+    }
+}
+
+/// The list page: the view in the URL, fetched from the API.
+#[component]
+pub fn ListPage() -> impl IntoView {
+    let session = use_session();
+    let query = use_query_map();
+    let state = Memo::new(move |_| query.with(|q| ListState::from_url(|k| q.get(k))));
+    if let Some(last) = use_context::<LastList>() {
+        Effect::new(move |_| {
+            let s = state.get().to_url();
+            last.0.set(if s.is_empty() {
+                "/".into()
+            } else {
+                format!("/?{s}")
+            });
+        });
+    }
+    let navigate = use_navigate();
+    let go = Callback::new(move |s: ListState| {
+        let q = s.to_url();
+        let url = if q.is_empty() {
+            "/".to_owned()
+        } else {
+            format!("/?{q}")
+        };
+        navigate(&url, Default::default());
+    });
+    let retry = RwSignal::new(0u32);
+    let busy = RwSignal::new(false);
+    let data = LocalResource::new(move || {
+        let s = state.get();
+        retry.track();
+        let token = session.token();
+        async move {
+            busy.set(true);
+            let result = match s.api_query(clock::local_offset) {
+                Ok(q) => api::list(&token, &q).await,
+                Err(message) => Err(api::Failure::Other(message)),
+            };
+            busy.set(false);
+            session.check(&result);
+            result
+        }
+    });
+    let on_sort = Callback::new(move |field: Field| {
+        let mut s = state.get_untracked();
+        s.sort = s.sort.toggled(field);
+        s.page = 1;
+        go.run(s);
+    });
+    let on_page = Callback::new(move |page: u32| {
+        go.run(ListState {
+            page,
+            ..state.get_untracked()
+        })
+    });
+    let on_page_size = Callback::new(move |page_size: u32| {
+        go.run(ListState {
+            page_size,
+            page: 1,
+            ..state.get_untracked()
+        })
+    });
+    view! {
+        <section class="list-page" aria-labelledby="list-title" aria-busy=move || busy.get().to_string()>
+            <div class="page-head">
+                <h1 id="list-title">"Phone records"</h1>
+                <A href="/calls/new" attr:class="button primary">"Record a call"</A>
+            </div>
+            {move || view! { <Filters state=state.get() on_change=go/> }}
+            {move || match data.get() {
+                None => view! { <p class="loading" role="status">"Loading phone records…"</p> }.into_any(),
+                Some(Err(failure)) => view! {
+                    <div class="error-panel" role="alert">
+                        <p>{failure.message()}</p>
+                        <button type="button" on:click=move |_| retry.update(|n| *n += 1)>"Try again"</button>
+                    </div>
+                }
+                .into_any(),
+                Some(Ok(page)) => {
+                    let s = state.get();
+                    let meta = page.meta.paging.phonerecords.clone();
+                    if page.phonerecords.is_empty() && meta.record_count == 0 {
+                        if s.has_filters() {
+                            view! {
+                                <div class="empty">
+                                    <p>"No phone records match these filters."</p>
+                                </div>
+                            }
+                            .into_any()
+                        } else {
+                            view! {
+                                <div class="empty">
+                                    <p>"No phone records yet — "<A href="/calls/new">"record the first call"</A>"."</p>
+                                </div>
+                            }
+                            .into_any()
+                        }
+                    } else {
+                        view! {
+                            <RecordsTable records=page.phonerecords.clone() sort=s.sort on_sort=on_sort/>
+                            <Pager meta=meta on_page=on_page on_page_size=on_page_size/>
+                        }
+                        .into_any()
+                    }
+                }
+            }}
+        </section>
+    }
+}

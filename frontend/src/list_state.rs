@@ -1,0 +1,343 @@
+//! What the list shows (filters, sort, page), kept in the page's URL so that a
+//! link reproduces the view, and turned into an API query with the shared crate.
+
+use phonerecords_shared::Field;
+use phonerecords_shared::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use phonerecords_shared::query::ListQuery;
+
+use crate::format::query_string;
+
+pub const PAGE_SIZES: [u32; 4] = [25, 50, 100, 200];
+
+/// The columns a person can sort by.
+pub const SORTABLE: [Field; 5] = [
+    Field::CallTimestamp,
+    Field::Direction,
+    Field::ActualHours,
+    Field::Outcome,
+    Field::Action,
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sort {
+    pub field: Field,
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    /// Most recent calls first.
+    fn default() -> Self {
+        Sort {
+            field: Field::CallTimestamp,
+            descending: true,
+        }
+    }
+}
+
+impl Sort {
+    fn param(self) -> String {
+        format!(
+            "{}{}",
+            if self.descending { "-" } else { "" },
+            self.field.name()
+        )
+    }
+
+    fn parse(s: &str) -> Option<Sort> {
+        let (descending, name) = match s.strip_prefix('-') {
+            Some(n) => (true, n),
+            None => (false, s),
+        };
+        let field = Field::from_name(name).filter(|f| SORTABLE.contains(f))?;
+        Some(Sort { field, descending })
+    }
+
+    /// Clicking a column: the same column flips, another starts ascending
+    /// (time starts with the most recent).
+    pub fn toggled(self, field: Field) -> Sort {
+        if field == self.field {
+            Sort {
+                field,
+                descending: !self.descending,
+            }
+        } else {
+            Sort {
+                field,
+                descending: field == Field::CallTimestamp,
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListState {
+    pub q: String,
+    /// "", "in" or "out".
+    pub direction: String,
+    /// Local dates, `YYYY-MM-DD`, inclusive.
+    pub from: String,
+    pub to: String,
+    pub outcome: String,
+    pub matter: String,
+    pub sort: Sort,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+impl Default for ListState {
+    fn default() -> Self {
+        ListState {
+            q: String::new(),
+            direction: String::new(),
+            from: String::new(),
+            to: String::new(),
+            outcome: String::new(),
+            matter: String::new(),
+            sort: Sort::default(),
+            page: 1,
+            page_size: DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+fn is_date(s: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+}
+
+impl ListState {
+    /// Reads the page URL's parameters; anything unusable falls back to its default.
+    pub fn from_url(get: impl Fn(&str) -> Option<String>) -> ListState {
+        let d = ListState::default();
+        let text = |k: &str| get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+        let direction = text("direction");
+        let page_size = get("pageSize")
+            .and_then(|v| v.parse().ok())
+            .filter(|n| PAGE_SIZES.contains(n))
+            .unwrap_or(d.page_size);
+        ListState {
+            q: get("q").unwrap_or_default(),
+            direction: if direction == "in" || direction == "out" {
+                direction
+            } else {
+                String::new()
+            },
+            from: Some(text("from"))
+                .filter(|s| is_date(s))
+                .unwrap_or_default(),
+            to: Some(text("to")).filter(|s| is_date(s)).unwrap_or_default(),
+            outcome: text("outcome"),
+            matter: Some(text("matter"))
+                .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
+                .unwrap_or_default(),
+            sort: get("sort").and_then(|s| Sort::parse(&s)).unwrap_or(d.sort),
+            page: get("page")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n >= 1)
+                .unwrap_or(1),
+            page_size: page_size.min(MAX_PAGE_SIZE),
+        }
+    }
+
+    /// The page URL's query (defaults left out), without the `?`.
+    pub fn to_url(&self) -> String {
+        let d = ListState::default();
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut put = |k: &str, v: &str| {
+            if !v.is_empty() {
+                pairs.push((k.to_owned(), v.to_owned()));
+            }
+        };
+        put("q", &self.q);
+        put("direction", &self.direction);
+        put("from", &self.from);
+        put("to", &self.to);
+        put("outcome", &self.outcome);
+        put("matter", &self.matter);
+        if self.sort != d.sort {
+            put("sort", &self.sort.param());
+        }
+        if self.page != 1 {
+            put("page", &self.page.to_string());
+        }
+        if self.page_size != d.page_size {
+            put("pageSize", &self.page_size.to_string());
+        }
+        query_string(&pairs)
+    }
+
+    pub fn has_filters(&self) -> bool {
+        let d = ListState::default();
+        ListState {
+            sort: d.sort,
+            page: 1,
+            page_size: d.page_size,
+            ..self.clone()
+        } != d
+    }
+
+    /// The API query. `local_offset(date, time)` gives the browser's UTC
+    /// offset then, so that the date range means the person's own days.
+    /// Checked by the shared query parser before it is sent.
+    pub fn api_query(&self, local_offset: impl Fn(&str, &str) -> String) -> Result<String, String> {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        if !self.q.trim().is_empty() {
+            pairs.push(("q".into(), self.q.trim().to_owned()));
+        }
+        if !self.direction.is_empty() {
+            pairs.push(("direction".into(), self.direction.clone()));
+        }
+        if !self.from.is_empty() {
+            let t = "00:00:00";
+            pairs.push((
+                "callTimestamp_gteq".into(),
+                format!("{}T{t}{}", self.from, local_offset(&self.from, t)),
+            ));
+        }
+        if !self.to.is_empty() {
+            let t = "23:59:59";
+            pairs.push((
+                "callTimestamp_lteq".into(),
+                format!("{}T{t}{}", self.to, local_offset(&self.to, t)),
+            ));
+        }
+        if !self.outcome.trim().is_empty() {
+            let literal = self.outcome.trim().replace('*', "");
+            pairs.push(("outcome_ilike".into(), format!("*{literal}*")));
+        }
+        if !self.matter.is_empty() {
+            pairs.push(("action".into(), self.matter.clone()));
+        }
+        pairs.push(("sort".into(), self.sort.param()));
+        pairs.push(("page".into(), self.page.to_string()));
+        pairs.push(("pageSize".into(), self.page_size.to_string()));
+        let query = ListQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(
+            |errors| {
+                errors
+                    .iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            },
+        )?;
+        let mut checked = query.to_pairs();
+        // to_pairs leaves defaults out; the list always names its page explicitly.
+        checked.retain(|(k, _)| k != "page" && k != "pageSize");
+        checked.push(("page".into(), self.page.to_string()));
+        checked.push(("pageSize".into(), self.page_size.to_string()));
+        Ok(query_string(&checked))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(pairs: &[(&str, &str)]) -> ListState {
+        ListState::from_url(|k| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    #[test]
+    fn url_round_trip_and_defaults() {
+        let s = from(&[
+            ("q", "smith"),
+            ("direction", "out"),
+            ("sort", "actualHours"),
+            ("page", "3"),
+            ("pageSize", "100"),
+        ]);
+        assert_eq!(
+            s.sort,
+            Sort {
+                field: Field::ActualHours,
+                descending: false
+            }
+        );
+        assert_eq!(from_url_str(&s.to_url()), s);
+        assert_eq!(ListState::default().to_url(), "");
+        let junk = from(&[
+            ("direction", "up"),
+            ("sort", "notes"),
+            ("page", "0"),
+            ("pageSize", "7"),
+            ("from", "yesterday"),
+        ]);
+        assert_eq!(junk, ListState::default());
+    }
+
+    fn from_url_str(q: &str) -> ListState {
+        let pairs: Vec<(String, String)> = q
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.replace("%20", " ")))
+            .collect();
+        ListState::from_url(|k| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn api_query_uses_local_days_and_the_shared_parser() {
+        let s = from(&[
+            ("from", "2025-09-01"),
+            ("to", "2025-09-30"),
+            ("outcome", "left*"),
+            ("matter", "42"),
+            ("direction", "in"),
+        ]);
+        let q = s.api_query(|_, _| "+12:00".into()).unwrap();
+        assert_eq!(
+            q,
+            "direction=in&callTimestamp_gteq=2025-09-01T00%3A00%3A00%2B12%3A00&callTimestamp_lteq=2025-09-30T23%3A59%3A59%2B12%3A00\
+             &outcome_ilike=%2Aleft%2A&action=42&sort=-callTimestamp&page=1&pageSize=50"
+        );
+        let long = ListState {
+            q: "x".repeat(100),
+            ..ListState::default()
+        };
+        assert!(
+            long.api_query(|_, _| "Z".into()).is_err(),
+            "the shared limits apply before sending"
+        );
+    }
+
+    #[test]
+    fn sorting_toggles() {
+        let s = Sort::default();
+        assert_eq!(
+            s.toggled(Field::CallTimestamp),
+            Sort {
+                field: Field::CallTimestamp,
+                descending: false
+            }
+        );
+        assert_eq!(
+            s.toggled(Field::Outcome),
+            Sort {
+                field: Field::Outcome,
+                descending: false
+            }
+        );
+        assert!(
+            ListState {
+                q: "x".into(),
+                ..Default::default()
+            }
+            .has_filters()
+        );
+        assert!(
+            !ListState {
+                page: 4,
+                ..Default::default()
+            }
+            .has_filters()
+        );
+    }
+}
