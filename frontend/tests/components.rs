@@ -1,0 +1,397 @@
+//! Component tests in a real headless Chromium (wasm-bindgen-test-runner with
+//! Debian's chromedriver): each mounts a component into a fresh element,
+//! acts on it as a person would, and checks what the page shows.
+
+use leptos::prelude::*;
+use phonerecords_shared::{Field, PhoneRecord, PhoneRecordPageData};
+use phonerecords_ui::components::form::RecordForm;
+use phonerecords_ui::components::list::{Pager, RecordsTable};
+use phonerecords_ui::form_model::{Errors, FormValues};
+use phonerecords_ui::list_state::Sort;
+use serde_json::{Value, json};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, Event, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn container() -> HtmlElement {
+    let doc = document();
+    let div = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&div).unwrap();
+    div.unchecked_into()
+}
+
+fn find(root: &HtmlElement, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+fn all(root: &HtmlElement, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().unchecked_into())
+        .collect()
+}
+
+fn text(root: &HtmlElement, selector: &str) -> String {
+    find(root, selector).text_content().unwrap_or_default()
+}
+
+fn click(root: &HtmlElement, selector: &str) {
+    find(root, selector).unchecked_into::<HtmlElement>().click();
+}
+
+fn type_into(root: &HtmlElement, selector: &str, value: &str) {
+    let input: HtmlInputElement = find(root, selector).unchecked_into();
+    input.set_value(value);
+    input.dispatch_event(&Event::new("input").unwrap()).unwrap();
+    input.dispatch_event(&Event::new("blur").unwrap()).unwrap();
+}
+
+fn record(id: i64, direction: &str, notes: &str) -> PhoneRecord {
+    serde_json::from_value(json!({
+        "id": id, "direction": direction, "callTimestamp": "2025-09-17T09:12:32+12:00",
+        "outcome": "Call completed", "actualHours": 1.5, "toParticipantOther": "AJ Accountants LLC",
+        "phoneNumber": "+44 493 993938", "phoneNumberType": "Business", "notes": notes,
+        "links": {"action": 321845, "fromParticipant": 8945}
+    }))
+    .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_table_shows_each_record_and_marks_the_sorted_column() {
+    let root = container();
+    let sorted = RwSignal::new(None::<Field>);
+    let records = vec![
+        record(1, "in", "Discussed <b>progress</b>"),
+        record(2, "out", &"long note ".repeat(20)),
+    ];
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <RecordsTable records=records sort=Sort::default() on_sort=Callback::new(move |f| sorted.set(Some(f)))/> }
+    });
+    let rows = all(&root, "tbody tr");
+    assert_eq!(rows.len(), 2);
+    let first = rows[0].text_content().unwrap();
+    for expected in [
+        "In",
+        "AJ Accountants LLC",
+        "Participant #8945",
+        "+44 493 993938 (Business)",
+        "1:30",
+        "Call completed",
+        "#321845",
+    ] {
+        assert!(first.contains(expected), "{expected} missing from {first}");
+    }
+    assert!(
+        first.contains("Discussed <b>progress</b>"),
+        "markup in notes is shown as text"
+    );
+    assert!(all(&root, "td b").is_empty(), "and never becomes markup");
+    assert!(
+        rows[1].text_content().unwrap().contains('…'),
+        "long notes are cut"
+    );
+    assert_eq!(
+        find(&root, ".dir-out").text_content().unwrap().trim(),
+        "↗ Out"
+    );
+    let time = find(&root, "td[data-label=When] a");
+    assert_eq!(
+        time.get_attribute("title").unwrap(),
+        "Recorded as 2025-09-17T09:12:32+12:00"
+    );
+    assert_eq!(time.get_attribute("href").unwrap(), "/calls/1");
+
+    let sorted_headers = all(&root, "th[aria-sort]");
+    assert_eq!(
+        sorted_headers.len(),
+        1,
+        "only the sorted column has aria-sort"
+    );
+    assert_eq!(
+        sorted_headers[0].get_attribute("aria-sort").unwrap(),
+        "descending"
+    );
+    assert!(sorted_headers[0].text_content().unwrap().contains("When"));
+
+    let duration_button = all(&root, "th button.sort")
+        .into_iter()
+        .find(|b| b.text_content().unwrap().contains("Duration"))
+        .unwrap();
+    duration_button.unchecked_into::<HtmlElement>().click();
+    leptos::task::tick().await;
+    assert_eq!(sorted.get_untracked(), Some(Field::ActualHours));
+}
+
+#[wasm_bindgen_test]
+async fn ascending_sort_is_announced() {
+    let root = container();
+    let sort = Sort {
+        field: Field::Outcome,
+        descending: false,
+    };
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <RecordsTable records=vec![record(3, "in", "x")] sort=sort on_sort=Callback::new(|_| {})/> }
+    });
+    let th = find(&root, "th[aria-sort]");
+    assert_eq!(th.get_attribute("aria-sort").unwrap(), "ascending");
+    assert!(th.text_content().unwrap().contains("Outcome"));
+}
+
+fn meta(page: u64, count: u64) -> PhoneRecordPageData {
+    PhoneRecordPageData {
+        record_count: count,
+        page_count: count.div_ceil(50),
+        page,
+        page_size: 50,
+        prev_page: None,
+        next_page: None,
+    }
+}
+
+fn button(root: &HtmlElement, label: &str) -> HtmlElement {
+    find(root, &format!("button[aria-label='{label}']")).unchecked_into()
+}
+
+fn disabled(root: &HtmlElement, label: &str) -> bool {
+    button(root, label).has_attribute("disabled")
+}
+
+#[wasm_bindgen_test]
+async fn the_pager_shows_the_range_and_moves_between_pages() {
+    let root = container();
+    let went = RwSignal::new(Vec::<u32>::new());
+    let size = RwSignal::new(None::<u32>);
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <Pager meta=meta(2, 2487)
+                on_page=Callback::new(move |p| went.update(|w| w.push(p)))
+                on_page_size=Callback::new(move |n| size.set(Some(n)))/>
+        }
+    });
+    assert_eq!(text(&root, ".range"), "51–100 of 2,487");
+    assert!(text(&root, ".page-of").contains("Page 2 of 50"));
+    assert!(!disabled(&root, "First page") && !disabled(&root, "Next page"));
+    for label in ["First page", "Previous page", "Next page", "Last page"] {
+        button(&root, label).click();
+    }
+    leptos::task::tick().await;
+    assert_eq!(went.get_untracked(), vec![1, 1, 3, 50]);
+    let select: web_sys::HtmlSelectElement = find(&root, ".page-size select").unchecked_into();
+    assert_eq!(select.value(), "50");
+    select.set_value("200");
+    select
+        .dispatch_event(&Event::new("change").unwrap())
+        .unwrap();
+    leptos::task::tick().await;
+    assert_eq!(size.get_untracked(), Some(200));
+}
+
+#[wasm_bindgen_test]
+async fn the_pager_disables_what_leads_nowhere() {
+    let first = container();
+    let _a = leptos::mount::mount_to(first.clone(), || {
+        view! { <Pager meta=meta(1, 30) on_page=Callback::new(|_| {}) on_page_size=Callback::new(|_| {})/> }
+    });
+    for label in ["First page", "Previous page", "Next page", "Last page"] {
+        assert!(disabled(&first, label), "{label} on the only page");
+    }
+    assert_eq!(text(&first, ".range"), "1–30 of 30");
+    let last = container();
+    let _b = leptos::mount::mount_to(last.clone(), || {
+        view! { <Pager meta=meta(50, 2487) on_page=Callback::new(|_| {}) on_page_size=Callback::new(|_| {})/> }
+    });
+    assert!(disabled(&last, "Next page") && disabled(&last, "Last page"));
+    assert!(!disabled(&last, "Previous page"));
+    assert_eq!(text(&last, ".range"), "2,451–2,487 of 2,487");
+}
+
+struct Form {
+    root: HtmlElement,
+    submitted: RwSignal<Vec<Value>>,
+    server: RwSignal<Errors>,
+}
+
+fn mount_form(values: FormValues, is_new: bool) -> (Form, impl Sized) {
+    let root = container();
+    let submitted = RwSignal::new(Vec::<Value>::new());
+    let server = RwSignal::new(Errors::new());
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <RecordForm initial=values is_new=is_new server_errors=server saving=Signal::stored(false)
+                on_submit=Callback::new(move |b| submitted.update(|s| s.push(b)))
+                on_cancel=Callback::new(|_| {})/>
+        }
+    });
+    (
+        Form {
+            root,
+            submitted,
+            server,
+        },
+        handle,
+    )
+}
+
+fn new_call() -> FormValues {
+    FormValues::new_call("2025-09-17".into(), "09:12".into(), "+12:00".into())
+}
+
+fn error_text(root: &HtmlElement, id: &str) -> Option<String> {
+    root.query_selector(&format!("#{id}-error"))
+        .unwrap()
+        .map(|e| e.text_content().unwrap_or_default())
+}
+
+#[wasm_bindgen_test]
+async fn the_form_shows_the_shared_rules_as_a_person_types() {
+    let (f, _h) = mount_form(new_call(), true);
+    assert_eq!(
+        error_text(&f.root, "outcome"),
+        None,
+        "no complaint before the person acts"
+    );
+    click(&f.root, "button[type=submit]");
+    leptos::task::tick().await;
+    assert_eq!(
+        error_text(&f.root, "outcome").as_deref(),
+        Some("outcome must not be blank")
+    );
+    assert_eq!(
+        find(&f.root, "#outcome")
+            .get_attribute("aria-invalid")
+            .as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        find(&f.root, "#outcome")
+            .get_attribute("aria-describedby")
+            .as_deref(),
+        Some("outcome-error")
+    );
+    assert!(text(&f.root, ".form-summary").contains("1 problem"));
+    assert!(
+        f.submitted.get_untracked().is_empty(),
+        "nothing is sent while a rule is broken"
+    );
+
+    type_into(&f.root, "#outcome", &"x".repeat(256));
+    leptos::task::tick().await;
+    assert_eq!(
+        error_text(&f.root, "outcome").as_deref(),
+        Some("outcome must be at most 255 characters (it has 256)")
+    );
+    type_into(&f.root, "#duration", "ten");
+    type_into(&f.root, "#phoneNumber", "call me");
+    type_into(&f.root, "#matter", "0");
+    type_into(&f.root, "#offset", "");
+    leptos::task::tick().await;
+    assert_eq!(
+        error_text(&f.root, "duration").as_deref(),
+        Some("Duration must be a number")
+    );
+    assert_eq!(
+        error_text(&f.root, "phoneNumber").as_deref(),
+        Some("phoneNumber must contain at least one digit")
+    );
+    assert!(error_text(&f.root, "matter").unwrap().contains("from 1 to"));
+    assert!(
+        error_text(&f.root, "when")
+            .unwrap()
+            .contains("no time zone offset")
+    );
+
+    type_into(&f.root, "#outcome", "Call completed");
+    type_into(&f.root, "#duration", "15");
+    type_into(&f.root, "#phoneNumber", "+64 9 555 0101");
+    type_into(&f.root, "#matter", "42");
+    type_into(&f.root, "#offset", "+12:00");
+    leptos::task::tick().await;
+    for id in ["outcome", "duration", "phoneNumber", "matter", "when"] {
+        assert_eq!(error_text(&f.root, id), None, "{id} still complains");
+    }
+    click(&f.root, "button[type=submit]");
+    leptos::task::tick().await;
+    assert_eq!(
+        f.submitted.get_untracked(),
+        vec![
+            json!({"direction": "out", "callTimestamp": "2025-09-17T09:12:00+12:00", "outcome": "Call completed",
+                    "actualHours": 0.25, "phoneNumber": "+64 9 555 0101", "links": {"action": 42}})
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn server_errors_appear_next_to_their_fields_until_edited() {
+    let (f, _h) = mount_form(
+        FormValues {
+            outcome: "Call completed".into(),
+            ..new_call()
+        },
+        true,
+    );
+    f.server.set(Errors::from([
+        (
+            "outcome".to_owned(),
+            "outcome was refused by the server".to_owned(),
+        ),
+        (
+            "links.action".to_owned(),
+            "links.action must be a whole number from 1 to 9007199254740991".to_owned(),
+        ),
+        (
+            "callTimestamp".to_owned(),
+            "callTimestamp is not a valid date and time".to_owned(),
+        ),
+    ]));
+    leptos::task::tick().await;
+    assert_eq!(
+        error_text(&f.root, "outcome").as_deref(),
+        Some("outcome was refused by the server")
+    );
+    assert!(
+        error_text(&f.root, "matter")
+            .unwrap()
+            .starts_with("links.action must be")
+    );
+    assert_eq!(
+        error_text(&f.root, "when").as_deref(),
+        Some("callTimestamp is not a valid date and time")
+    );
+    type_into(&f.root, "#matter", "7");
+    leptos::task::tick().await;
+    assert_eq!(
+        error_text(&f.root, "matter"),
+        None,
+        "editing the field clears the server's complaint"
+    );
+    assert!(error_text(&f.root, "outcome").is_some(), "the others stay");
+}
+
+#[wasm_bindgen_test]
+async fn editing_a_record_keeps_its_offset_and_clears_emptied_fields() {
+    let r = record(9, "in", "to be removed");
+    let (f, _h) = mount_form(FormValues::from_record(&r), false);
+    leptos::task::tick().await;
+    let offset: HtmlInputElement = find(&f.root, "#offset").unchecked_into();
+    assert_eq!(offset.value(), "+12:00");
+    assert_eq!(
+        find(&f.root, "#duration")
+            .unchecked_into::<HtmlInputElement>()
+            .value(),
+        "90"
+    );
+    let notes: web_sys::HtmlTextAreaElement = find(&f.root, "#notes").unchecked_into();
+    notes.set_value("");
+    notes.dispatch_event(&Event::new("input").unwrap()).unwrap();
+    click(&f.root, "button[type=submit]");
+    leptos::task::tick().await;
+    let sent = f.submitted.get_untracked();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["notes"], Value::Null);
+    assert_eq!(sent[0]["callTimestamp"], "2025-09-17T09:12:32+12:00");
+    assert_eq!(sent[0]["actualHours"], 1.5);
+}
