@@ -112,6 +112,16 @@ impl Field {
         )
     }
 
+    /// The Actionstep resource a link names (`actions`, `participants`), for
+    /// the envelope's link templates; `None` for fields that are not links.
+    pub const fn linked_resource(self) -> Option<&'static str> {
+        match self {
+            Field::Action => Some("actions"),
+            Field::FromParticipant | Field::ToParticipant => Some("participants"),
+            _ => None,
+        }
+    }
+
     /// Required on create and impossible to clear on update.
     pub const fn is_required(self) -> bool {
         matches!(
@@ -192,5 +202,13 @@ mod tests {
     fn links_have_a_links_path() {
         assert_eq!(Field::Action.path(), "links.action");
         assert_eq!(Field::Notes.path(), "notes");
+    }
+
+    #[test]
+    fn every_link_and_only_a_link_names_a_resource() {
+        for f in Field::ALL {
+            assert_eq!(f.linked_resource().is_some(), f.is_link(), "{f:?}");
+        }
+        assert_eq!(Field::ToParticipant.linked_resource(), Some("participants"));
     }
 }

@@ -3,6 +3,7 @@
 //! Pure Rust without I/O: the Worker and the UI both compile this crate, so
 //! what the UI checks as a person types is exactly what the API enforces.
 
+pub mod body;
 pub mod error;
 pub mod fields;
 pub mod model;

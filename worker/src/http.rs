@@ -3,12 +3,18 @@
 use serde::Serialize;
 use worker::{Response, Result};
 
+/// The content type of every plain JSON response (and of every error).
+pub const PLAIN_CONTENT_TYPE: &str = "application/json; charset=utf-8";
+
 /// A JSON response with the given status.
 pub fn json_response<T: Serialize>(body: &T, status: u16) -> Result<Response> {
-    let bytes = serde_json::to_vec(body)?;
+    bytes_response(serde_json::to_vec(body)?, PLAIN_CONTENT_TYPE, status)
+}
+
+/// A response of these bytes, of this content type.
+pub fn bytes_response(bytes: Vec<u8>, content_type: &str, status: u16) -> Result<Response> {
     let resp = Response::from_bytes(bytes)?.with_status(status);
-    resp.headers()
-        .set("Content-Type", "application/json; charset=utf-8")?;
+    resp.headers().set("Content-Type", content_type)?;
     Ok(resp)
 }
 

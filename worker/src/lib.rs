@@ -1,7 +1,9 @@
-//! The Phone Records Worker: `/phonerecords` on D1; every other path is a static asset (the UI).
+//! The Phone Records Worker: `/phonerecords` (also under Actionstep's
+//! `/api/rest/`) on D1; every other path is a static asset (the UI).
 
 mod auth;
 mod body;
+mod envelope;
 mod error;
 mod http;
 mod routes;
@@ -17,11 +19,11 @@ use crate::error::ApiError;
 #[event(fetch)]
 pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let path = req.path();
-    let Some(resource) = routes::resource(&path) else {
+    let Some(route) = routes::route(&path) else {
         return env.assets("ASSETS")?.fetch_request(req).await;
     };
     let outcome = match auth::authenticate(&req, &env) {
-        Ok(()) => routes::handle(req, &env, resource).await,
+        Ok(()) => routes::handle(req, &env, route).await,
         Err(e) => Err(e),
     };
     let resp = outcome.or_else(ApiError::into_response)?;

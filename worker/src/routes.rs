@@ -1,19 +1,25 @@
-//! The five operations of `/phonerecords`, and how a path and method pick one.
+//! The five operations of `/phonerecords` (also under `/api/rest`), and how a path and method pick one.
 
+use phonerecords_shared::body::{CreateBody, parse_create_body, parse_update_body};
 use phonerecords_shared::fields::MAX_ID;
 use phonerecords_shared::query::{FieldSet, ListQuery, parse_ids, parse_record_query};
-use phonerecords_shared::validate::{parse_create, parse_update};
 use phonerecords_shared::{PageMetaData, PagingData, PhoneRecord, PhoneRecordPageData};
-use serde::Serialize;
 use serde_json::Value;
 use worker::{Env, Method, Request, Response, Url};
 
 use crate::body::read_json;
+use crate::envelope::{Form, Payload};
 use crate::error::ApiError;
-use crate::http::json_response;
 use crate::store::Store;
 
 pub const COLLECTION: &str = "/phonerecords";
+
+/// The prefix Actionstep's API puts before its resources. The collection
+/// answers under it too, so a client written for Actionstep changes only the host.
+pub const ACTIONSTEP_PREFIX: &str = "/api/rest";
+
+/// `COLLECTION` under `ACTIONSTEP_PREFIX`.
+const ACTIONSTEP_COLLECTION: &str = "/api/rest/phonerecords";
 
 /// What a path under `/phonerecords` names.
 pub enum Resource<'a> {
@@ -22,17 +28,33 @@ pub enum Resource<'a> {
     Item(&'a str),
 }
 
+/// A path this API owns: which collection path it is under (the URLs we
+/// answer with keep it), and what it names there.
+pub struct Route<'a> {
+    pub collection: &'static str,
+    pub resource: Resource<'a>,
+}
+
 /// `None` for paths this API does not own (they are static assets).
-pub fn resource(path: &str) -> Option<Resource<'_>> {
-    let rest = path.strip_prefix(COLLECTION)?;
-    match rest {
-        "" | "/" => Some(Resource::Collection),
+pub fn route(path: &str) -> Option<Route<'_>> {
+    let (collection, rest) = [COLLECTION, ACTIONSTEP_COLLECTION]
+        .into_iter()
+        .find_map(|c| path.strip_prefix(c).map(|rest| (c, rest)))?;
+    let resource = match rest {
+        "" | "/" => Resource::Collection,
         _ => {
             let seg = rest.strip_prefix('/')?;
             let seg = seg.strip_suffix('/').unwrap_or(seg);
-            (!seg.contains('/')).then_some(Resource::Item(seg))
+            if seg.contains('/') {
+                return None;
+            }
+            Resource::Item(seg)
         }
-    }
+    };
+    Some(Route {
+        collection,
+        resource,
+    })
 }
 
 fn not_found(ids: &[i64]) -> ApiError {
@@ -41,14 +63,6 @@ fn not_found(ids: &[i64]) -> ApiError {
             .map(|id| format!("there is no phone record with id {id}"))
             .collect(),
     )
-}
-
-/// A list page, or the records of a multi-id request, each shaped by the fieldset.
-#[derive(Serialize)]
-struct Records {
-    phonerecords: Vec<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    meta: Option<PageMetaData>,
 }
 
 fn shape(record: &PhoneRecord, fields: Option<&FieldSet>) -> Value {
@@ -76,9 +90,10 @@ fn no_query(url: &Url) -> Result<(), ApiError> {
     }
 }
 
-fn item_url(url: &Url, id: i64) -> String {
+/// The record's URL, under the collection path the request used.
+fn item_url(url: &Url, collection: &str, id: i64) -> String {
     let mut u = url.clone();
-    u.set_path(&format!("{COLLECTION}/{id}"));
+    u.set_path(&format!("{collection}/{id}"));
     u.set_query(None);
     u.set_fragment(None);
     u.to_string()
@@ -97,49 +112,53 @@ fn page_url(url: &Url, page: u64) -> String {
     u.to_string()
 }
 
-pub async fn handle(
-    mut req: Request,
-    env: &Env,
-    resource: Resource<'_>,
-) -> Result<Response, ApiError> {
+pub async fn handle(mut req: Request, env: &Env, route: Route<'_>) -> Result<Response, ApiError> {
     let url = req.url()?;
     let method = req.method();
+    let form = Form::for_request(&req, env, &url);
     let db = env.d1("DB")?;
     let store = Store::new(&db);
-    match resource {
+    match route.resource {
         Resource::Collection => match method {
             Method::Get => {
                 let query = ListQuery::parse(query_pairs(&url)).map_err(ApiError::BadRequest)?;
                 let (records, count) = store.list(&query).await?;
                 let page = query.page;
-                let body = Records {
-                    phonerecords: records
-                        .iter()
-                        .map(|r| shape(r, query.fields.as_ref()))
-                        .collect(),
-                    meta: Some(PageMetaData {
-                        paging: PagingData {
-                            phonerecords: PhoneRecordPageData {
-                                record_count: count,
-                                page_count: page.page_count(count),
-                                page: u64::from(page.page),
-                                page_size: u64::from(page.page_size),
-                                prev_page: page.prev_page(count).map(|p| page_url(&url, p)),
-                                next_page: page.next_page(count).map(|p| page_url(&url, p)),
-                            },
+                let shaped = records
+                    .iter()
+                    .map(|r| shape(r, query.fields.as_ref()))
+                    .collect();
+                let meta = PageMetaData {
+                    paging: PagingData {
+                        phonerecords: PhoneRecordPageData {
+                            record_count: count,
+                            page_count: page.page_count(count),
+                            page: u64::from(page.page),
+                            page_size: u64::from(page.page_size),
+                            prev_page: page.prev_page(count).map(|p| page_url(&url, p)),
+                            next_page: page.next_page(count).map(|p| page_url(&url, p)),
                         },
-                    }),
+                    },
                 };
-                Ok(json_response(&body, 200)?)
+                Ok(form.respond(Payload::Many(shaped), Some(meta))?)
             }
             Method::Post => {
                 no_query(&url)?;
                 let body = read_json(&mut req).await?;
-                let create = parse_create(&body).map_err(ApiError::Unprocessable)?;
-                let record = store.create(&create).await?;
-                let resp = json_response(&record, 200)?;
-                resp.headers().set("Location", &item_url(&url, record.id))?;
-                Ok(resp)
+                match parse_create_body(&body).map_err(ApiError::Unprocessable)? {
+                    CreateBody::One(create) => {
+                        let record = store.create(&create).await?;
+                        let location = item_url(&url, route.collection, record.id);
+                        let resp = form.respond(Payload::One(record), None)?;
+                        resp.headers().set("Location", &location)?;
+                        Ok(resp)
+                    }
+                    // Several records have no one Location.
+                    CreateBody::Many(creates) => {
+                        let records = store.create_all(&creates).await?;
+                        Ok(form.respond(Payload::Many(records), None)?)
+                    }
+                }
             }
             _ => Err(ApiError::MethodNotAllowed("GET, POST")),
         },
@@ -154,7 +173,9 @@ pub async fn handle(
                     let fields =
                         parse_record_query(query_pairs(&url)).map_err(ApiError::BadRequest)?;
                     match store_get(&store, *id).await? {
-                        Some(record) => Ok(json_response(&shape(&record, fields.as_ref()), 200)?),
+                        Some(record) => {
+                            Ok(form.respond(Payload::One(shape(&record, fields.as_ref())), None)?)
+                        }
                         None => Err(not_found(&[*id])),
                     }
                 }
@@ -162,26 +183,21 @@ pub async fn handle(
                     let fields =
                         parse_record_query(query_pairs(&url)).map_err(ApiError::BadRequest)?;
                     match store.get_many(&ids).await? {
-                        Ok(records) => Ok(json_response(
-                            &Records {
-                                phonerecords: records
-                                    .iter()
-                                    .map(|r| shape(r, fields.as_ref()))
-                                    .collect(),
-                                meta: None,
-                            },
-                            200,
-                        )?),
+                        Ok(records) => {
+                            let shaped =
+                                records.iter().map(|r| shape(r, fields.as_ref())).collect();
+                            Ok(form.respond(Payload::Many(shaped), None)?)
+                        }
                         Err(missing) => Err(not_found(&missing)),
                     }
                 }
                 (Method::Put, [id]) if !many => {
                     no_query(&url)?;
                     let body = read_json(&mut req).await?;
-                    let update = parse_update(&body).map_err(ApiError::Unprocessable)?;
+                    let update = parse_update_body(&body).map_err(ApiError::Unprocessable)?;
                     match (*id <= MAX_ID).then_some(*id) {
                         Some(id) => match store.update(id, &update).await? {
-                            Some(record) => Ok(json_response(&record, 200)?),
+                            Some(record) => Ok(form.respond(Payload::One(record), None)?),
                             None => Err(not_found(&[id])),
                         },
                         None => Err(not_found(&[*id])),
@@ -217,27 +233,45 @@ async fn store_get(store: &Store<'_>, id: i64) -> Result<Option<PhoneRecord>, Ap
 mod tests {
     use super::*;
 
+    fn resource(path: &str) -> Option<(&'static str, Resource<'_>)> {
+        route(path).map(|r| (r.collection, r.resource))
+    }
+
     #[test]
     fn paths() {
-        assert!(matches!(
-            resource("/phonerecords"),
-            Some(Resource::Collection)
-        ));
-        assert!(matches!(
-            resource("/phonerecords/"),
-            Some(Resource::Collection)
-        ));
-        assert!(matches!(
-            resource("/phonerecords/12"),
-            Some(Resource::Item("12"))
-        ));
-        assert!(matches!(
-            resource("/phonerecords/12/"),
-            Some(Resource::Item("12"))
-        ));
-        assert!(resource("/phonerecords/12/x").is_none());
-        assert!(resource("/phonerecordsx").is_none());
-        assert!(resource("/").is_none());
+        for c in [COLLECTION, ACTIONSTEP_COLLECTION] {
+            assert!(matches!(
+                resource(c),
+                Some((col, Resource::Collection)) if col == c
+            ));
+            assert!(matches!(
+                resource(&format!("{c}/")),
+                Some((col, Resource::Collection)) if col == c
+            ));
+            assert!(matches!(
+                resource(&format!("{c}/12")),
+                Some((col, Resource::Item("12"))) if col == c
+            ));
+            assert!(matches!(
+                resource(&format!("{c}/12,7/")),
+                Some((col, Resource::Item("12,7"))) if col == c
+            ));
+            assert!(resource(&format!("{c}/12/x")).is_none());
+            assert!(resource(&format!("{c}x")).is_none());
+        }
+        assert_eq!(
+            ACTIONSTEP_COLLECTION,
+            format!("{ACTIONSTEP_PREFIX}{COLLECTION}")
+        );
+        for other in [
+            "/",
+            "/api/rest",
+            "/api/rest/",
+            "/api/phonerecords",
+            "/x/phonerecords",
+        ] {
+            assert!(resource(other).is_none(), "{other}");
+        }
     }
 
     #[test]
@@ -248,6 +282,19 @@ mod tests {
             page_url(&url, 3),
             "http://127.0.0.1:8787/phonerecords?pageSize=10&x=a+b&page=3"
         );
-        assert_eq!(item_url(&url, 7), "http://127.0.0.1:8787/phonerecords/7");
+        assert_eq!(
+            item_url(&url, COLLECTION, 7),
+            "http://127.0.0.1:8787/phonerecords/7"
+        );
+        let prefixed =
+            Url::parse("http://127.0.0.1:8787/api/rest/phonerecords/?pageSize=10&page=2").unwrap();
+        assert_eq!(
+            page_url(&prefixed, 1),
+            "http://127.0.0.1:8787/api/rest/phonerecords/?pageSize=10&page=1"
+        );
+        assert_eq!(
+            item_url(&prefixed, ACTIONSTEP_COLLECTION, 7),
+            "http://127.0.0.1:8787/api/rest/phonerecords/7"
+        );
     }
 }

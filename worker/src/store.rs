@@ -84,6 +84,37 @@ impl<'a> Store<'a> {
             .ok_or_else(|| ApiError::Internal("INSERT … RETURNING returned no row".into()))
     }
 
+    /// Stores every record or none (a D1 batch is one transaction) and
+    /// returns them in the order given.
+    pub async fn create_all(
+        &self,
+        recs: &[CreatePhoneRecord],
+    ) -> Result<Vec<PhoneRecord>, ApiError> {
+        let statements = recs
+            .iter()
+            .map(|rec| self.prepare(&sql::insert(rec)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let results = self.db.batch(statements).await?;
+        if results.len() != recs.len() {
+            return Err(ApiError::Internal(format!(
+                "D1 batch of {} inserts returned {} results",
+                recs.len(),
+                results.len()
+            )));
+        }
+        results
+            .iter()
+            .map(|result| {
+                result
+                    .results::<Row>()?
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| ApiError::Internal("INSERT … RETURNING returned no row".into()))
+                    .and_then(PhoneRecord::try_from)
+            })
+            .collect()
+    }
+
     pub async fn get(&self, id: i64) -> Result<Option<PhoneRecord>, ApiError> {
         self.first(&sql::get(id)).await
     }
