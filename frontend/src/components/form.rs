@@ -134,6 +134,13 @@ pub fn RecordForm(
         server: server_errors,
     };
     let dirty = Memo::new(move |_| values.with(|v| *v != initial));
+    // A new call's offset follows its date (daylight saving) until the person sets it.
+    let auto_offset = RwSignal::new(is_new);
+    let follow_date = move || {
+        if auto_offset.get_untracked() {
+            values.update(|v| v.offset = clock::local_offset(&v.date, &v.time));
+        }
+    };
     // Leaving with unsaved changes asks first.
     let guard = window_event_listener(leptos::ev::beforeunload, move |ev| {
         if dirty.get_untracked() && !saving.get_untracked() {
@@ -218,6 +225,7 @@ pub fn RecordForm(
                             on:input=move |ev| {
                                 let v = event_target_value(&ev);
                                 state.edit("callTimestamp", |f| f.date = v);
+                                follow_date();
                             }
                             on:blur=move |_| state.touch("callTimestamp")/>
                         <label for="time" class="visually-hidden">"Time"</label>
@@ -226,6 +234,7 @@ pub fn RecordForm(
                             on:input=move |ev| {
                                 let v = event_target_value(&ev);
                                 state.edit("callTimestamp", |f| f.time = v);
+                                follow_date();
                             }
                             on:blur=move |_| state.touch("callTimestamp")/>
                         <label for="offset">"UTC offset"</label>
@@ -233,6 +242,7 @@ pub fn RecordForm(
                             prop:value=move || values.with(|v| v.offset.clone())
                             on:input=move |ev| {
                                 let v = event_target_value(&ev);
+                                auto_offset.set(false);
                                 state.edit("callTimestamp", |f| f.offset = v);
                             }
                             on:blur=move |_| state.touch("callTimestamp")/>

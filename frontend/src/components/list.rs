@@ -166,31 +166,55 @@ pub fn Pager(
 }
 
 /// The filters. Each change applies at once (search after a pause in typing)
-/// and returns to the first page.
+/// and returns to the first page. Rendered once and bound to the URL's state,
+/// so typing is never interrupted by the list reloading.
 #[component]
-pub fn Filters(state: ListState, on_change: Callback<ListState>) -> impl IntoView {
-    let current = StoredValue::new(state.clone());
+pub fn Filters(
+    #[prop(into)] state: Signal<ListState>,
+    on_change: Callback<ListState>,
+) -> impl IntoView {
     let apply = move |f: &dyn Fn(&mut ListState)| {
-        let mut s = current.get_value();
+        let mut s = state.get_untracked();
         f(&mut s);
         s.page = 1;
-        current.set_value(s.clone());
         on_change.run(s);
     };
-    let search = RwSignal::new(state.q.clone());
+    let search = RwSignal::new(state.get_untracked().q);
+    // Back/forward or "Clear filters" change the search from outside.
+    Effect::new(move |_| {
+        let q = state.get().q;
+        if search.get_untracked() != q {
+            search.set(q);
+        }
+    });
     let typed = move |ev| {
         let value = event_target_value(&ev);
         search.set(value.clone());
         set_timeout(
             move || {
-                if search.get_untracked() == value && current.get_value().q != value {
+                if search.get_untracked() == value && state.get_untracked().q != value {
                     apply(&|s: &mut ListState| s.q = value.clone());
                 }
             },
             Duration::from_millis(300),
         );
     };
-    let has_filters = state.has_filters();
+    let text_filter = move |get: fn(&ListState) -> String, set: fn(&mut ListState, String)| {
+        (
+            move || get(&state.get()),
+            move |ev| {
+                let v = event_target_value(&ev);
+                apply(&|s: &mut ListState| set(s, v.clone()));
+            },
+        )
+    };
+    let (from_value, from_change) = text_filter(|s| s.from.clone(), |s, v| s.from = v);
+    let (to_value, to_change) = text_filter(|s| s.to.clone(), |s, v| s.to = v);
+    let (outcome_value, outcome_change) = text_filter(|s| s.outcome.clone(), |s, v| s.outcome = v);
+    let (matter_value, matter_change) = text_filter(
+        |s| s.matter.clone(),
+        |s, v| s.matter = v.chars().filter(char::is_ascii_digit).collect(),
+    );
     view! {
         <form class="filters" role="search" on:submit=move |ev| {
             ev.prevent_default();
@@ -204,50 +228,27 @@ pub fn Filters(state: ListState, on_change: Callback<ListState>) -> impl IntoVie
             </label>
             <label>
                 "Direction"
-                <select name="direction" on:change=move |ev| {
+                <select name="direction" prop:value=move || state.get().direction on:change=move |ev| {
                     let v = event_target_value(&ev);
                     apply(&|s: &mut ListState| s.direction = v.clone());
                 }>
-                    <option value="" selected=state.direction.is_empty()>"Any"</option>
-                    <option value="in" selected=state.direction == "in">"In"</option>
-                    <option value="out" selected=state.direction == "out">"Out"</option>
+                    <option value="">"Any"</option>
+                    <option value="in">"In"</option>
+                    <option value="out">"Out"</option>
                 </select>
             </label>
-            <label>
-                "From"
-                <input type="date" name="from" value=state.from.clone() on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    apply(&|s: &mut ListState| s.from = v.clone());
-                }/>
-            </label>
-            <label>
-                "To"
-                <input type="date" name="to" value=state.to.clone() on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    apply(&|s: &mut ListState| s.to = v.clone());
-                }/>
-            </label>
-            <label>
-                "Outcome"
-                <input type="text" name="outcome" value=state.outcome.clone() on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    apply(&|s: &mut ListState| s.outcome = v.clone());
-                }/>
-            </label>
+            <label>"From"<input type="date" name="from" prop:value=from_value on:change=from_change/></label>
+            <label>"To"<input type="date" name="to" prop:value=to_value on:change=to_change/></label>
+            <label>"Outcome"<input type="text" name="outcome" prop:value=outcome_value on:change=outcome_change/></label>
             <label>
                 "Matter"
-                <input type="text" inputmode="numeric" pattern="[0-9]*" name="matter" value=state.matter.clone()
-                    on:change=move |ev| {
-                        let v: String = event_target_value(&ev).chars().filter(char::is_ascii_digit).collect();
-                        apply(&|s: &mut ListState| s.matter = v.clone());
-                    }/>
+                <input type="text" inputmode="numeric" name="matter" prop:value=matter_value on:change=matter_change/>
             </label>
-            <Show when=move || has_filters>
+            <Show when=move || state.get().has_filters()>
                 <button type="button" class="link" on:click=move |_| {
                     search.set(String::new());
-                    let d = ListState::default();
                     apply(&|s: &mut ListState| {
-                        *s = ListState { sort: s.sort, page_size: s.page_size, ..d.clone() };
+                        *s = ListState { sort: s.sort, page_size: s.page_size, ..ListState::default() };
                     });
                 }>"Clear filters"</button>
             </Show>
@@ -323,7 +324,7 @@ pub fn ListPage() -> impl IntoView {
                 <h1 id="list-title">"Phone records"</h1>
                 <A href="/calls/new" attr:class="button primary">"Record a call"</A>
             </div>
-            {move || view! { <Filters state=state.get() on_change=go/> }}
+            <Filters state=state on_change=go/>
             {move || match data.get() {
                 None => view! { <p class="loading" role="status">"Loading phone records…"</p> }.into_any(),
                 Some(Err(failure)) => view! {

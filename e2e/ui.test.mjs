@@ -1,0 +1,271 @@
+// End-to-end tests of the UI: Debian's Chromium (driven by playwright-core)
+// against a real `wrangler dev` with its own fresh local D1, started by
+// scripts/test, which passes E2E_URL and E2E_TOKEN. Every test fails on a
+// console error other than the HTTP errors it provokes on purpose.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.E2E_URL;
+const TOKEN = process.env.E2E_TOKEN;
+const SHOTS = process.env.E2E_SCREENSHOTS || 'test-artifacts/screenshots';
+if (!BASE || !TOKEN) throw new Error('E2E_URL and E2E_TOKEN are set by scripts/test');
+mkdirSync(SHOTS, { recursive: true });
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+});
+after(async () => { await browser?.close(); });
+
+/** A fresh browser tab in New Zealand time, collecting console errors. */
+async function open({ width = 1280, allow = [] } = {}) {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, timezoneId: 'Pacific/Auckland', locale: 'en-NZ' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const text = m.text();
+    if (allow.some((status) => text.includes(`status of ${status}`))) return;
+    errors.push(text);
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  page.done = async () => {
+    await context.close();
+    assert.deepEqual(errors, [], 'the page logged errors');
+  };
+  return page;
+}
+
+async function signedIn(opts) {
+  const page = await open(opts);
+  await page.goto(`${BASE}/#token=${TOKEN}`);
+  await page.getByRole('heading', { name: 'Phone records' }).waitFor();
+  return page;
+}
+
+async function eventually(check, what, timeout = 10000) {
+  const start = Date.now();
+  let last;
+  while (Date.now() - start < timeout) {
+    try {
+      if (await check()) return;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+}
+
+async function api(method, path, body) {
+  const res = await fetch(`${BASE}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return res.status === 204 ? null : res.json();
+}
+
+const rows = (page) => page.locator('table.records tbody tr');
+const range = (page) => page.locator('.pager .range').textContent();
+
+test('sign-in refuses a wrong token, then the empty list invites the first call', async () => {
+  const page = await open({ allow: [401] });
+  await page.goto(`${BASE}/`);
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('API token').fill('not-the-token');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('That token was not accepted.').waitFor();
+  await page.getByLabel('API token').fill(TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('No phone records yet').waitFor();
+  assert.ok(await page.getByRole('link', { name: 'record the first call' }).isVisible());
+  await page.done();
+});
+
+test('records a call, which shows in the list with an announcement; markup stays text', async () => {
+  const page = await signedIn();
+  await page.getByRole('link', { name: 'Record a call' }).first().click();
+  await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+  assert.equal(await page.locator('#offset').inputValue(), '+13:00', 'the browser time zone is the default');
+  await page.locator('label[for=direction-in]').click();
+  await page.locator('#date').fill('2025-09-17');
+  await page.locator('#time').fill('09:12:32');
+  await page.getByLabel('Duration', { exact: true }).fill('15');
+  await page.getByLabel('Outcome').fill('Call completed');
+  await page.getByLabel('From (name)').fill('Zoë <b>Bold</b> Smith');
+  await page.getByLabel('Phone number', { exact: true }).fill('+64 9 555 0101');
+  await page.getByLabel('Matter (action id)').fill('321845');
+  await page.getByLabel('Notes').fill('Asked about the <img src=x onerror="window.__xss=1"> invoice.\nWill call back.');
+  await page.screenshot({ path: `${SHOTS}/form.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Record call' }).click();
+  await page.getByRole('status').getByText('Recorded the call from Zoë <b>Bold</b> Smith on 2025-09-17.').waitFor();
+  await eventually(async () => (await rows(page).count()) === 1, 'the new row');
+  const row = await rows(page).first().textContent();
+  for (const part of ['In', 'Zoë <b>Bold</b> Smith', '+64 9 555 0101', '0:15', 'Call completed', '#321845', 'invoice']) {
+    assert.ok(row.includes(part), `${part} missing from ${row}`);
+  }
+  const when = rows(page).first().locator('td[data-label=When] a');
+  assert.equal(await when.getAttribute('title'), 'Recorded as 2025-09-17T09:12:32+12:00', 'the recorded offset on hover');
+  assert.ok(row.includes('9:12'), `shown in the browser's time zone: ${row}`);
+  assert.equal(await page.locator('table.records img, table.records b').count(), 0, 'markup is never rendered');
+  assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script ran');
+  const stored = await api('GET', '/phonerecords?fields=callTimestamp,actualHours');
+  assert.equal(stored.phonerecords[0].callTimestamp, '2025-09-17T09:12:32+12:00', 'stored with the offset of that date (NZST)');
+  assert.equal(stored.phonerecords[0].actualHours, 0.25);
+  await page.done();
+});
+
+test('finds records by search and by filters, kept in the URL', async () => {
+  const outcomes = ['Left a message', 'No answer', 'Call completed', 'Booked a meeting'];
+  for (let i = 0; i < 60; i++) {
+    await api('POST', '/phonerecords', {
+      direction: i % 3 === 0 ? 'in' : 'out',
+      callTimestamp: `2025-10-${String(1 + (i % 28)).padStart(2, '0')}T${String(8 + (i % 9)).padStart(2, '0')}:00:00+13:00`,
+      outcome: outcomes[i % 4],
+      actualHours: (i % 7) * 0.25,
+      toParticipantOther: `Client ${i}`,
+      links: { action: 1000 + (i % 5) },
+    });
+  }
+  const page = await signedIn();
+  await page.getByLabel('Search').fill('zoë');
+  await eventually(() => page.url().includes('q=zo'), 'the search in the URL');
+  await eventually(async () => (await rows(page).count()) === 1, 'one match for the search');
+  assert.ok((await rows(page).first().textContent()).includes('Zoë'));
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await eventually(async () => (await range(page)) === '1–50 of 61', 'all records again');
+  await page.getByLabel('Direction').selectOption('in');
+  await eventually(async () => (await range(page)) === '1–21 of 21', 'incoming calls only');
+  await page.getByLabel('Matter').fill('1002');
+  await page.getByLabel('Matter').press('Enter');
+  await eventually(async () => (await range(page)) === '1–4 of 4', 'incoming calls on matter 1002');
+  for (const r of await rows(page).all()) assert.ok((await r.textContent()).includes('#1002'));
+  assert.ok(page.url().includes('direction=in') && page.url().includes('matter=1002'));
+  await page.done();
+});
+
+test('sorts by a column header, announced with aria-sort', async () => {
+  const page = await signedIn();
+  const duration = page.getByRole('columnheader', { name: /Duration/ });
+  await duration.getByRole('button').click();
+  await eventually(async () => (await duration.getAttribute('aria-sort')) === 'ascending', 'ascending sort');
+  assert.ok(page.url().includes('sort=actualHours'));
+  const durations = async () => (await page.locator('td[data-label=Duration]').allTextContents()).map((t) => t.trim());
+  await eventually(async () => (await durations())[0] === '0:00', 'shortest first');
+  await duration.getByRole('button').click();
+  await eventually(async () => (await duration.getAttribute('aria-sort')) === 'descending', 'descending sort');
+  await eventually(async () => (await durations())[0] === '1:30', 'longest first');
+  assert.equal(await page.locator('th[aria-sort]').count(), 1);
+  await page.done();
+});
+
+test('pages through the list, with back and forward', async () => {
+  const page = await signedIn();
+  await page.getByLabel('Per page').selectOption('25');
+  await eventually(async () => (await range(page)) === '1–25 of 61', 'the first 25');
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await eventually(async () => (await range(page)) === '26–50 of 61', 'the second page');
+  await page.getByRole('button', { name: 'Last page' }).click();
+  await eventually(async () => (await range(page)) === '51–61 of 61', 'the last page');
+  assert.ok(await page.getByRole('button', { name: 'Next page' }).isDisabled());
+  await page.goBack();
+  await eventually(async () => (await range(page)) === '26–50 of 61', 'back to the second page');
+  await page.goForward();
+  await eventually(async () => (await range(page)) === '51–61 of 61', 'forward to the last page');
+  await page.screenshot({ path: `${SHOTS}/list.png`, fullPage: true });
+  await page.done();
+});
+
+test('a deep link reproduces the view after a reload', async () => {
+  const page = await signedIn();
+  await page.goto(`${BASE}/?direction=out&sort=-actualHours&page=2&pageSize=25`);
+  await eventually(async () => (await range(page)) === '26–40 of 40', 'page 2 of the outgoing calls');
+  await page.reload();
+  await eventually(async () => (await range(page)) === '26–40 of 40', 'the same view after a reload');
+  assert.equal(await page.getByLabel('Direction').inputValue(), 'out');
+  assert.equal(await page.getByRole('columnheader', { name: /Duration/ }).getAttribute('aria-sort'), 'descending');
+  await page.done();
+});
+
+test('edits a call, and shows the server\'s validation errors next to their fields', async () => {
+  const page = await signedIn({ allow: [422] });
+  await page.getByLabel('Search').fill('zoë');
+  await eventually(async () => (await rows(page).count()) === 1, 'the recorded call');
+  await rows(page).first().getByRole('link').click();
+  await page.getByRole('heading', { name: 'Phone record' }).waitFor();
+  assert.equal(await page.locator('#offset').inputValue(), '+12:00', 'the recorded offset is kept');
+  await page.getByLabel('Outcome').fill('Left a message');
+  await page.getByLabel('Duration', { exact: true }).fill('30');
+  // A request altered on its way (as a buggy client might send it): the real server's 422 is shown.
+  await page.route('**/phonerecords/*', async (route) => {
+    if (route.request().method() !== 'PUT') return route.continue();
+    const body = JSON.parse(route.request().postData());
+    body.direction = 'sideways';
+    await route.continue({ postData: JSON.stringify(body) });
+  });
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.locator('#direction-error').getByText('direction must be "in" or "out"').waitFor();
+  await page.unroute('**/phonerecords/*');
+  await page.locator('label[for=direction-out]').click();
+  await eventually(async () => (await page.locator('#direction-error').count()) === 0, 'the error to clear once the field changes');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('status').getByText(/Saved changes to the call/).waitFor();
+  await eventually(async () => (await rows(page).count()) === 1, 'back on the list');
+  const row = await rows(page).first().textContent();
+  assert.ok(row.includes('Left a message') && row.includes('0:30') && row.includes('Out'), row);
+  await page.done();
+});
+
+test('deletes a call after a confirmation that names it', async () => {
+  const page = await signedIn();
+  await page.getByLabel('Search').fill('zoë');
+  await eventually(async () => (await rows(page).count()) === 1, 'the call');
+  await rows(page).first().getByRole('link').click();
+  await page.getByRole('button', { name: 'Delete this record…' }).click();
+  const dialog = page.getByRole('alertdialog');
+  assert.ok(
+    (await dialog.textContent()).includes('Delete the call with +64 9 555 0101 on 2025-09-17? This cannot be undone.'),
+    await dialog.textContent(),
+  );
+  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('status').getByText(/^Deleted the call/).waitFor();
+  await eventually(async () => (await page.getByText('No phone records match these filters.').count()) === 1, 'the empty result');
+  await page.done();
+});
+
+test('a refused token returns to sign-in with a clear message', async () => {
+  const page = await open({ allow: [401] });
+  await page.goto(`${BASE}/#token=expired-token`);
+  await page.getByText('Your session has ended or the token was refused. Please sign in again.').waitFor();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('API token').fill(TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Phone records' }).waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByText('You have signed out.').waitFor();
+  await page.done();
+});
+
+test('works by keyboard, and on a 375-pixel phone without sideways scrolling', async () => {
+  const page = await signedIn({ width: 375 });
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content');
+  await eventually(async () => (await rows(page).count()) > 0, 'rows');
+  const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= inner, `the page scrolls sideways: ${scroll} > ${inner}`);
+  await page.screenshot({ path: `${SHOTS}/list-phone.png`, fullPage: true });
+  const link = page.getByRole('link', { name: 'Record a call' }).first();
+  await link.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+  const [s2, i2] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(s2 <= i2, 'the form fits too');
+  await page.done();
+});
