@@ -357,19 +357,21 @@ fn split_failure(failure: &Failure) -> (Errors, Option<String>) {
     }
 }
 
-#[component]
-pub fn NewRecordPage() -> impl IntoView {
+/// A save: sends the body with the session's token, then announces
+/// "{verb} the call …" and returns to the list, or puts the server's problems
+/// next to their fields.
+fn save_action<Fut>(
+    verb: &'static str,
+    server_errors: RwSignal<Errors>,
+    failure: RwSignal<Option<String>>,
+    send: impl Fn(String, Value) -> Fut + 'static,
+) -> Action<Value, Result<PhoneRecord, Failure>>
+where
+    Fut: std::future::Future<Output = Result<PhoneRecord, Failure>> + 'static,
+{
     let session = use_session();
     let back = back_to_list();
-    let (date, time, offset) = clock::now_local();
-    let server_errors = RwSignal::new(Errors::new());
-    let failure = RwSignal::new(None::<String>);
-    let save = Action::new_local(move |body: &Value| {
-        let body = body.clone();
-        let token = session.token();
-        async move { api::create(&token, &body).await }
-    });
-    let back_after = back.clone();
+    let save = Action::new_local(move |body: &Value| send(session.token(), body.clone()));
     Effect::new(move |_| {
         if let Some(result) = save.value().get() {
             session.check(&result);
@@ -377,8 +379,8 @@ pub fn NewRecordPage() -> impl IntoView {
                 Ok(record) => {
                     session
                         .notice
-                        .set(Some(format!("Recorded {}.", describe(&record))));
-                    back_after();
+                        .set(Some(format!("{verb} {}.", describe(&record))));
+                    back();
                 }
                 Err(f) => {
                     let (by_path, other) = split_failure(&f);
@@ -388,6 +390,20 @@ pub fn NewRecordPage() -> impl IntoView {
             }
         }
     });
+    save
+}
+
+#[component]
+pub fn NewRecordPage() -> impl IntoView {
+    let (date, time, offset) = clock::now_local();
+    let server_errors = RwSignal::new(Errors::new());
+    let failure = RwSignal::new(None::<String>);
+    let save = save_action(
+        "Recorded",
+        server_errors,
+        failure,
+        |token, body| async move { api::create(&token, &body).await },
+    );
     view! {
         <section class="form-page" aria-labelledby="form-title">
             <h1 id="form-title">"Record a call"</h1>
@@ -458,33 +474,15 @@ fn EditRecord(record: PhoneRecord) -> impl IntoView {
     let name = describe(&record);
     let server_errors = RwSignal::new(Errors::new());
     let failure = RwSignal::new(None::<String>);
-    let save = Action::new_local(move |body: &Value| {
-        let body = body.clone();
-        let token = session.token();
-        async move { api::update(&token, id, &body).await }
-    });
+    let save = save_action(
+        "Saved changes to",
+        server_errors,
+        failure,
+        move |token, body| async move { api::update(&token, id, &body).await },
+    );
     let remove = Action::new_local(move |_: &()| {
         let token = session.token();
         async move { api::delete(&token, id).await }
-    });
-    let after_save = back.clone();
-    Effect::new(move |_| {
-        if let Some(result) = save.value().get() {
-            session.check(&result);
-            match result {
-                Ok(r) => {
-                    session
-                        .notice
-                        .set(Some(format!("Saved changes to {}.", describe(&r))));
-                    after_save();
-                }
-                Err(f) => {
-                    let (by_path, other) = split_failure(&f);
-                    server_errors.set(by_path);
-                    failure.set(other);
-                }
-            }
-        }
     });
     let deleted_name = name.clone();
     let after_delete = back.clone();
