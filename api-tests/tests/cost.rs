@@ -103,11 +103,26 @@ fn a_bookmark_sent_back_reads_your_writes() {
     let created = post("/phonerecords", &minimal());
     let id = created.record().id;
     let path = format!("/phonerecords/{id}");
-    let r = match created.header("x-d1-bookmark") {
-        Some(b) => send("GET", &path, Some(&token()), &[("x-d1-bookmark", b)], None),
-        None => get(&path),
-    };
+    let bookmark = created
+        .header("x-d1-bookmark")
+        .expect("a write returns its session's bookmark")
+        .to_owned();
+    assert!(
+        !bookmark.is_empty() && bookmark.bytes().all(|c| c.is_ascii_hexdigit() || c == b'-'),
+        "{bookmark}"
+    );
+    let r = send(
+        "GET",
+        &path,
+        Some(&token()),
+        &[("x-d1-bookmark", &bookmark)],
+        None,
+    );
     assert_eq!(r.status, 200, "{}", r.text());
+    assert!(
+        r.header("x-d1-bookmark").is_some(),
+        "a read returns one too"
+    );
     // Not a bookmark: ignored, never an error.
     for bad in ["not a bookmark", "first-primary", "zz-zz"] {
         let r = send(

@@ -41,7 +41,11 @@ fn rows_read_stay_within_their_bounds_at_100_000_records() {
             format!("/phonerecords?action={matter}&sort=-callTimestamp&pageSize=50"),
             200,
         ),
-        ("rare search", "/phonerecords?q=%2342424&pageSize=50".to_owned(), 60),
+        (
+            "rare search",
+            "/phonerecords?q=%2342424&pageSize=50".to_owned(),
+            60,
+        ),
         (
             "rare search, by time",
             "/phonerecords?q=%2342424&sort=-callTimestamp&pageSize=50".to_owned(),
@@ -58,7 +62,10 @@ fn rows_read_stay_within_their_bounds_at_100_000_records() {
     let created = post("/phonerecords", &minimal());
     let (read, written, calls) = cost("POST", &created);
     assert_eq!(calls, 1);
-    assert!(read <= 10 && written <= 20, "create: {read} read, {written} written");
+    assert!(
+        read <= 10 && written <= 20,
+        "create: {read} read, {written} written"
+    );
     let path = format!("/phonerecords/{}", created.record().id);
     let (read, _, _) = cost(&path, &delete(&path));
     assert!(read <= 10, "delete: {read} read");
