@@ -337,7 +337,7 @@ fn multi_id_limits_and_syntax() {
     for bad in ["1,,2", "1,x", ",1"] {
         get(&format!("/phonerecords/{bad}")).errors(400);
     }
-    let errs = put(&format!("/phonerecords/1,2"), &json!({"outcome": "x"})).errors(400);
+    let errs = put("/phonerecords/1,2", &json!({"outcome": "x"})).errors(400);
     assert_eq!(errs[0].0, "id");
 }
 

@@ -76,3 +76,8 @@ stop_server() {
     done
     kill -KILL -- "-$1" 2>/dev/null || true
 }
+
+# The SQLite file of the local D1 database under a --persist-to directory.
+d1_file() {
+    find "$1/v3/d1" -name '*.sqlite' ! -name metadata.sqlite 2>/dev/null | head -n1
+}

@@ -16,7 +16,7 @@ use crate::error::FieldError;
 use crate::fields::{Field, FieldKind, MAX_ID};
 use crate::paging::{MAX_PAGE, MAX_PAGE_SIZE, PageRequest};
 
-/// D1 binds at most 100 parameters a statement; paging and search take three.
+/// D1 binds at most 100 parameters a statement; paging and search take four.
 pub const MAX_FILTER_VALUES: usize = 95;
 /// Most ids in one multi-id request.
 pub const MAX_IDS: usize = 200;

@@ -7,10 +7,12 @@ mod envelope;
 mod error;
 mod http;
 mod routes;
+mod session;
 mod sql;
 #[cfg(test)]
 mod sql_tests;
 mod store;
+mod usage;
 
 use worker::{Context, Env, Request, Response, Result, event};
 

@@ -10,6 +10,7 @@ use worker::{Env, Method, Request, Response, Url};
 use crate::body::read_json;
 use crate::envelope::{Form, Payload};
 use crate::error::ApiError;
+use crate::session;
 use crate::store::Store;
 
 pub const COLLECTION: &str = "/phonerecords";
@@ -112,12 +113,31 @@ fn page_url(url: &Url, page: u64) -> String {
     u.to_string()
 }
 
-pub async fn handle(mut req: Request, env: &Env, route: Route<'_>) -> Result<Response, ApiError> {
+/// Answers a request through its own D1 session, saying in the response what
+/// it cost in D1 (`Server-Timing`) and where the session got to (the bookmark).
+pub async fn handle(req: Request, env: &Env, route: Route<'_>) -> Result<Response, ApiError> {
+    let db = env.d1("DB")?;
+    let session = session::open(&db, &req)?;
+    let store = Store::new(&session);
+    let resp = match dispatch(req, env, route, &store).await {
+        Ok(resp) => resp,
+        Err(e) => e.into_response()?,
+    };
+    resp.headers()
+        .set("Server-Timing", &store.usage().server_timing())?;
+    session::return_bookmark(&session, &resp)?;
+    Ok(resp)
+}
+
+async fn dispatch(
+    mut req: Request,
+    env: &Env,
+    route: Route<'_>,
+    store: &Store<'_>,
+) -> Result<Response, ApiError> {
     let url = req.url()?;
     let method = req.method();
     let form = Form::for_request(&req, env, &url);
-    let db = env.d1("DB")?;
-    let store = Store::new(&db);
     match route.resource {
         Resource::Collection => match method {
             Method::Get => {
@@ -172,7 +192,7 @@ pub async fn handle(mut req: Request, env: &Env, route: Route<'_>) -> Result<Res
                 (Method::Get, [id]) if !many => {
                     let fields =
                         parse_record_query(query_pairs(&url)).map_err(ApiError::BadRequest)?;
-                    match store_get(&store, *id).await? {
+                    match store_get(store, *id).await? {
                         Some(record) => {
                             Ok(form.respond(Payload::One(shape(&record, fields.as_ref())), None)?)
                         }

@@ -222,6 +222,13 @@ fn filter_sql(filter: &Filter, params: &mut Params) -> Result<String, FieldError
     })
 }
 
+/// Fewest characters the trigram index can look up; shorter text is scanned for.
+pub const MIN_INDEXED_SEARCH_CHARS: usize = 3;
+
+/// The search: case-insensitive (ASCII) literal substring of any searched
+/// column. From 3 characters the FTS5 trigram index finds the candidates
+/// (a superset: it folds case beyond ASCII) and LIKE keeps the exact rule;
+/// shorter text can only be found by testing every row.
 fn search_sql(q: &str, params: &mut Params) -> Result<String, FieldError> {
     let pattern = format!("%{}%", like_escaped(q, false));
     if pattern.len() > MAX_PATTERN_BYTES {
@@ -232,7 +239,15 @@ fn search_sql(q: &str, params: &mut Params) -> Result<String, FieldError> {
         .iter()
         .map(|f| format!("{} LIKE {p} ESCAPE '\\'", column(*f)))
         .collect();
-    Ok(format!("({})", parts.join(" OR ")))
+    let like = format!("({})", parts.join(" OR "));
+    if q.chars().count() < MIN_INDEXED_SEARCH_CHARS {
+        return Ok(like);
+    }
+    // One FTS5 string: the whole text as a phrase, `"` doubled, nothing special.
+    let phrase = params.bind(SqlValue::Text(format!("\"{}\"", q.replace('"', "\"\""))));
+    Ok(format!(
+        "id IN (SELECT rowid FROM phone_records_search WHERE phone_records_search MATCH {phrase}) AND {like}"
+    ))
 }
 
 fn where_clause(query: &ListQuery, params: &mut Params) -> Result<String, Vec<FieldError>> {
@@ -280,8 +295,13 @@ fn order_clause(keys: &[SortKey]) -> String {
 pub fn list(query: &ListQuery) -> Result<ListSql, Vec<FieldError>> {
     let mut params = Params::default();
     let filter = where_clause(query, &mut params)?;
+    // Unfiltered, the count is the row the triggers of migration 0003 keep.
     let count = Statement {
-        sql: format!("SELECT COUNT(*) AS n FROM phone_records{filter}"),
+        sql: if filter.is_empty() {
+            "SELECT n FROM phone_records_count WHERE id = 1".to_owned()
+        } else {
+            format!("SELECT COUNT(*) AS n FROM phone_records{filter}")
+        },
         params: params.0.clone(),
     };
     let limit = params.bind(SqlValue::Int(i64::from(query.page.page_size)));

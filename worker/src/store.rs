@@ -4,12 +4,16 @@ use phonerecords_shared::query::ListQuery;
 use phonerecords_shared::{
     CallTimestamp, CreatePhoneRecord, Direction, PhoneRecord, PhoneRecordLinks, UpdatePhoneRecord,
 };
+use std::cell::Cell;
+
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement};
+use worker::{D1DatabaseSession, D1PreparedStatement, D1Result};
 
 use crate::error::ApiError;
 use crate::sql::{self, SqlValue, Statement};
+use crate::usage::D1Usage;
 
 /// A row as D1 returns it.
 #[derive(Deserialize)]
@@ -60,20 +64,53 @@ fn rows_to_records(rows: Vec<Row>) -> Result<Vec<PhoneRecord>, ApiError> {
     rows.into_iter().map(PhoneRecord::try_from).collect()
 }
 
+/// The records of one request, read and written through its D1 session,
+/// counting what each round trip cost.
 pub struct Store<'a> {
-    db: &'a D1Database,
+    db: &'a D1DatabaseSession,
+    usage: Cell<D1Usage>,
 }
 
 impl<'a> Store<'a> {
-    pub fn new(db: &'a D1Database) -> Self {
-        Self { db }
+    pub fn new(db: &'a D1DatabaseSession) -> Self {
+        Self {
+            db,
+            usage: Cell::new(D1Usage::default()),
+        }
+    }
+
+    /// What this request has cost in D1 so far.
+    pub fn usage(&self) -> D1Usage {
+        self.usage.get()
+    }
+
+    fn count(&self, results: &[D1Result]) {
+        let metas: Vec<_> = results.iter().map(|r| r.meta().ok().flatten()).collect();
+        let mut u = self.usage.get();
+        u.add_call(metas.iter().map(Option::as_ref));
+        self.usage.set(u);
+    }
+
+    /// Every row of one statement: one round trip.
+    async fn all<T: DeserializeOwned>(&self, stmt: &Statement) -> Result<Vec<T>, ApiError> {
+        let result = self.prepare(stmt)?.all().await?;
+        self.count(std::slice::from_ref(&result));
+        Ok(result.results::<T>()?)
+    }
+
+    /// Several statements in one round trip and one transaction.
+    async fn batch(&self, statements: Vec<D1PreparedStatement>) -> Result<Vec<D1Result>, ApiError> {
+        let results = self.db.batch(statements).await?;
+        self.count(&results);
+        Ok(results)
     }
 
     /// The first row of a statement, if any.
     async fn first(&self, stmt: &Statement) -> Result<Option<PhoneRecord>, ApiError> {
-        self.prepare(stmt)?
-            .first::<Row>(None)
+        self.all::<Row>(stmt)
             .await?
+            .into_iter()
+            .next()
             .map(PhoneRecord::try_from)
             .transpose()
     }
@@ -94,7 +131,7 @@ impl<'a> Store<'a> {
             .iter()
             .map(|rec| self.prepare(&sql::insert(rec)))
             .collect::<Result<Vec<_>, _>>()?;
-        let results = self.db.batch(statements).await?;
+        let results = self.batch(statements).await?;
         if results.len() != recs.len() {
             return Err(ApiError::Internal(format!(
                 "D1 batch of {} inserts returned {} results",
@@ -152,7 +189,7 @@ impl<'a> Store<'a> {
             self.prepare(&statements.count)?,
             self.prepare(&statements.page)?,
         ];
-        let mut results = self.db.batch(batch).await?.into_iter();
+        let mut results = self.batch(batch).await?.into_iter();
         let (Some(count), Some(rows)) = (results.next(), results.next()) else {
             return Err(ApiError::Internal(
                 "D1 batch returned fewer results than statements".into(),
@@ -171,11 +208,7 @@ impl<'a> Store<'a> {
         &self,
         ids: &[i64],
     ) -> Result<Result<Vec<PhoneRecord>, Vec<i64>>, ApiError> {
-        let rows = self
-            .prepare(&sql::get_many(ids))?
-            .all()
-            .await?
-            .results::<Row>()?;
+        let rows = self.all::<Row>(&sql::get_many(ids)).await?;
         let mut found = rows_to_records(rows)?;
         let missing: Vec<i64> = ids
             .iter()
@@ -195,19 +228,11 @@ impl<'a> Store<'a> {
         struct Id {
             id: i64,
         }
-        let deleted = self
-            .prepare(&sql::delete_all_or_none(ids))?
-            .all()
-            .await?
-            .results::<Id>()?;
+        let deleted = self.all::<Id>(&sql::delete_all_or_none(ids)).await?;
         if deleted.len() == ids.len() {
             return Ok(Ok(()));
         }
-        let existing = self
-            .prepare(&sql::existing_ids(ids))?
-            .all()
-            .await?
-            .results::<Id>()?;
+        let existing = self.all::<Id>(&sql::existing_ids(ids)).await?;
         Ok(Err(ids
             .iter()
             .copied()

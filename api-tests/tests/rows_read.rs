@@ -1,0 +1,71 @@
+//! D1's rows read per request on a table of 100 000 records (scripts/seed),
+//! for the scenarios of scripts/bench whose cost must not grow with the
+//! table. scripts/test runs this against its own seeded server, with
+//! PHONERECORDS_SEEDED set to the number of records (`--ignored`: the
+//! ordinary API test run has no seeded table to measure).
+
+mod common;
+
+use common::*;
+
+/// D1's `rows_read`, `rows_written` and round trips, from `Server-Timing`.
+fn cost(path: &str, r: &Resp) -> (u64, u64, u64) {
+    assert!(r.status < 300, "{path}: {} {}", r.status, r.text());
+    let h = r.header("server-timing").unwrap_or_default().to_owned();
+    let field = |name: &str| -> u64 {
+        h.split(['"', ' '])
+            .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{path}: no {name} in Server-Timing {h:?}"))
+    };
+    (field("rows_read"), field("rows_written"), field("calls"))
+}
+
+#[test]
+#[ignore = "needs the seeded server scripts/test starts"]
+fn rows_read_stay_within_their_bounds_at_100_000_records() {
+    let n: u64 = std::env::var("PHONERECORDS_SEEDED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .expect("PHONERECORDS_SEEDED: the number of records scripts/seed loaded");
+    assert_eq!(record_count(), n);
+    // (scenario, path, most rows read): a page is 50 rows; a matter holds
+    // about 40 calls; "#42424" is a reference in a handful of notes.
+    let matter = n / 80;
+    let id = n / 2;
+    let scenarios = [
+        ("first page", "/phonerecords?pageSize=50".to_owned(), 60),
+        (
+            "one matter, by time",
+            format!("/phonerecords?action={matter}&sort=-callTimestamp&pageSize=50"),
+            200,
+        ),
+        (
+            "rare search",
+            "/phonerecords?q=%2342424&pageSize=50".to_owned(),
+            60,
+        ),
+        (
+            "rare search, by time",
+            "/phonerecords?q=%2342424&sort=-callTimestamp&pageSize=50".to_owned(),
+            60,
+        ),
+        ("get by id", format!("/phonerecords/{id}"), 2),
+    ];
+    for (name, path, bound) in scenarios {
+        let (read, written, calls) = cost(&path, &get(&path));
+        eprintln!("{name}: rows_read={read}");
+        assert_eq!((written, calls), (0, 1), "{name}");
+        assert!(read <= bound, "{name}: {read} rows read > {bound}");
+    }
+    let created = post("/phonerecords", &minimal());
+    let (read, written, calls) = cost("POST", &created);
+    assert_eq!(calls, 1);
+    assert!(
+        read <= 10 && written <= 20,
+        "create: {read} read, {written} written"
+    );
+    let path = format!("/phonerecords/{}", created.record().id);
+    let (read, _, _) = cost(&path, &delete(&path));
+    assert!(read <= 10, "delete: {read} read");
+}
