@@ -299,3 +299,26 @@ fn vnd_api_json_is_accepted() {
     );
     assert_eq!(r.status, 200, "{}", r.text());
 }
+
+#[test]
+fn put_accepts_the_record_sent_back_with_its_own_id() {
+    let rec = create(&contract_example());
+    let path = format!("/phonerecords/{}", rec.id);
+    let mut body = serde_json::to_value(&rec).unwrap();
+    body["outcome"] = json!("Changed");
+    let updated = put(&path, &body).record();
+    assert_eq!(
+        updated,
+        PhoneRecord {
+            outcome: "Changed".into(),
+            ..rec.clone()
+        }
+    );
+    let errs = put(&path, &json!({"id": rec.id + 1, "outcome": "x"})).errors(422);
+    assert_eq!(errs, vec![("id".to_string(), "read_only".to_string())]);
+    assert_eq!(
+        get(&path).record().outcome,
+        "Changed",
+        "a refused update changes nothing"
+    );
+}

@@ -68,12 +68,31 @@ pub fn parse_create_body(body: &Value) -> Result<CreateBody, Vec<FieldError>> {
     }
 }
 
-/// Validates an update body in either form. An update names one record, so
-/// an array is refused.
-pub fn parse_update_body(body: &Value) -> Result<UpdatePhoneRecord, Vec<FieldError>> {
+/// A record sent back as it was read repeats its own `id`: that one is
+/// accepted and dropped. Any other `id` is left for validation to refuse.
+fn without_own_id(record: &Value, path_id: i64) -> std::borrow::Cow<'_, Value> {
+    let own = |v: &Value| match v {
+        Value::Number(n) => n.as_i64() == Some(path_id),
+        Value::String(s) => s.parse::<i64>().ok() == Some(path_id),
+        _ => false,
+    };
+    match record.as_object() {
+        Some(obj) if obj.get("id").is_some_and(own) => {
+            let mut obj = obj.clone();
+            obj.remove("id");
+            std::borrow::Cow::Owned(Value::Object(obj))
+        }
+        _ => std::borrow::Cow::Borrowed(record),
+    }
+}
+
+/// Validates an update body in either form, for the record `path_id`. An
+/// update names one record, so an array is refused.
+pub fn parse_update_body(path_id: i64, body: &Value) -> Result<UpdatePhoneRecord, Vec<FieldError>> {
     match form(body) {
-        Form::Bare => parse_update(body).map_err(explain_stray_wrapper),
-        Form::One(record) => parse_update(record).map_err(|errors| within(RESOURCE, errors)),
+        Form::Bare => parse_update(&without_own_id(body, path_id)).map_err(explain_stray_wrapper),
+        Form::One(record) => parse_update(&without_own_id(record, path_id))
+            .map_err(|errors| within(RESOURCE, errors)),
         Form::Many(_) => Err(vec![not_a_record(
             "an update changes one record: send {\"phonerecords\": {…}} with an object, not an array",
         )]),
@@ -236,7 +255,7 @@ mod tests {
                 ("phonerecords.outcome", "required"),
             ]
         );
-        let errors = parse_update_body(&json!({"phonerecords": {"notes": 1}})).unwrap_err();
+        let errors = parse_update_body(7, &json!({"phonerecords": {"notes": 1}})).unwrap_err();
         assert_eq!(paths(&errors), vec![("phonerecords.notes", "invalid_type")]);
         let errors =
             parse_create_body(&json!({"phonerecords": {"phonerecords": record("x")}})).unwrap_err();
@@ -272,7 +291,7 @@ mod tests {
                 vec![("phonerecords", "invalid_type")],
                 "{body}"
             );
-            let errors = parse_update_body(&body).unwrap_err();
+            let errors = parse_update_body(7, &body).unwrap_err();
             assert_eq!(
                 paths(&errors),
                 vec![("phonerecords", "invalid_type")],
@@ -292,25 +311,28 @@ mod tests {
             "{}",
             errors[0].message
         );
-        let errors = parse_update_body(&json!({"phonerecords": {}, "notes": "x"})).unwrap_err();
+        let errors = parse_update_body(7, &json!({"phonerecords": {}, "notes": "x"})).unwrap_err();
         assert_eq!(paths(&errors), vec![("phonerecords", "unknown_field")]);
     }
 
     #[test]
     fn updates_in_either_form() {
-        let bare = parse_update_body(&json!({"outcome": "Left a message", "notes": null})).unwrap();
+        let bare =
+            parse_update_body(7, &json!({"outcome": "Left a message", "notes": null})).unwrap();
         let wrapped = parse_update_body(
+            7,
             &json!({"phonerecords": {"outcome": "Left a message", "notes": null}}),
         )
         .unwrap();
         assert_eq!(bare, wrapped);
         assert_eq!(bare.outcome.as_deref(), Some("Left a message"));
         assert!(
-            parse_update_body(&json!({"phonerecords": {}}))
+            parse_update_body(7, &json!({"phonerecords": {}}))
                 .unwrap()
                 .is_empty()
         );
-        let errors = parse_update_body(&json!({"phonerecords": [{"outcome": "x"}]})).unwrap_err();
+        let errors =
+            parse_update_body(7, &json!({"phonerecords": [{"outcome": "x"}]})).unwrap_err();
         assert_eq!(paths(&errors), vec![("phonerecords", "invalid_type")]);
         assert!(
             errors[0].message.contains("not an array"),
@@ -328,15 +350,28 @@ mod tests {
                 "{body}"
             );
             assert_eq!(
-                parse_update_body(&body).unwrap_err(),
+                parse_update_body(7, &body).unwrap_err(),
                 parse_update(&body).unwrap_err(),
                 "{body}"
             );
         }
         let body = json!({"outcome": null});
         assert_eq!(
-            parse_update_body(&body).unwrap_err(),
+            parse_update_body(7, &body).unwrap_err(),
             parse_update(&body).unwrap_err()
         );
+    }
+
+    #[test]
+    fn an_update_may_repeat_its_own_id_but_no_other() {
+        let own = parse_update_body(7, &json!({"id": 7, "outcome": "x"})).unwrap();
+        assert_eq!(own.outcome.as_deref(), Some("x"));
+        let wrapped =
+            parse_update_body(7, &json!({"phonerecords": {"id": "7", "notes": null}})).unwrap();
+        assert!(wrapped.notes == crate::Patch::Clear);
+        let other = parse_update_body(7, &json!({"id": 8, "outcome": "x"})).unwrap_err();
+        assert_eq!((other[0].path.as_str(), other[0].code), ("id", "read_only"));
+        let other = parse_update_body(7, &json!({"phonerecords": {"id": 8}})).unwrap_err();
+        assert_eq!(other[0].path, "phonerecords.id");
     }
 }

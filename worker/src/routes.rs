@@ -214,7 +214,7 @@ async fn dispatch(
                 (Method::Put, [id]) if !many => {
                     no_query(&url)?;
                     let body = read_json(&mut req).await?;
-                    let update = parse_update_body(&body).map_err(ApiError::Unprocessable)?;
+                    let update = parse_update_body(*id, &body).map_err(ApiError::Unprocessable)?;
                     match (*id <= MAX_ID).then_some(*id) {
                         Some(id) => match store.update(id, &update).await? {
                             Some(record) => Ok(form.respond(Payload::One(record), None)?),
