@@ -118,6 +118,9 @@ pub async fn handle(mut req: Request, env: &Env, route: Route<'_>) -> Result<Res
     let form = Form::for_request(&req, env, &url);
     let db = env.d1("DB")?;
     let store = Store::new(&db);
+    if crate::fault::requested(&req, env) {
+        store.run_invalid_sql().await?;
+    }
     match route.resource {
         Resource::Collection => match method {
             Method::Get => {
