@@ -48,7 +48,8 @@ pub fn token_accepted(token: &str, accepted: &[String]) -> bool {
     })
 }
 
-pub fn authenticate(req: &Request, env: &Env) -> Result<(), ApiError> {
+/// The accepted token the request carries.
+pub fn authenticate(req: &Request, env: &Env) -> Result<String, ApiError> {
     let accepted = configured_tokens(env);
     if accepted.is_empty() {
         return Err(ApiError::Unauthorized(
@@ -62,7 +63,7 @@ pub fn authenticate(req: &Request, env: &Env) -> Result<(), ApiError> {
         ));
     };
     match bearer_token(&header) {
-        Some(token) if token_accepted(token, &accepted) => Ok(()),
+        Some(token) if token_accepted(token, &accepted) => Ok(token.to_owned()),
         Some(_) => Err(ApiError::Unauthorized("the API token is not valid")),
         None => Err(ApiError::Unauthorized(
             "the Authorization header must be: Bearer <token>",

@@ -11,6 +11,8 @@ pub enum ApiError {
     BadRequest(Vec<FieldError>),
     /// 401: no token, or not one we accept.
     Unauthorized(&'static str),
+    /// 403: a cross-origin request from an origin not on the allow-list.
+    OriginNotAllowed(String),
     /// 404: one detail for each thing not found.
     NotFound(Vec<String>),
     /// 405, with the methods the resource has.
@@ -21,6 +23,8 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     /// 422: a well-formed body that breaks the rules.
     Unprocessable(Vec<FieldError>),
+    /// 429: this token sent too many requests; retry after this many seconds.
+    TooManyRequests(u32),
     /// 500: logged in full, answered without detail.
     Internal(String),
 }
@@ -59,11 +63,13 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => 400,
             ApiError::Unauthorized(_) => 401,
+            ApiError::OriginNotAllowed(_) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed(_) => 405,
             ApiError::PayloadTooLarge(_) => 413,
             ApiError::UnsupportedMediaType(_) => 415,
             ApiError::Unprocessable(_) => 422,
+            ApiError::TooManyRequests(_) => 429,
             ApiError::Internal(_) => 500,
         }
     }
@@ -80,6 +86,20 @@ impl ApiError {
             ApiError::Unauthorized(detail) => {
                 vec![item(status, "unauthorized", "Unauthorized", detail, None)]
             }
+            ApiError::OriginNotAllowed(origin) => vec![item(
+                status,
+                "origin_not_allowed",
+                "Forbidden",
+                format!("cross-origin requests from {origin:?} are not allowed"),
+                None,
+            )],
+            ApiError::TooManyRequests(retry_after) => vec![item(
+                status,
+                "rate_limited",
+                "Too many requests",
+                format!("this token sent too many requests; retry after {retry_after} seconds"),
+                None,
+            )],
             ApiError::NotFound(details) => details
                 .into_iter()
                 .map(|d| item(status, "not_found", "Not found", d, Some("id".into())))
@@ -128,6 +148,7 @@ impl ApiError {
                 r#"Bearer realm="phonerecords""#.to_owned(),
             )),
             ApiError::MethodNotAllowed(allow) => Some(("Allow", (*allow).to_owned())),
+            ApiError::TooManyRequests(secs) => Some(("Retry-After", secs.to_string())),
             _ => None,
         };
         let body = ApiErrors {

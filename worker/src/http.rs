@@ -18,10 +18,26 @@ pub fn bytes_response(bytes: Vec<u8>, content_type: &str, status: u16) -> Result
     Ok(resp)
 }
 
-/// Headers every API response carries: the data is private and never cached.
+/// An API response is data, never a page: it may load nothing, be framed
+/// nowhere, and is never sniffed as anything but what it says. (The UI's
+/// static files get theirs from `frontend/_headers`.)
+const API_CSP: &str =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// Headers every API response carries: the data is private and never cached,
+/// and the browser's defences are on.
 pub fn add_common_headers(resp: &Response) -> Result<()> {
     let h = resp.headers();
     h.set("Cache-Control", "no-store")?;
+    add_security_headers(resp)
+}
+
+/// The browser defences, also on responses that may be cached (the OpenAPI document).
+pub fn add_security_headers(resp: &Response) -> Result<()> {
+    let h = resp.headers();
     h.set("X-Content-Type-Options", "nosniff")?;
+    h.set("Content-Security-Policy", API_CSP)?;
+    h.set("X-Frame-Options", "DENY")?;
+    h.set("Referrer-Policy", "no-referrer")?;
     Ok(())
 }

@@ -138,6 +138,9 @@ async fn dispatch(
     let url = req.url()?;
     let method = req.method();
     let form = Form::for_request(&req, env, &url);
+    if crate::fault::requested(&req, env) {
+        store.run_invalid_sql().await?;
+    }
     match route.resource {
         Resource::Collection => match method {
             Method::Get => {

@@ -152,6 +152,17 @@ impl<'a> Store<'a> {
             .collect()
     }
 
+    /// Runs a statement D1 refuses (see fault.rs): a real failure, on purpose.
+    pub async fn run_invalid_sql(&self) -> Result<(), ApiError> {
+        self.db
+            .prepare("SELECT no_such_column FROM no_such_table")
+            .all()
+            .await?;
+        Err(ApiError::Internal(
+            "invalid SQL ran without an error".into(),
+        ))
+    }
+
     pub async fn get(&self, id: i64) -> Result<Option<PhoneRecord>, ApiError> {
         self.first(&sql::get(id)).await
     }

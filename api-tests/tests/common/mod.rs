@@ -106,11 +106,23 @@ pub fn send(
     headers: &[(&str, &str)],
     body: Option<&[u8]>,
 ) -> Resp {
+    send_to(&base_url(), method, path, auth, headers, body)
+}
+
+/// `send` to another server (one started with a different configuration).
+pub fn send_to(
+    base: &str,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> Resp {
     let agent = ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(30))
         .redirects(0)
         .build();
-    let mut req = agent.request(method, &format!("{}{path}", base_url()));
+    let mut req = agent.request(method, &format!("{base}{path}"));
     if let Some(token) = auth {
         req = req.set("Authorization", &format!("Bearer {token}"));
     }

@@ -1,0 +1,149 @@
+//! Cross-origin requests: only from CORS_ALLOWED_ORIGINS (the test server
+//! allows PHONERECORDS_CORS_ORIGIN); preflights need no token.
+mod common;
+
+use common::*;
+
+const FOREIGN: &str = "https://evil.example";
+
+fn allowed() -> String {
+    std::env::var("PHONERECORDS_CORS_ORIGIN")
+        .expect("PHONERECORDS_CORS_ORIGIN (set by scripts/test)")
+}
+
+fn preflight(origin: &str, method: &str) -> Resp {
+    send(
+        "OPTIONS",
+        "/phonerecords",
+        None,
+        &[
+            ("Origin", origin),
+            ("Access-Control-Request-Method", method),
+            (
+                "Access-Control-Request-Headers",
+                "authorization, content-type",
+            ),
+        ],
+        None,
+    )
+}
+
+#[test]
+fn preflight_from_an_allowed_origin_needs_no_token() {
+    let origin = allowed();
+    let r = preflight(&origin, "POST");
+    assert_eq!(r.status, 204, "{}", r.text());
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some(origin.as_str())
+    );
+    let methods = r.header("access-control-allow-methods").unwrap();
+    for m in ["GET", "POST", "PUT", "DELETE"] {
+        assert!(methods.contains(m), "{methods}");
+    }
+    let headers = r
+        .header("access-control-allow-headers")
+        .unwrap()
+        .to_lowercase();
+    for h in ["authorization", "content-type", "accept"] {
+        assert!(headers.contains(h), "{headers}");
+    }
+    assert!(
+        r.header("access-control-max-age")
+            .unwrap()
+            .parse::<u32>()
+            .unwrap()
+            > 0
+    );
+    assert!(r.header("vary").unwrap().contains("Origin"));
+}
+
+#[test]
+fn a_foreign_origin_is_refused_with_403() {
+    let errs = preflight(FOREIGN, "DELETE").errors(403);
+    assert_eq!(errs[0].1, "origin_not_allowed");
+    for r in [
+        send(
+            "GET",
+            "/phonerecords",
+            Some(&token()),
+            &[("Origin", FOREIGN)],
+            None,
+        ),
+        send("GET", "/phonerecords", None, &[("Origin", "null")], None),
+    ] {
+        assert_eq!(r.errors(403)[0].1, "origin_not_allowed");
+        assert_eq!(r.header("access-control-allow-origin"), None);
+    }
+}
+
+#[test]
+fn a_foreign_origin_changes_nothing() {
+    let id = create(&minimal()).id;
+    let before = record_count();
+    let body = serde_json::to_vec(&minimal()).unwrap();
+    let hdrs = [("Origin", FOREIGN), ("Content-Type", "application/json")];
+    send("POST", "/phonerecords", Some(&token()), &hdrs, Some(&body)).errors(403);
+    send(
+        "DELETE",
+        &format!("/phonerecords/{id}"),
+        Some(&token()),
+        &hdrs,
+        None,
+    )
+    .errors(403);
+    assert_eq!(record_count(), before);
+    assert_eq!(get(&format!("/phonerecords/{id}")).status, 200);
+}
+
+#[test]
+fn an_allowed_origin_reads_and_writes_with_a_token() {
+    let origin = allowed();
+    let r = send(
+        "GET",
+        "/phonerecords",
+        Some(&token()),
+        &[("Origin", &origin)],
+        None,
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some(origin.as_str())
+    );
+    let body = serde_json::to_vec(&minimal()).unwrap();
+    let hdrs = [
+        ("Origin", origin.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let r = send("POST", "/phonerecords", Some(&token()), &hdrs, Some(&body));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(
+        r.header("access-control-expose-headers")
+            .unwrap()
+            .contains("Location")
+    );
+    // The token is still needed.
+    let r = send("GET", "/phonerecords", None, &[("Origin", &origin)], None);
+    r.errors(401);
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some(origin.as_str())
+    );
+}
+
+#[test]
+fn same_origin_requests_work_as_before() {
+    let own = base_url();
+    let r = send(
+        "GET",
+        "/phonerecords",
+        Some(&token()),
+        &[("Origin", &own)],
+        None,
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("access-control-allow-origin"), None);
+    let r = send("GET", "/phonerecords", Some(&token()), &[], None);
+    assert_eq!(r.status, 200);
+}

@@ -1,0 +1,68 @@
+//! The browser's defences: a Content-Security-Policy and friends on the UI's
+//! static files (frontend/_headers) and on every API answer.
+mod common;
+
+use common::*;
+
+fn assert_defences(r: &Resp, what: &str) {
+    assert_eq!(
+        r.header("x-content-type-options"),
+        Some("nosniff"),
+        "{what}"
+    );
+    assert_eq!(r.header("x-frame-options"), Some("DENY"), "{what}");
+    assert_eq!(r.header("referrer-policy"), Some("no-referrer"), "{what}");
+    let csp = r.header("content-security-policy").unwrap_or_default();
+    assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp:?}");
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"),
+        "{what}: {csp:?}"
+    );
+}
+
+#[test]
+fn the_ui_files_carry_the_policy() {
+    for path in [
+        "/",
+        "/main.js",
+        "/style.css",
+        "/pkg/phonerecords_ui.js",
+        "/pkg/phonerecords_ui_bg.wasm",
+        // Client-side routes are index.html too.
+        "/records/new",
+    ] {
+        let r = send("GET", path, None, &[], None);
+        assert_eq!(r.status, 200, "{path}");
+        assert_defences(&r, path);
+        let csp = r.header("content-security-policy").unwrap();
+        for directive in [
+            "default-src 'self'",
+            "script-src 'self' 'wasm-unsafe-eval'",
+            "style-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+        ] {
+            assert!(
+                csp.contains(directive),
+                "{path}: {directive} missing from {csp}"
+            );
+        }
+    }
+}
+
+#[test]
+fn api_answers_carry_a_closed_policy() {
+    let ok = get("/phonerecords");
+    let denied = send("GET", "/phonerecords", None, &[], None);
+    let missing = get("/api/rest/phonerecords/999999999999");
+    for (r, what) in [(&ok, "200"), (&denied, "401"), (&missing, "404")] {
+        assert_defences(r, what);
+        assert!(
+            r.header("content-security-policy")
+                .unwrap()
+                .starts_with("default-src 'none'"),
+            "{what}"
+        );
+    }
+}

@@ -1,0 +1,138 @@
+//! Cross-origin requests: refused unless the Origin is on the allow-list
+//! (`CORS_ALLOWED_ORIGINS`, comma-separated, empty by default). Same-origin
+//! requests, and those without an Origin (curl, servers), pass untouched.
+
+use worker::{Env, Headers, Method, Request, Response, Url};
+
+use crate::error::ApiError;
+
+/// What the API's methods and headers are, for preflight answers.
+const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
+const ALLOW_HEADERS: &str = "Authorization, Content-Type, Accept";
+/// Response headers a cross-origin script may read besides the simple ones.
+const EXPOSE_HEADERS: &str = "Location, Retry-After, WWW-Authenticate";
+/// How long a browser may cache a preflight answer, in seconds.
+const MAX_AGE: &str = "600";
+
+/// How a request stands with respect to origins.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Cors {
+    /// No Origin, or our own: answered as ever.
+    SameOrigin,
+    /// An allowed foreign origin: answered with Access-Control-* headers.
+    Allowed(String),
+}
+
+pub fn parse_origins(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .map(|o| o.trim().trim_end_matches('/'))
+        .filter(|o| !o.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
+fn allowed_origins(env: &Env) -> Vec<String> {
+    env.var("CORS_ALLOWED_ORIGINS")
+        .map(|v| parse_origins(&v.to_string()))
+        .unwrap_or_default()
+}
+
+/// `scheme://host[:port]` of a URL, as browsers write it in Origin.
+fn own_origin(url: &Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+/// Decides on an Origin header value (None: no header).
+pub fn classify(origin: Option<&str>, own: &str, allowed: &[String]) -> Result<Cors, ApiError> {
+    let Some(origin) = origin else {
+        return Ok(Cors::SameOrigin);
+    };
+    let lower = origin.trim().to_ascii_lowercase();
+    if lower == own.to_ascii_lowercase() {
+        Ok(Cors::SameOrigin)
+    } else if allowed.iter().any(|a| *a == lower) {
+        Ok(Cors::Allowed(origin.trim().to_owned()))
+    } else {
+        Err(ApiError::OriginNotAllowed(origin.to_owned()))
+    }
+}
+
+pub fn check(req: &Request, env: &Env, url: &Url) -> Result<Cors, ApiError> {
+    let origin = req.headers().get("Origin").ok().flatten();
+    classify(origin.as_deref(), &own_origin(url), &allowed_origins(env))
+}
+
+/// A CORS preflight: OPTIONS naming the method it asks about.
+pub fn is_preflight(req: &Request) -> bool {
+    req.method() == Method::Options
+        && req
+            .headers()
+            .has("Access-Control-Request-Method")
+            .unwrap_or(false)
+}
+
+/// The answer to a preflight from an allowed (or our own) origin: no token needed.
+pub fn preflight_response(cors: &Cors) -> worker::Result<Response> {
+    let resp = Response::empty()?.with_status(204);
+    let h = resp.headers();
+    if let Cors::Allowed(origin) = cors {
+        allow_origin(h, origin)?;
+    }
+    h.set("Access-Control-Allow-Methods", ALLOW_METHODS)?;
+    h.set("Access-Control-Allow-Headers", ALLOW_HEADERS)?;
+    h.set("Access-Control-Max-Age", MAX_AGE)?;
+    Ok(resp)
+}
+
+fn allow_origin(h: &Headers, origin: &str) -> worker::Result<()> {
+    h.set("Access-Control-Allow-Origin", origin)?;
+    h.append("Vary", "Origin")?;
+    h.set("Access-Control-Expose-Headers", EXPOSE_HEADERS)?;
+    Ok(())
+}
+
+/// Marks a response for an allowed foreign origin (API answers are never
+/// cached, but Vary still says the answer depends on Origin).
+pub fn add_headers(resp: &Response, cors: Option<&Cors>) -> worker::Result<()> {
+    if let Some(Cors::Allowed(origin)) = cors {
+        allow_origin(resp.headers(), origin)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins() {
+        let allowed = parse_origins(" https://App.example.com/ , ,http://localhost:3000");
+        assert_eq!(
+            allowed,
+            vec!["https://app.example.com", "http://localhost:3000"]
+        );
+        let own = "http://127.0.0.1:8787";
+        assert_eq!(classify(None, own, &allowed).unwrap(), Cors::SameOrigin);
+        assert_eq!(classify(Some(own), own, &[]).unwrap(), Cors::SameOrigin);
+        assert_eq!(
+            classify(Some("https://app.example.com"), own, &allowed).unwrap(),
+            Cors::Allowed("https://app.example.com".into())
+        );
+        for bad in [
+            "https://evil.example.com",
+            "null",
+            "http://127.0.0.1:8788",
+            "https://app.example.com.evil.com",
+            "",
+        ] {
+            assert!(
+                matches!(
+                    classify(Some(bad), own, &allowed),
+                    Err(ApiError::OriginNotAllowed(_))
+                ),
+                "{bad}"
+            );
+        }
+        assert!(classify(Some("https://app.example.com"), own, &[]).is_err());
+    }
+}

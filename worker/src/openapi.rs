@@ -1,0 +1,195 @@
+//! `GET /openapi.json`: this API's OpenAPI document (docs/openapi.json), the
+//! contract extended with what the service really does. No token needed.
+
+use worker::{Method, Request, Response};
+
+use crate::error::ApiError;
+use crate::http::{PLAIN_CONTENT_TYPE, add_security_headers, bytes_response};
+
+pub const PATH: &str = "/openapi.json";
+
+const DOCUMENT: &str = include_str!("../../docs/openapi.json");
+
+pub fn serve(req: &Request) -> worker::Result<Response> {
+    let resp = match req.method() {
+        Method::Get | Method::Head => {
+            let resp = bytes_response(DOCUMENT.as_bytes().to_vec(), PLAIN_CONTENT_TYPE, 200)?;
+            resp.headers().set("Cache-Control", "public, max-age=300")?;
+            resp
+        }
+        _ => ApiError::MethodNotAllowed("GET, HEAD").into_response()?,
+    };
+    add_security_headers(&resp)?;
+    Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The document holds the contract (docs/contract/, a copy of the
+    //! published YAML): every path, method, parameter, schema and field is
+    //! still there with the same type, format, enum and $ref. Descriptions and
+    //! examples may say more; `required` lists may only grow on responses
+    //! (request bodies must require exactly what the contract does).
+    use serde_json::Value;
+
+    use super::DOCUMENT;
+
+    const CONTRACT: &str = include_str!("../../docs/contract/phonerecords.openapi.yaml");
+
+    /// Keys whose values may be reworded or extended.
+    const FREE: [&str; 2] = ["description", "example"];
+
+    fn contains(doc: &Value, contract: &Value, at: &str, problems: &mut Vec<String>) {
+        match (doc, contract) {
+            (Value::Object(d), Value::Object(c)) => {
+                for (k, cv) in c {
+                    if FREE.contains(&k.as_str()) {
+                        continue;
+                    }
+                    let here = format!("{at}/{k}");
+                    match d.get(k) {
+                        None => problems.push(format!("{here}: missing")),
+                        Some(dv) if k == "required" => required(dv, cv, &here, problems),
+                        Some(dv) if k == "parameters" => parameters(dv, cv, &here, problems),
+                        Some(dv) => contains(dv, cv, &here, problems),
+                    }
+                }
+            }
+            (Value::Array(d), Value::Array(c)) if d.len() == c.len() => {
+                for (i, (dv, cv)) in d.iter().zip(c).enumerate() {
+                    contains(dv, cv, &format!("{at}[{i}]"), problems);
+                }
+            }
+            (d, c) if d == c => {}
+            (d, c) => problems.push(format!("{at}: contract says {c}, document says {d}")),
+        }
+    }
+
+    /// Request-body schemas require exactly what the contract does; others at least that.
+    fn required(doc: &Value, contract: &Value, at: &str, problems: &mut Vec<String>) {
+        let set = |v: &Value| -> Vec<String> {
+            let mut s: Vec<String> = v
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect();
+            s.sort();
+            s
+        };
+        let (d, c) = (set(doc), set(contract));
+        let request = at.contains("/CreatePhoneRecord") || at.contains("/UpdatePhoneRecord");
+        let ok = if request {
+            d == c
+        } else {
+            c.iter().all(|x| d.contains(x))
+        };
+        if !ok {
+            problems.push(format!("{at}: contract requires {c:?}, document {d:?}"));
+        }
+    }
+
+    /// Parameters are matched by name and place; the document may add more.
+    fn parameters(doc: &Value, contract: &Value, at: &str, problems: &mut Vec<String>) {
+        for c in contract.as_array().into_iter().flatten() {
+            let found = doc
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|d| d.get("name") == c.get("name") && d.get("in") == c.get("in"));
+            match found {
+                Some(d) => contains(d, c, &format!("{at}/{}", c["name"]), problems),
+                None => problems.push(format!("{at}: parameter {} missing", c["name"])),
+            }
+        }
+    }
+
+    fn documents() -> (Value, Value) {
+        let doc: Value = serde_json::from_str(DOCUMENT).expect("docs/openapi.json is JSON");
+        let contract: Value = serde_yaml::from_str(CONTRACT).expect("the contract is YAML");
+        (doc, contract)
+    }
+
+    #[test]
+    fn document_holds_the_contract() {
+        let (doc, contract) = documents();
+        let mut problems = Vec::new();
+        contains(&doc, &contract, "", &mut problems);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn the_check_notices_a_drift() {
+        let (doc, contract) = documents();
+        for (pointer, change) in [
+            (
+                "/components/schemas/PhoneRecord/properties/direction/enum",
+                serde_json::json!(["in"]),
+            ),
+            (
+                "/components/schemas/CreatePhoneRecord/required",
+                serde_json::json!(["direction"]),
+            ),
+            (
+                "/components/schemas/PhoneRecordLinks/properties/action/type",
+                serde_json::json!("string"),
+            ),
+        ] {
+            let mut drifted = doc.clone();
+            *drifted.pointer_mut(pointer).unwrap() = change;
+            let mut problems = Vec::new();
+            contains(&drifted, &contract, "", &mut problems);
+            assert!(!problems.is_empty(), "{pointer} drifted unnoticed");
+        }
+        let mut missing = doc.clone();
+        missing["paths"]["/phonerecords/{id}"]
+            .as_object_mut()
+            .unwrap()
+            .remove("put");
+        let mut problems = Vec::new();
+        contains(&missing, &contract, "", &mut problems);
+        assert!(!problems.is_empty());
+    }
+
+    #[test]
+    fn request_bodies_are_closed() {
+        let (doc, _) = documents();
+        for name in [
+            "CreatePhoneRecord",
+            "UpdatePhoneRecord",
+            "CreatePhoneRecordLinks",
+            "UpdatePhoneRecordLinks",
+        ] {
+            assert_eq!(
+                doc["components"]["schemas"][name]["additionalProperties"],
+                Value::Bool(false),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn documented_limits_are_the_services() {
+        use phonerecords_shared::fields::{Field, FieldKind, MAX_ACTUAL_HOURS, MAX_ID};
+        use phonerecords_shared::paging::MAX_PAGE_SIZE;
+        let (doc, _) = documents();
+        let props = &doc["components"]["schemas"]["CreatePhoneRecord"]["properties"];
+        for f in Field::ALL {
+            if let FieldKind::Text(rule) = f.kind() {
+                assert_eq!(props[f.name()]["maxLength"], rule.max_chars, "{}", f.name());
+            }
+        }
+        assert_eq!(
+            props["actualHours"]["maximum"].as_f64(),
+            Some(MAX_ACTUAL_HOURS)
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["CreatePhoneRecordLinks"]["properties"]["action"]["maximum"],
+            MAX_ID
+        );
+        assert_eq!(
+            doc["components"]["parameters"]["pageSize"]["schema"]["maximum"],
+            MAX_PAGE_SIZE
+        );
+    }
+}
