@@ -2,8 +2,9 @@
 # Property-based contract testing: Schemathesis (pinned, in its own virtualenv
 # under target/) generates requests from /openapi.json and checks every
 # answer against it (all checks: no 5xx, documented statuses, content types,
-# headers and schemas, invalid data rejected, auth not ignored). No stateful
-# phase: the document declares no links between operations. Ends with a
+# headers and schemas, invalid data rejected, auth not ignored), then the
+# stateful chains the document's links declare: create → read, update (→ read),
+# delete. Ends with a
 # cargo-style "test result:" line for scripts/test's summary.
 #   scripts/lib/schemathesis.sh BASE_URL TOKEN
 source "$(dirname "$0")/common.sh"
@@ -28,7 +29,7 @@ if "$venv/bin/schemathesis" run "$base/openapi.json" --base-url "$base" \
     -H "Authorization: Bearer $token" \
     --checks all --hypothesis-max-examples "${SCHEMATHESIS_EXAMPLES:-100}" \
     --hypothesis-suppress-health-check all \
-    --workers 1 --request-timeout 20000 --no-color; then
+    --stateful=links --workers 1 --request-timeout 20000 --no-color; then
     echo "test result: ok. 1 passed; 0 failed (Schemathesis: every check on every operation)"
 else
     echo "test result: FAILED. 0 passed; 1 failed (Schemathesis)"
