@@ -614,13 +614,24 @@ fn parse_filter(key: &str, value: &str) -> Result<Filter, FieldError> {
     })
 }
 
+/// A value quoted back in an error: long ones are cut, so a 16 KB value
+/// does not come back as a 16 KB error.
+fn shown(value: &str) -> String {
+    const MAX: usize = 60;
+    if value.chars().count() <= MAX {
+        value.to_owned()
+    } else {
+        format!("{}…", value.chars().take(MAX).collect::<String>())
+    }
+}
+
 /// A single filter value for `field`.
 fn scalar(key: &str, field: Field, value: &str) -> Result<Scalar, FieldError> {
     let bad = |expected: &str| {
         FieldError::new(
             key,
             "invalid_parameter",
-            format!("{key} must be {expected}, not {value:?}"),
+            format!("{key} must be {expected}, not {:?}", shown(value)),
         )
     };
     match field.kind() {
@@ -919,6 +930,14 @@ mod tests {
             err("sort=id&sort[phonerecords]=id"),
             ("sort[phonerecords]".into(), "duplicate_parameter")
         );
+    }
+
+    #[test]
+    fn long_values_are_cut_in_errors() {
+        let long = "9".repeat(20_000);
+        let e = ListQuery::parse([("action", long.as_str())]).unwrap_err();
+        assert!(e[0].message.len() < 200, "{}", e[0].message.len());
+        assert!(e[0].message.contains('…'));
     }
 
     #[test]
