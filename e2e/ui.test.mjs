@@ -104,7 +104,10 @@ test('records a call, which shows in the list with an announcement; markup stays
   await page.getByLabel('Matter (action id)').fill('321845');
   await page.getByLabel('Notes').fill('Asked about the <img src=x onerror="window.__xss=1"> invoice.\nWill call back.');
   await page.screenshot({ path: `${SHOTS}/form.png`, fullPage: true });
+  const listAfterSave = page.waitForRequest((r) => r.method() === 'GET' && r.url().includes('/phonerecords?'));
   await page.getByRole('button', { name: 'Record call' }).click();
+  const bookmark = (await listAfterSave).headers()['x-d1-bookmark'];
+  assert.ok(bookmark, "the list read after a save carries the save's D1 session bookmark (read-your-writes)");
   await page.getByRole('status').getByText('Recorded the call from Zoë <b>Bold</b> Smith on 2025-09-17.').waitFor();
   await eventually(async () => (await rows(page).count()) === 1, 'the new row');
   const row = await rows(page).first().textContent();

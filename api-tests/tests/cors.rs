@@ -45,7 +45,7 @@ fn preflight_from_an_allowed_origin_needs_no_token() {
         .header("access-control-allow-headers")
         .unwrap()
         .to_lowercase();
-    for h in ["authorization", "content-type", "accept"] {
+    for h in ["authorization", "content-type", "accept", "x-d1-bookmark"] {
         assert!(headers.contains(h), "{headers}");
     }
     assert!(
@@ -118,11 +118,10 @@ fn an_allowed_origin_reads_and_writes_with_a_token() {
     ];
     let r = send("POST", "/phonerecords", Some(&token()), &hdrs, Some(&body));
     assert_eq!(r.status, 200, "{}", r.text());
-    assert!(
-        r.header("access-control-expose-headers")
-            .unwrap()
-            .contains("Location")
-    );
+    let exposed = r.header("access-control-expose-headers").unwrap();
+    for h in ["Location", "x-d1-bookmark", "Server-Timing"] {
+        assert!(exposed.contains(h), "{exposed}");
+    }
     // The token is still needed.
     let r = send("GET", "/phonerecords", None, &[("Origin", &origin)], None);
     r.errors(401);

@@ -36,9 +36,35 @@ impl Failure {
     }
 }
 
+/// The header that carries D1's session bookmark both ways.
+const BOOKMARK: &str = "x-d1-bookmark";
+
+thread_local! {
+    /// The latest bookmark the API returned: sent back with every request so
+    /// that a list read right after a save sees the save (read-your-writes,
+    /// even when reads are served by a D1 replica).
+    static LAST_BOOKMARK: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
 fn authorized(req: RequestBuilder, token: &str) -> RequestBuilder {
-    req.header("Authorization", &format!("Bearer {token}"))
-        .header("Accept", "application/json")
+    let req = req
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Accept", "application/json");
+    match LAST_BOOKMARK.with(|b| b.borrow().clone()) {
+        Some(bookmark) => req.header(BOOKMARK, &bookmark),
+        None => req,
+    }
+}
+
+/// Sends a request and remembers the session bookmark of its answer.
+async fn fetch(req: Request) -> Result<Response, Failure> {
+    let resp = req.send().await.map_err(|_| {
+        Failure::Other("Could not reach the server. Check your connection and try again.".into())
+    })?;
+    if let Some(bookmark) = resp.headers().get(BOOKMARK) {
+        LAST_BOOKMARK.with(|b| *b.borrow_mut() = Some(bookmark));
+    }
+    Ok(resp)
 }
 
 async fn errors_of(resp: Response) -> Failure {
@@ -55,9 +81,7 @@ async fn errors_of(resp: Response) -> Failure {
 
 async fn send<T: DeserializeOwned>(req: Result<Request, gloo_net::Error>) -> Result<T, Failure> {
     let req = req.map_err(|e| Failure::Other(format!("Could not build the request: {e}")))?;
-    let resp = req.send().await.map_err(|_| {
-        Failure::Other("Could not reach the server. Check your connection and try again.".into())
-    })?;
+    let resp = fetch(req).await?;
     if !resp.ok() {
         return Err(errors_of(resp).await);
     }
@@ -85,9 +109,7 @@ pub async fn update(token: &str, id: i64, body: &Value) -> Result<PhoneRecord, F
 /// Sends a request whose answer has no body worth reading.
 async fn send_for_status(req: RequestBuilder) -> Result<(), Failure> {
     let req = req.build().map_err(|e| Failure::Other(e.to_string()))?;
-    let resp = req.send().await.map_err(|_| {
-        Failure::Other("Could not reach the server. Check your connection and try again.".into())
-    })?;
+    let resp = fetch(req).await?;
     if resp.ok() {
         Ok(())
     } else {
