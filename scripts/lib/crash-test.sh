@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Crash test: writes records in a stream, SIGKILLs wrangler dev (its whole
-# process group) mid-stream, restarts it on the same --persist-to state, and
-# checks that every record that got a 200 is there, intact. Ends with a
-# cargo-style "test result:" line for scripts/test's summary.
+# Crash test: three writers stream writes at once (single creates, 20-record
+# batch creates, updates of one record), wrangler dev is SIGKILLed (its whole
+# process group) mid-stream and restarted on the same --persist-to state.
+# Then: every write that got a 200 is there, intact; a batch is all there or
+# not at all; nothing is stored twice. Ends with a cargo-style "test result:"
+# line for scripts/test's summary.
 #   scripts/lib/crash-test.sh WORK_DIR
 source "$(dirname "$0")/common.sh"
 
@@ -10,63 +12,131 @@ work="$1"
 mkdir -p "$work"
 token="$(new_token)"
 printf 'API_TOKENS=%s\n' "$token" >"$work/crash.env"
-acked="$work/acked.jsonl"
-: >"$acked"
+acked="$work/acked.jsonl"          # answers to single creates
+batches="$work/batches.jsonl"      # answers to batch creates
+batch_tries="$work/batch-tries"    # batch numbers sent (acknowledged or not)
+updates="$work/updates.jsonl"      # answers to updates
+: >"$acked"; : >"$batches"; : >"$batch_tries"; : >"$updates"
+BATCH_SIZE=20
 
 start_server "$work/crash-state" "$work/crash.env" "$work/crash-server.log"
 pid="$SERVER_PID"
 url="$SERVER_URL"
 
-# The writer: one create at a time, keeping each acknowledged answer.
-writer() {
-    local i out code
+# POSTs or PUTs a JSON body; prints the body of a 200, fails otherwise.
+write() {
+    local method="$1" path="$2" body="$3" out
+    out="$(curl -s --max-time 10 -X "$method" -w '\n%{http_code}' -H "Authorization: Bearer $token" \
+        -H 'Content-Type: application/json' -d "$body" "$url$path")" || return 1
+    [[ "${out##*$'\n'}" == 200 ]] || return 1
+    printf '%s\n' "${out%$'\n'*}"
+}
+
+record() { # notes, matter
+    printf '{"direction":"out","callTimestamp":"2025-09-17T09:12:32+12:00","outcome":"Call completed","notes":"%s","actualHours":0.25,"links":{"action":%s}}' "$1" "$2"
+}
+
+# The record the update writer keeps changing, made before any crash.
+target="$(write POST /phonerecords "$(record 'update 0' 1)")" || { echo "could not create the update target" >&2; exit 1; }
+target_id="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$target")"
+
+single_writer() {
+    local i out
     for i in $(seq 1 2000); do
-        out="$(curl -s --max-time 10 -w '\n%{http_code}' -H "Authorization: Bearer $token" \
-            -H 'Content-Type: application/json' \
-            -d "{\"direction\":\"out\",\"callTimestamp\":\"2025-09-17T09:12:32+12:00\",\"outcome\":\"Call completed\",\"notes\":\"crash $i\",\"actualHours\":0.25,\"links\":{\"action\":$i}}" \
-            "$url/phonerecords")" || return 0
-        code="${out##*$'\n'}"
-        [[ "$code" == 200 ]] || return 0
-        printf '%s\n' "${out%$'\n'*}" >>"$acked"
+        out="$(write POST /phonerecords "$(record "crash $i" "$i")")" || return 0
+        printf '%s\n' "$out" >>"$acked"
     done
 }
-writer &
-writer_pid=$!
+batch_writer() {
+    local b i body out
+    for b in $(seq 1 500); do
+        body='{"phonerecords":['
+        for i in $(seq 1 "$BATCH_SIZE"); do
+            ((i > 1)) && body+=','
+            body+="$(record "batch $b/$i" "$((100000 + b))")"
+        done
+        body+=']}'
+        printf '%s\n' "$b" >>"$batch_tries"
+        out="$(write POST /phonerecords "$body")" || return 0
+        printf '%s\n' "$out" >>"$batches"
+    done
+}
+update_writer() {
+    local k out
+    for k in $(seq 1 5000); do
+        out="$(write PUT "/phonerecords/$target_id" "{\"notes\":\"update $k\",\"actualHours\":$((k % 24))}")" || return 0
+        printf '%s\n' "$out" >>"$updates"
+    done
+}
+single_writer & w1=$!
+batch_writer & w2=$!
+update_writer & w3=$!
 
-# Kill it once a stream of writes is under way (bounded: 60 s).
+# Kill it once all three streams are under way (bounded: 60 s).
 for _ in $(seq 1 600); do
-    (( $(wc -l <"$acked") >= 30 )) && break
+    (( $(wc -l <"$acked") >= 30 && $(wc -l <"$batches") >= 3 && $(wc -l <"$updates") >= 10 )) && break
     sleep 0.1
 done
 kill -KILL -- "-$pid" 2>/dev/null || true
-wait "$writer_pid" || true
-count="$(wc -l <"$acked")"
+wait "$w1" "$w2" "$w3" || true
+summary="$(wc -l <"$acked") creates, $(wc -l <"$batches") batches of $BATCH_SIZE, $(wc -l <"$updates") updates"
 
 start_server "$work/crash-state" "$work/crash.env" "$work/crash-server-2.log"
 pid2="$SERVER_PID"
 status=0
-python3 - "$SERVER_URL" "$token" "$acked" <<'PY' || status=1
-import json, sys, urllib.request
-url, token, acked = sys.argv[1:]
-records = [json.loads(l) for l in open(acked)]
-assert records, "no write was acknowledged before the kill"
-ids = [r["id"] for r in records]
-assert len(set(ids)) == len(ids), "duplicate ids acknowledged"
+python3 - "$SERVER_URL" "$token" "$acked" "$batches" "$batch_tries" "$updates" "$target_id" "$BATCH_SIZE" <<'PY' || status=1
+import json, sys, urllib.parse, urllib.request
+url, token, acked, batches, tries, updates, target_id, size = sys.argv[1:]
+size = int(size)
+lines = lambda f: [json.loads(l) for l in open(f) if l.strip()]
+singles, batch_answers, update_answers = lines(acked), lines(batches), lines(updates)
+tried = [int(l) for l in open(tries) if l.strip()]
+assert singles and batch_answers and update_answers, "a stream had nothing acknowledged before the kill"
+
 def get(path):
     req = urllib.request.Request(url + path, headers={"Authorization": "Bearer " + token})
     with urllib.request.urlopen(req, timeout=30) as r:
         return json.load(r)
-for r in records:
+def count(**filters):
+    q = urllib.parse.urlencode({**filters, "pageSize": 1})
+    return get(f"/phonerecords?{q}")["meta"]["paging"]["phonerecords"]["recordCount"]
+
+# Single creates: each acknowledged one reads back identical; ids unique.
+ids = [r["id"] for r in singles] + [r["id"] for b in batch_answers for r in b["phonerecords"]]
+assert len(set(ids)) == len(ids), "duplicate ids acknowledged"
+for r in singles:
     stored = get(f"/phonerecords/{r['id']}")
     assert stored == r, f"record {r['id']} changed: {stored} != {r}"
-total = get("/phonerecords?pageSize=1")["meta"]["paging"]["phonerecords"]["recordCount"]
+stored_singles = count(notes_like="crash *")
 # A create in flight at the kill may or may not have been stored, never twice.
-assert len(records) <= total <= len(records) + 1, f"{total} stored, {len(records)} acknowledged"
-print(f"crash test: {len(records)} acknowledged writes, all intact after SIGKILL; {total} stored")
+assert len(singles) <= stored_singles <= len(singles) + 1, f"{stored_singles} singles stored, {len(singles)} acknowledged"
+
+# Batches: acknowledged ones are whole and intact; the one in flight is whole or absent.
+for n, answer in enumerate(batch_answers, start=1):
+    records = answer["phonerecords"]
+    assert len(records) == size and [r["notes"] for r in records] == [f"batch {n}/{i}" for i in range(1, size + 1)]
+    for r in records:
+        assert get(f"/phonerecords/{r['id']}") == r, f"batch {n}: record {r['id']} changed"
+for n in tried[len(batch_answers):]:
+    stored = count(notes_like=f"batch {n}/*")
+    assert stored in (0, size), f"batch {n} (in flight at the kill) is partly stored: {stored} of {size}"
+batch_total = count(notes_like="batch *")
+assert batch_total in (len(batch_answers) * size, (len(batch_answers) + 1) * size), f"{batch_total} batch records stored"
+
+# Updates (hours stay within their 24-hour limit): the record holds the last acknowledged update, or the one in flight.
+last = update_answers[-1]
+stored = get(f"/phonerecords/{target_id}")
+k = int(last["notes"].split()[1])
+if stored != last:
+    assert stored["notes"] == f"update {k + 1}" and stored["actualHours"] == (k + 1) % 24, f"update lost: {stored} after {last}"
+
+total = count()
+assert total == stored_singles + batch_total + 1, f"recordCount {total} is not exact"
+print(f"crash test: {len(singles)} creates, {len(batch_answers)} batches, {len(update_answers)} updates acknowledged; all intact after SIGKILL; {total} stored")
 PY
 stop_server "$pid2"
 if (( status == 0 )); then
-    echo "test result: ok. 1 passed; 0 failed (crash: $count acknowledged writes survived SIGKILL)"
+    echo "test result: ok. 1 passed; 0 failed (crash: $summary survived SIGKILL)"
 else
     echo "test result: FAILED. 0 passed; 1 failed (crash test)"
 fi
