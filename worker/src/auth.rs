@@ -48,25 +48,48 @@ pub fn token_accepted(token: &str, accepted: &[String]) -> bool {
     })
 }
 
+/// Why a request was refused. Only a credential that was sent and is wrong
+/// looks like a guess, so only that counts against the client's address
+/// (`rate_limit::check_refused`); a missing header or a service without
+/// tokens does not.
+#[derive(Debug)]
+pub struct Refused {
+    pub detail: &'static str,
+    pub wrong_credential: bool,
+}
+
+impl From<Refused> for ApiError {
+    fn from(r: Refused) -> Self {
+        ApiError::Unauthorized(r.detail)
+    }
+}
+
 /// The accepted token the request carries.
-pub fn authenticate(req: &Request, env: &Env) -> Result<String, ApiError> {
+pub fn authenticate(req: &Request, env: &Env) -> Result<String, Refused> {
+    let refused = |detail, wrong_credential| Refused {
+        detail,
+        wrong_credential,
+    };
     let accepted = configured_tokens(env);
     if accepted.is_empty() {
-        return Err(ApiError::Unauthorized(
+        return Err(refused(
             "this service has no API tokens configured, so every request is refused",
+            false,
         ));
     }
     let header = req.headers().get("Authorization").ok().flatten();
     let Some(header) = header else {
-        return Err(ApiError::Unauthorized(
+        return Err(refused(
             "send an API token as Authorization: Bearer <token>",
+            false,
         ));
     };
     match bearer_token(&header) {
         Some(token) if token_accepted(token, &accepted) => Ok(token.to_owned()),
-        Some(_) => Err(ApiError::Unauthorized("the API token is not valid")),
-        None => Err(ApiError::Unauthorized(
+        Some(_) => Err(refused("the API token is not valid", true)),
+        None => Err(refused(
             "the Authorization header must be: Bearer <token>",
+            true,
         )),
     }
 }

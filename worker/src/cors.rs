@@ -53,7 +53,7 @@ pub fn classify(origin: Option<&str>, own: &str, allowed: &[String]) -> Result<C
     let lower = origin.trim().to_ascii_lowercase();
     if lower == own.to_ascii_lowercase() {
         Ok(Cors::SameOrigin)
-    } else if allowed.iter().any(|a| *a == lower) {
+    } else if allowed.contains(&lower) {
         Ok(Cors::Allowed(origin.trim().to_owned()))
     } else {
         Err(ApiError::OriginNotAllowed(origin.to_owned()))

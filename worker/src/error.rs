@@ -23,8 +23,8 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     /// 422: a well-formed body that breaks the rules.
     Unprocessable(Vec<FieldError>),
-    /// 429: this token sent too many requests; retry after this many seconds.
-    TooManyRequests(u32),
+    /// 429: retry after this many seconds; the detail says who sent too many.
+    TooManyRequests(u32, &'static str),
     /// 500: logged in full, answered without detail.
     Internal(String),
 }
@@ -69,7 +69,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => 413,
             ApiError::UnsupportedMediaType(_) => 415,
             ApiError::Unprocessable(_) => 422,
-            ApiError::TooManyRequests(_) => 429,
+            ApiError::TooManyRequests(..) => 429,
             ApiError::Internal(_) => 500,
         }
     }
@@ -93,11 +93,11 @@ impl ApiError {
                 format!("cross-origin requests from {origin:?} are not allowed"),
                 None,
             )],
-            ApiError::TooManyRequests(retry_after) => vec![item(
+            ApiError::TooManyRequests(retry_after, who) => vec![item(
                 status,
                 "rate_limited",
                 "Too many requests",
-                format!("this token sent too many requests; retry after {retry_after} seconds"),
+                format!("{who}; retry after {retry_after} seconds"),
                 None,
             )],
             ApiError::NotFound(details) => details
@@ -148,7 +148,7 @@ impl ApiError {
                 r#"Bearer realm="phonerecords""#.to_owned(),
             )),
             ApiError::MethodNotAllowed(allow) => Some(("Allow", (*allow).to_owned())),
-            ApiError::TooManyRequests(secs) => Some(("Retry-After", secs.to_string())),
+            ApiError::TooManyRequests(secs, _) => Some(("Retry-After", secs.to_string())),
             _ => None,
         };
         let body = ApiErrors {

@@ -50,13 +50,22 @@ pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     Ok(resp)
 }
 
-/// An API request from an acceptable origin: token, then rate limit, then the operation.
+/// An API request from an acceptable origin: token (a wrong one counted against
+/// the address), then the token's rate limit, then the operation.
 async fn serve(
     req: Request,
     env: &Env,
     route: Route<'_>,
 ) -> std::result::Result<Response, ApiError> {
-    let token = auth::authenticate(&req, env)?;
+    let token = match auth::authenticate(&req, env) {
+        Ok(token) => token,
+        Err(refused) => {
+            if refused.wrong_credential {
+                rate_limit::check_refused(env, &req).await?;
+            }
+            return Err(refused.into());
+        }
+    };
     rate_limit::check(env, &token).await?;
     routes::handle(req, env, route).await
 }
