@@ -1,6 +1,7 @@
 //! A failing internal operation (invalid SQL, through the test-only hook in
 //! worker/src/fault.rs) answers 500 in the error envelope without detail, and
-//! the next request is served normally. The hook is off without its variable.
+//! the next request is served normally; a read whose bookmark D1 refuses is
+//! answered from the primary. The hook is off without its variable.
 mod common;
 
 use common::*;
@@ -15,10 +16,23 @@ fn send_raw(
     token: &str,
     body: Option<&[u8]>,
 ) -> (u16, String) {
-    let req = ureq::request(method, &format!("{base}{path}"))
+    send_raw_with(base, method, path, token, &[FAULT], body)
+}
+
+fn send_raw_with(
+    base: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> (u16, String) {
+    let mut req = ureq::request(method, &format!("{base}{path}"))
         .set("Authorization", &format!("Bearer {token}"))
-        .set("Content-Type", "application/json")
-        .set(FAULT.0, FAULT.1);
+        .set("Content-Type", "application/json");
+    for (k, v) in headers {
+        req = req.set(k, v);
+    }
     let result = match body {
         Some(b) => req.send_bytes(b),
         None => req.call(),
@@ -55,6 +69,54 @@ fn an_internal_failure_is_500_and_the_next_request_is_served() {
     assert_eq!(record_count(), before, "a failed request stored nothing");
     create(&minimal());
     assert_eq!(record_count(), before + 1);
+}
+
+/// D1 may refuse a client's bookmark (here the hook fails any session that
+/// starts from one): the read is answered from the primary instead, never 500.
+#[test]
+fn a_read_whose_bookmark_d1_refuses_is_answered_from_the_primary() {
+    let made = post("/phonerecords", &minimal());
+    assert_eq!(made.status, 200, "{}", made.text());
+    let bookmark = made.header("x-d1-bookmark").expect("a bookmark").to_owned();
+    let id = made.record().id;
+    let refused = [
+        ("X-Phonerecords-Fault", "bookmark"),
+        ("x-d1-bookmark", bookmark.as_str()),
+    ];
+    let path = format!("/phonerecords/{id}");
+    let r = send("GET", &path, Some(&token()), &refused, None);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.record(), made.record(), "the record, read at the primary");
+    assert!(
+        r.header("x-d1-bookmark").is_some(),
+        "and a bookmark to go on from"
+    );
+    let r = send(
+        "GET",
+        "/phonerecords?pageSize=1",
+        Some(&token()),
+        &refused,
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    // Writes start at the primary whatever bookmark comes with them.
+    let r = send(
+        "PUT",
+        &path,
+        Some(&token()),
+        &[refused[0], refused[1], ("Content-Type", "application/json")],
+        Some(br#"{"notes":"after a refused bookmark"}"#),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    // A failure that is not the bookmark's is still a 500 after the retry.
+    let with_store_fault = [FAULT, ("x-d1-bookmark", bookmark.as_str())];
+    let (status, text) =
+        send_raw_with(&base_url(), "GET", &path, &token(), &with_store_fault, None);
+    assert_eq!(status, 500, "{text}");
+    assert_eq!(
+        get(&path).record().notes.as_deref(),
+        Some("after a refused bookmark")
+    );
 }
 
 #[test]

@@ -5,12 +5,13 @@ use phonerecords_shared::fields::MAX_ID;
 use phonerecords_shared::query::{FieldSet, ListQuery, parse_ids, parse_record_query};
 use phonerecords_shared::{PageMetaData, PagingData, PhoneRecord, PhoneRecordPageData};
 use serde_json::Value;
-use worker::{Env, Method, Request, Response, Url};
+use worker::{D1Database, Env, Method, Request, Response, Url, console_warn};
 
 use crate::body::read_json;
 use crate::envelope::{Form, Payload};
 use crate::error::ApiError;
-use crate::session;
+use crate::fault::{self, Fault};
+use crate::session::{self, Start};
 use crate::store::Store;
 
 pub const COLLECTION: &str = "/phonerecords";
@@ -23,6 +24,7 @@ pub const ACTIONSTEP_PREFIX: &str = "/api/rest";
 const ACTIONSTEP_COLLECTION: &str = "/api/rest/phonerecords";
 
 /// What a path under `/phonerecords` names.
+#[derive(Clone, Copy)]
 pub enum Resource<'a> {
     Collection,
     /// One id, or several separated by commas.
@@ -31,6 +33,7 @@ pub enum Resource<'a> {
 
 /// A path this API owns: which collection path it is under (the URLs we
 /// answer with keep it), and what it names there.
+#[derive(Clone, Copy)]
 pub struct Route<'a> {
     pub collection: &'static str,
     pub resource: Resource<'a>,
@@ -117,10 +120,47 @@ fn page_url(url: &Url, page: u64) -> String {
 /// it cost in D1 (`Server-Timing`) and where the session got to (the bookmark).
 pub async fn handle(req: Request, env: &Env, route: Route<'_>) -> Result<Response, ApiError> {
     let db = env.d1("DB")?;
-    let session = session::open(&db, &req)?;
+    let start = Start::for_request(&req.method(), session::sent_bookmark(&req)?.as_deref());
+    if matches!(start, Start::Bookmark(_)) {
+        // D1 may refuse a client's bookmark (stale, foreign or forged): that
+        // must not be a 500, so the read is tried once more at the primary,
+        // which has every write (reads are safe to repeat).
+        let again = req.clone()?;
+        return match answer(req, env, route, &db, start, Retry::Allowed).await {
+            Err(e) => {
+                console_warn!(
+                    "a read from the client's bookmark failed ({e:?}); reading at the primary"
+                );
+                answer(again, env, route, &db, Start::Primary, Retry::No).await
+            }
+            answered => answered,
+        };
+    }
+    answer(req, env, route, &db, start, Retry::No).await
+}
+
+/// Whether an internal failure is handed back for another try, or answered.
+#[derive(PartialEq)]
+enum Retry {
+    Allowed,
+    No,
+}
+
+/// Runs the operation in a session that starts from `start`; the response
+/// says what it cost (Server-Timing) and where the session got to (bookmark).
+async fn answer(
+    req: Request,
+    env: &Env,
+    route: Route<'_>,
+    db: &D1Database,
+    start: Start,
+    retry: Retry,
+) -> Result<Response, ApiError> {
+    let session = session::open(db, &start)?;
     let store = Store::new(&session);
-    let resp = match dispatch(req, env, route, &store).await {
+    let resp = match dispatch(req, env, route, &store, &start).await {
         Ok(resp) => resp,
+        Err(e @ ApiError::Internal(_)) if retry == Retry::Allowed => return Err(e),
         Err(e) => e.into_response()?,
     };
     resp.headers()
@@ -134,12 +174,17 @@ async fn dispatch(
     env: &Env,
     route: Route<'_>,
     store: &Store<'_>,
+    start: &Start,
 ) -> Result<Response, ApiError> {
     let url = req.url()?;
     let method = req.method();
     let form = Form::for_request(&req, env, &url);
-    if crate::fault::requested(&req, env) {
-        store.run_invalid_sql().await?;
+    match fault::requested(&req, env) {
+        Some(Fault::Store) => store.run_invalid_sql().await?,
+        Some(Fault::Bookmark) if matches!(start, Start::Bookmark(_)) => {
+            store.run_invalid_sql().await?
+        }
+        _ => {}
     }
     match route.resource {
         Resource::Collection => match method {

@@ -1,6 +1,6 @@
 //! D1 sessions (read replication) with read-your-writes across requests: the
 //! client sends back the bookmark of its last response in `x-d1-bookmark`,
-//! and the request's session starts no earlier than that point.
+//! and a read's session starts no earlier than that point.
 
 use worker::{D1Database, D1DatabaseSession, Method, Request, Response};
 
@@ -20,19 +20,45 @@ pub fn valid_bookmark(b: &str) -> bool {
         && b.bytes().all(|c| c.is_ascii_hexdigit() || c == b'-')
 }
 
-/// What a session starts from: the client's bookmark, else any replica for
-/// reads and the primary for writes.
-pub fn constraint<'a>(method: &Method, bookmark: Option<&'a str>) -> &'a str {
-    match bookmark.filter(|b| valid_bookmark(b)) {
-        Some(b) => b,
-        None if *method == Method::Get => "first-unconstrained",
-        None => "first-primary",
+/// Where a request's D1 session starts.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Start {
+    /// A read that continues from the client's bookmark (read-your-writes).
+    Bookmark(String),
+    /// A read without a bookmark: any replica will do.
+    Unconstrained,
+    /// A write, or a read retried: the primary, which has every write, so a
+    /// write needs no bookmark to see what its client saw.
+    Primary,
+}
+
+impl Start {
+    /// Reads continue from a well-formed bookmark the client sent; writes
+    /// always start at the primary (the bookmark would add nothing there).
+    pub fn for_request(method: &Method, bookmark: Option<&str>) -> Start {
+        match bookmark.filter(|b| valid_bookmark(b)) {
+            _ if *method != Method::Get => Start::Primary,
+            Some(b) => Start::Bookmark(b.to_owned()),
+            None => Start::Unconstrained,
+        }
+    }
+
+    fn constraint(&self) -> &str {
+        match self {
+            Start::Bookmark(b) => b,
+            Start::Unconstrained => "first-unconstrained",
+            Start::Primary => "first-primary",
+        }
     }
 }
 
-pub fn open(db: &D1Database, req: &Request) -> Result<D1DatabaseSession, ApiError> {
-    let sent = req.headers().get(BOOKMARK_HEADER)?;
-    Ok(db.with_session(Some(constraint(&req.method(), sent.as_deref())))?)
+/// The bookmark the client sent, if any.
+pub fn sent_bookmark(req: &Request) -> Result<Option<String>, ApiError> {
+    Ok(req.headers().get(BOOKMARK_HEADER)?)
+}
+
+pub fn open(db: &D1Database, start: &Start) -> Result<D1DatabaseSession, ApiError> {
+    Ok(db.with_session(Some(start.constraint()))?)
 }
 
 /// Hands the session's latest bookmark to the client, for its next request.
@@ -48,15 +74,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bookmarks_and_constraints() {
+    fn bookmarks_and_starts() {
         let b = "0000000a-00000001-00004f1d-3f7a6c2b9d1e4a5b8c7d6e5f4a3b2c1d";
-        assert_eq!(constraint(&Method::Get, Some(b)), b);
-        assert_eq!(constraint(&Method::Post, Some(b)), b);
-        assert_eq!(constraint(&Method::Get, None), "first-unconstrained");
-        assert_eq!(constraint(&Method::Put, None), "first-primary");
+        let start = Start::for_request;
+        assert_eq!(start(&Method::Get, Some(b)), Start::Bookmark(b.to_owned()));
+        assert_eq!(start(&Method::Get, Some(b)).constraint(), b);
+        assert_eq!(start(&Method::Post, Some(b)), Start::Primary);
+        assert_eq!(
+            start(&Method::Get, None).constraint(),
+            "first-unconstrained"
+        );
+        assert_eq!(start(&Method::Put, None).constraint(), "first-primary");
         for bad in ["", "first-primary", "x y", "<script>", &"a".repeat(201)] {
             assert!(!valid_bookmark(bad), "{bad}");
-            assert_eq!(constraint(&Method::Delete, Some(bad)), "first-primary");
+            assert_eq!(start(&Method::Get, Some(bad)), Start::Unconstrained);
+            assert_eq!(start(&Method::Delete, Some(bad)), Start::Primary);
         }
     }
 }
