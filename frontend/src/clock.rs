@@ -49,14 +49,3 @@ pub fn local_display(ts: &CallTimestamp) -> String {
     let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
     d.to_locale_string("default", &options).into()
 }
-
-/// The local date (`YYYY-MM-DD`) of an instant, for the "when" cell's machine-readable time.
-pub fn iso_local_date(ts: &CallTimestamp) -> String {
-    let d = Date::new(&JsValue::from_f64(ts.epoch_millis() as f64));
-    format!(
-        "{:04}-{:02}-{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date()
-    )
-}

@@ -97,8 +97,8 @@ impl FormValues {
     }
 
     /// The request body, and problems only the form knows about (a duration
-    /// that is not a number). `empty` is what an empty optional field sends:
-    /// nothing on create, `null` on update (to clear it).
+    /// that is not a number). `clear_empty` says what an empty optional field
+    /// sends: nothing on create (false), `null` on update (true, to clear it).
     fn body(&self, clear_empty: bool) -> (Value, Errors) {
         let mut errors = Errors::new();
         let mut obj = Map::new();

@@ -3,11 +3,13 @@
 
 use phonerecords_shared::Field;
 use phonerecords_shared::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-use phonerecords_shared::query::ListQuery;
+use phonerecords_shared::query::{ListQuery, SortKey};
 
 use crate::format::query_string;
 
 pub const PAGE_SIZES: [u32; 4] = [25, 50, 100, 200];
+// The largest offered size is one the API accepts.
+const _: () = assert!(PAGE_SIZES[PAGE_SIZES.len() - 1] <= MAX_PAGE_SIZE);
 
 /// The columns a person can sort by.
 pub const SORTABLE: [Field; 5] = [
@@ -36,11 +38,11 @@ impl Default for Sort {
 
 impl Sort {
     fn param(self) -> String {
-        format!(
-            "{}{}",
-            if self.descending { "-" } else { "" },
-            self.field.name()
-        )
+        SortKey {
+            field: self.field,
+            descending: self.descending,
+        }
+        .param()
     }
 
     fn parse(s: &str) -> Option<Sort> {
@@ -134,11 +136,19 @@ impl ListState {
                 .and_then(|v| v.parse().ok())
                 .filter(|n| *n >= 1)
                 .unwrap_or(1),
-            page_size: page_size.min(MAX_PAGE_SIZE),
+            page_size,
         }
     }
 
     /// The page URL's query (defaults left out), without the `?`.
+    /// The list's address for this state: `/`, or `/?` and `to_url()`.
+    pub fn href(&self) -> String {
+        match self.to_url() {
+            q if q.is_empty() => "/".to_owned(),
+            q => format!("/?{q}"),
+        }
+    }
+
     pub fn to_url(&self) -> String {
         let d = ListState::default();
         let mut pairs: Vec<(String, String)> = Vec::new();

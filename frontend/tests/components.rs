@@ -240,6 +240,17 @@ fn new_call() -> FormValues {
     FormValues::new_call("2025-09-17".into(), "09:12".into(), "+12:00".into())
 }
 
+/// Resolves at the next animation frame, after any the page asked for.
+async fn next_frame() {
+    let frame = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .request_animation_frame(&resolve)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(frame).await.unwrap();
+}
+
 fn error_text(root: &HtmlElement, id: &str) -> Option<String> {
     root.query_selector(&format!("#{id}-error"))
         .unwrap()
@@ -276,6 +287,12 @@ async fn the_form_shows_the_shared_rules_as_a_person_types() {
     assert!(
         f.submitted.get_untracked().is_empty(),
         "nothing is sent while a rule is broken"
+    );
+    next_frame().await;
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("outcome"),
+        "the person is taken to the first problem"
     );
 
     type_into(&f.root, "#outcome", &"x".repeat(256));

@@ -191,6 +191,14 @@ pub struct SortKey {
     pub descending: bool,
 }
 
+impl SortKey {
+    /// The key as `sort=` writes it: `-callTimestamp` (descending), `id`.
+    pub fn param(&self) -> String {
+        let sign = if self.descending { "-" } else { "" };
+        format!("{sign}{}", self.field.name())
+    }
+}
+
 /// The fields a response keeps; `id` always.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldSet {
@@ -430,11 +438,7 @@ impl ListQuery {
             pairs.push(("q".into(), q.clone()));
         }
         if !self.sort.is_empty() {
-            let keys: Vec<String> = self
-                .sort
-                .iter()
-                .map(|k| format!("{}{}", if k.descending { "-" } else { "" }, k.field.name()))
-                .collect();
+            let keys: Vec<String> = self.sort.iter().map(SortKey::param).collect();
             pairs.push(("sort".into(), keys.join(",")));
         }
         if let Some(fields) = &self.fields {

@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::api::{self, Failure};
 use crate::clock;
 use crate::components::list::LastList;
+use crate::components::retry_panel;
 use crate::form_model::{DurationUnit, Errors, FormValues, describe};
 use crate::session::use_session;
 
@@ -114,18 +115,18 @@ pub fn RecordForm(
     on_cancel: Callback<bool>,
 ) -> impl IntoView {
     let values = RwSignal::new(initial.clone());
-    let client = Memo::new(move |_| {
-        values
-            .with(|v| {
-                if is_new {
-                    v.create_body()
-                } else {
-                    v.update_body()
-                }
-            })
-            .err()
-            .unwrap_or_default()
+    // The body to send, or the browser's problems with it: computed once per change.
+    let checked = Memo::new(move |_| {
+        values.with(|v| {
+            if is_new {
+                v.create_body()
+            } else {
+                v.update_body()
+            }
+        })
     });
+    let client =
+        Memo::new(move |_| checked.with(|r| r.as_ref().err().cloned().unwrap_or_default()));
     let state = FormState {
         values,
         touched: RwSignal::new(BTreeSet::new()),
@@ -153,33 +154,32 @@ pub fn RecordForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         state.submitted.set(true);
-        let body = values.with_untracked(|v| {
-            if is_new {
-                v.create_body()
-            } else {
-                v.update_body()
-            }
-        });
-        match body {
+        match checked.get_untracked() {
             Ok(body) => on_submit.run(body),
             Err(_) => {
-                // Take the person to the first problem.
-                if let Some(el) = document()
-                    .query_selector("[aria-invalid=true]")
-                    .ok()
-                    .flatten()
-                {
-                    use wasm_bindgen::JsCast;
-                    if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                        let _ = el.focus();
+                // Take the person to the first problem, once the fields have
+                // been marked (the DOM updates after this handler returns).
+                request_animation_frame(|| {
+                    if let Some(el) = document()
+                        .query_selector("[aria-invalid=true]")
+                        .ok()
+                        .flatten()
+                    {
+                        use wasm_bindgen::JsCast;
+                        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                            let _ = el.focus();
+                        }
                     }
-                }
+                });
             }
         }
     };
     let problems = move || {
+        // A field the browser and the server both fault is one problem (one message shows).
         let n = if state.submitted.get() {
-            client.with(Errors::len) + server_errors.with(|s| s.len())
+            server_errors.with(|s| {
+                client.with(|c| s.len() + c.keys().filter(|k| !s.contains_key(*k)).count())
+            })
         } else {
             0
         };
@@ -359,13 +359,14 @@ fn split_failure(failure: &Failure) -> (Errors, Option<String>) {
 
 /// A save: sends the body with the session's token, then announces
 /// "{verb} the call …" and returns to the list, or puts the server's problems
-/// next to their fields.
+/// next to their fields. Gives the form its submit callback and whether a
+/// save is in flight.
 fn save_action<Fut>(
     verb: &'static str,
     server_errors: RwSignal<Errors>,
     failure: RwSignal<Option<String>>,
     send: impl Fn(String, Value) -> Fut + 'static,
-) -> Action<Value, Result<PhoneRecord, Failure>>
+) -> (Callback<Value>, Signal<bool>)
 where
     Fut: std::future::Future<Output = Result<PhoneRecord, Failure>> + 'static,
 {
@@ -390,7 +391,11 @@ where
             }
         }
     });
-    save
+    let submit = Callback::new(move |body: Value| {
+        failure.set(None);
+        save.dispatch_local(body);
+    });
+    (submit, save.pending().into())
 }
 
 #[component]
@@ -398,7 +403,7 @@ pub fn NewRecordPage() -> impl IntoView {
     let (date, time, offset) = clock::now_local();
     let server_errors = RwSignal::new(Errors::new());
     let failure = RwSignal::new(None::<String>);
-    let save = save_action(
+    let (submit, saving) = save_action(
         "Recorded",
         server_errors,
         failure,
@@ -412,11 +417,8 @@ pub fn NewRecordPage() -> impl IntoView {
                 initial=FormValues::new_call(date, time, offset)
                 is_new=true
                 server_errors=server_errors
-                saving=save.pending()
-                on_submit=Callback::new(move |body: Value| {
-                    failure.set(None);
-                    save.dispatch_local(body);
-                })
+                saving=saving
+                on_submit=submit
                 on_cancel=cancel_callback()/>
         </section>
     }
@@ -453,13 +455,7 @@ pub fn EditRecordPage() -> impl IntoView {
                     </div>
                 }
                 .into_any(),
-                Some(Err(f)) => view! {
-                    <div class="error-panel" role="alert">
-                        <p>{f.message()}</p>
-                        <button type="button" on:click=move |_| retry.update(|n| *n += 1)>"Try again"</button>
-                    </div>
-                }
-                .into_any(),
+                Some(Err(f)) => retry_panel(f.message(), retry).into_any(),
                 Some(Ok(r)) => view! { <EditRecord record=r/> }.into_any(),
             }}
         </section>
@@ -474,7 +470,7 @@ fn EditRecord(record: PhoneRecord) -> impl IntoView {
     let name = describe(&record);
     let server_errors = RwSignal::new(Errors::new());
     let failure = RwSignal::new(None::<String>);
-    let save = save_action(
+    let (submit, saving) = save_action(
         "Saved changes to",
         server_errors,
         failure,
@@ -507,11 +503,8 @@ fn EditRecord(record: PhoneRecord) -> impl IntoView {
             initial=FormValues::from_record(&record)
             is_new=false
             server_errors=server_errors
-            saving=save.pending()
-            on_submit=Callback::new(move |body: Value| {
-                failure.set(None);
-                save.dispatch_local(body);
-            })
+            saving=saving
+            on_submit=submit
             on_cancel=cancel_callback()/>
         <div class="danger-zone">
             <Show

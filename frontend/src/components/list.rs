@@ -9,6 +9,7 @@ use phonerecords_shared::{Direction, Field, PhoneRecord, PhoneRecordPageData};
 
 use crate::api;
 use crate::clock;
+use crate::components::retry_panel;
 use crate::format::{duration_hm, excerpt, range_text, thousands};
 use crate::list_state::{ListState, PAGE_SIZES, Sort};
 use crate::session::use_session;
@@ -263,25 +264,10 @@ pub fn ListPage() -> impl IntoView {
     let query = use_query_map();
     let state = Memo::new(move |_| query.with(|q| ListState::from_url(|k| q.get(k))));
     if let Some(last) = use_context::<LastList>() {
-        Effect::new(move |_| {
-            let s = state.get().to_url();
-            last.0.set(if s.is_empty() {
-                "/".into()
-            } else {
-                format!("/?{s}")
-            });
-        });
+        Effect::new(move |_| last.0.set(state.with(ListState::href)));
     }
     let navigate = use_navigate();
-    let go = Callback::new(move |s: ListState| {
-        let q = s.to_url();
-        let url = if q.is_empty() {
-            "/".to_owned()
-        } else {
-            format!("/?{q}")
-        };
-        navigate(&url, Default::default());
-    });
+    let go = Callback::new(move |s: ListState| navigate(&s.href(), Default::default()));
     let retry = RwSignal::new(0u32);
     let busy = RwSignal::new(false);
     let data = LocalResource::new(move || {
@@ -327,13 +313,7 @@ pub fn ListPage() -> impl IntoView {
             <Filters state=state on_change=go/>
             {move || match data.get() {
                 None => view! { <p class="loading" role="status">"Loading phone records…"</p> }.into_any(),
-                Some(Err(failure)) => view! {
-                    <div class="error-panel" role="alert">
-                        <p>{failure.message()}</p>
-                        <button type="button" on:click=move |_| retry.update(|n| *n += 1)>"Try again"</button>
-                    </div>
-                }
-                .into_any(),
+                Some(Err(failure)) => retry_panel(failure.message(), retry).into_any(),
                 Some(Ok(page)) => {
                     let s = state.get();
                     let meta = page.meta.paging.phonerecords.clone();

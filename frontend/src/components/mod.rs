@@ -5,3 +5,15 @@ pub mod app;
 pub mod form;
 pub mod list;
 pub mod signin;
+
+use leptos::prelude::*;
+
+/// A failed load, with a button that loads again (by bumping `retry`).
+pub fn retry_panel(message: String, retry: RwSignal<u32>) -> impl IntoView {
+    view! {
+        <div class="error-panel" role="alert">
+            <p>{message}</p>
+            <button type="button" on:click=move |_| retry.update(|n| *n += 1)>"Try again"</button>
+        </div>
+    }
+}
