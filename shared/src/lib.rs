@@ -8,6 +8,7 @@ pub mod error;
 pub mod fields;
 pub mod model;
 pub mod paging;
+pub mod pattern;
 pub mod query;
 pub mod timestamp;
 pub mod validate;

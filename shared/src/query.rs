@@ -15,13 +15,23 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::error::FieldError;
 use crate::fields::{Field, FieldKind, MAX_ID};
 use crate::paging::{MAX_PAGE, MAX_PAGE_SIZE, PageRequest};
+use crate::pattern::{self, MAX_PATTERN_BYTES};
 
-/// D1 binds at most 100 parameters a statement; paging and search take four.
+/// D1 binds at most 100 parameters a statement: paging takes two, search two
+/// (and counts as one of these values), so 99 at most are bound.
 pub const MAX_FILTER_VALUES: usize = 95;
 /// Most ids in one multi-id request.
 pub const MAX_IDS: usize = 200;
 /// Longest search text, in bytes (D1's LIKE patterns are at most 50 bytes).
 pub const MAX_SEARCH_BYTES: usize = 40;
+/// The fields `q` searches (case-insensitively, as a literal substring).
+pub const SEARCHED: [Field; 5] = [
+    Field::FromParticipantOther,
+    Field::ToParticipantOther,
+    Field::PhoneNumber,
+    Field::Notes,
+    Field::Outcome,
+];
 /// The value that stands for "no value" in filters.
 pub const NULL_VALUE: &str = ":NULL";
 
@@ -85,11 +95,11 @@ impl Op {
         matches!(self, Op::NtEq | Op::NtIn | Op::NtLike | Op::NtILike)
     }
 
-    const fn is_pattern(self) -> bool {
+    pub const fn is_pattern(self) -> bool {
         matches!(self, Op::Like | Op::NtLike | Op::ILike | Op::NtILike)
     }
 
-    const fn is_list(self) -> bool {
+    pub const fn is_list(self) -> bool {
         matches!(self, Op::In | Op::NtIn)
     }
 
@@ -98,7 +108,7 @@ impl Op {
     }
 
     /// Which operators a kind of field supports.
-    fn applies_to(self, kind: FieldKind) -> bool {
+    pub fn applies_to(self, kind: FieldKind) -> bool {
         match kind {
             FieldKind::Text(_) => true,
             FieldKind::Direction => !self.is_order(),
@@ -517,6 +527,13 @@ fn parse_search(key: &str, value: &str) -> Result<Option<String>, FieldError> {
             "search text must not contain control characters",
         ));
     }
+    if pattern::search_pattern(q).len() > MAX_PATTERN_BYTES {
+        return Err(FieldError::new(
+            key,
+            "invalid_parameter",
+            pattern::too_long_message(),
+        ));
+    }
     Ok((!q.is_empty()).then(|| q.to_owned()))
 }
 
@@ -574,9 +591,17 @@ fn parse_filter(key: &str, value: &str) -> Result<Filter, FieldError> {
                 format!("{key} needs a pattern, e.g. *invoice*"),
             ));
         }
+        let case_sensitive = matches!(op, Op::Like | Op::NtLike);
+        if pattern::filter_pattern(value, case_sensitive).len() > MAX_PATTERN_BYTES {
+            return Err(FieldError::new(
+                key,
+                "invalid_parameter",
+                pattern::too_long_message(),
+            ));
+        }
         Condition::Like {
             negated: op.is_negated(),
-            case_sensitive: matches!(op, Op::Like | Op::NtLike),
+            case_sensitive,
             pattern: value.to_owned(),
         }
     } else if op.is_list() {
@@ -1005,5 +1030,24 @@ mod tests {
         assert_eq!(parse_ids(&max.join(",")).unwrap().len(), 200);
         let over: Vec<String> = (1..=201).map(|i| i.to_string()).collect();
         assert!(parse_ids(&over.join(",")).is_err());
+    }
+
+    #[test]
+    fn patterns_over_d1s_limit_once_escaped_are_refused() {
+        // 20 `?` are 60 bytes as GLOB classes; 30 `%` are 62 as an escaped search.
+        let e = parse(&format!("notes_like=*{}*", "?".repeat(20))).unwrap_err();
+        assert_eq!(e[0].path, "notes_like");
+        assert!(
+            e[0].message.contains("at most 50 bytes once escaped"),
+            "{}",
+            e[0].message
+        );
+        assert_eq!(
+            err(&format!("q={}", "%".repeat(30))),
+            ("q".into(), "invalid_parameter")
+        );
+        // Within the limit, they parse.
+        assert!(parse(&format!("notes_like=*{}*", "?".repeat(10))).is_ok());
+        assert!(parse(&format!("q={}", "%".repeat(20))).is_ok());
     }
 }

@@ -1,7 +1,6 @@
 //! The five operations of `/phonerecords` (also under `/api/rest`), and how a path and method pick one.
 
 use phonerecords_shared::body::{CreateBody, parse_create_body, parse_update_body};
-use phonerecords_shared::fields::MAX_ID;
 use phonerecords_shared::query::{FieldSet, ListQuery, parse_ids, parse_record_query};
 use phonerecords_shared::{PageMetaData, PagingData, PhoneRecord, PhoneRecordPageData};
 use serde_json::Value;
@@ -240,7 +239,7 @@ async fn dispatch(
                 (Method::Get, [id]) if !many => {
                     let fields =
                         parse_record_query(query_pairs(&url)).map_err(ApiError::BadRequest)?;
-                    match store_get(store, *id).await? {
+                    match store.get(*id).await? {
                         Some(record) => {
                             Ok(form.respond(Payload::One(shape(&record, fields.as_ref())), None)?)
                         }
@@ -263,11 +262,8 @@ async fn dispatch(
                     no_query(&url)?;
                     let body = read_json(&mut req).await?;
                     let update = parse_update_body(*id, &body).map_err(ApiError::Unprocessable)?;
-                    match (*id <= MAX_ID).then_some(*id) {
-                        Some(id) => match store.update(id, &update).await? {
-                            Some(record) => Ok(form.respond(Payload::One(record), None)?),
-                            None => Err(not_found(&[id])),
-                        },
+                    match store.update(*id, &update).await? {
+                        Some(record) => Ok(form.respond(Payload::One(record), None)?),
                         None => Err(not_found(&[*id])),
                     }
                 }
@@ -285,15 +281,6 @@ async fn dispatch(
                 }
             }
         }
-    }
-}
-
-/// An id too large to exist is not looked up.
-async fn store_get(store: &Store<'_>, id: i64) -> Result<Option<PhoneRecord>, ApiError> {
-    if id > MAX_ID {
-        Ok(None)
-    } else {
-        store.get(id).await
     }
 }
 

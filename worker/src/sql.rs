@@ -3,25 +3,14 @@
 //! fixed mapping below; every value a client sent is a bound parameter.
 
 use phonerecords_shared::fields::{Field, FieldKind};
-use phonerecords_shared::query::{Condition, Filter, ListQuery, Op, Scalar, SortKey};
-use phonerecords_shared::{CreatePhoneRecord, FieldError, Patch, UpdatePhoneRecord};
-
-/// SQLite's (and D1's) longest LIKE or GLOB pattern, in bytes.
-pub const MAX_PATTERN_BYTES: usize = 50;
+use phonerecords_shared::pattern::{MAX_PATTERN_BYTES, filter_pattern, search_pattern};
+use phonerecords_shared::query::{Condition, Filter, ListQuery, Op, SEARCHED, Scalar, SortKey};
+use phonerecords_shared::{CreatePhoneRecord, Patch, UpdatePhoneRecord};
 
 /// The columns of a record, in the order `Row` reads them.
 pub const COLUMNS: &str = "id, from_participant_other, to_participant_other, direction, phone_number, \
     phone_number_type, actual_hours, notes, call_timestamp, outcome, action_id, \
     from_participant_id, to_participant_id";
-
-/// The fields `q` searches.
-pub const SEARCHED: [Field; 5] = [
-    Field::FromParticipantOther,
-    Field::ToParticipantOther,
-    Field::PhoneNumber,
-    Field::Notes,
-    Field::Outcome,
-];
 
 /// The column that filters and sorts a field (`callTimestamp` by its instant).
 pub const fn column(field: Field) -> &'static str {
@@ -107,61 +96,19 @@ fn compare(col: &str, op: Op, value: &Scalar, params: &mut Params) -> String {
     format!("{col} {sym} {p}")
 }
 
-/// LIKE text that matches `text` literally, except that `*` is the wildcard
-/// when `star_is_wildcard` (filters) and literal otherwise (search).
-fn like_escaped(text: &str, star_is_wildcard: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '*' if star_is_wildcard => out.push('%'),
-            '%' | '_' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Case-sensitive matching uses GLOB, whose own specials are escaped as classes.
-fn glob_pattern(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len());
-    for c in pattern.chars() {
-        match c {
-            '?' => out.push_str("[?]"),
-            '[' => out.push_str("[[]"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-fn pattern_error(param: &str) -> FieldError {
-    FieldError::new(
-        param,
-        "invalid_parameter",
-        format!(
-            "the pattern is too long: at most {MAX_PATTERN_BYTES} bytes once escaped (%, _, \\, ? and [ count twice or more)"
-        ),
-    )
-}
-
 /// SQL for one filter. Negated operators are the exact complement of their
 /// positive form, so records without a value match them.
-fn filter_sql(filter: &Filter, params: &mut Params) -> Result<String, FieldError> {
+fn filter_sql(filter: &Filter, params: &mut Params) -> String {
     let col = column(filter.field);
     let nullable = filter.field.is_nullable();
     // The positive condition, FALSE (never NULL) for a record without a value.
     let (positive, negated) = match &filter.condition {
         Condition::IsNull { negated } => {
             let op = if *negated { "IS NOT NULL" } else { "IS NULL" };
-            return Ok(format!("{col} {op}"));
+            return format!("{col} {op}");
         }
-        Condition::Compare(op, value) => {
-            let positive_op = if *op == Op::NtEq { Op::Eq } else { *op };
-            (compare(col, positive_op, value, params), *op == Op::NtEq)
-        }
+        // `compare` treats every operator but the orderings as equality.
+        Condition::Compare(op, value) => (compare(col, *op, value, params), *op == Op::NtEq),
         Condition::In {
             negated,
             values,
@@ -188,11 +135,11 @@ fn filter_sql(filter: &Filter, params: &mut Params) -> Result<String, FieldError
             };
             // With :NULL in the list the condition is already TRUE or FALSE for a missing value.
             if *null {
-                return Ok(if *negated {
+                return if *negated {
                     format!("NOT {positive}")
                 } else {
                     positive
-                });
+                };
             }
             (positive, *negated)
         }
@@ -201,25 +148,20 @@ fn filter_sql(filter: &Filter, params: &mut Params) -> Result<String, FieldError
             case_sensitive,
             pattern,
         } => {
-            let (sql_pattern, expr) = if *case_sensitive {
-                let g = glob_pattern(pattern);
-                (g, "GLOB")
-            } else {
-                (like_escaped(pattern, true), "LIKE")
-            };
-            if sql_pattern.len() > MAX_PATTERN_BYTES {
-                return Err(pattern_error(&filter.param()));
-            }
+            let sql_pattern = filter_pattern(pattern, *case_sensitive);
+            // The parser refuses longer ones (shared::pattern).
+            debug_assert!(sql_pattern.len() <= MAX_PATTERN_BYTES);
+            let expr = if *case_sensitive { "GLOB" } else { "LIKE" };
             let p = params.bind(SqlValue::Text(sql_pattern));
             let escape = if *case_sensitive { "" } else { " ESCAPE '\\'" };
             (format!("{col} {expr} {p}{escape}"), *negated)
         }
     };
-    Ok(match (nullable, negated) {
+    match (nullable, negated) {
         (_, false) => positive,
         (false, true) => format!("NOT ({positive})"),
         (true, true) => format!("({col} IS NULL OR NOT ({positive}))"),
-    })
+    }
 }
 
 /// Fewest characters the trigram index can look up; shorter text is scanned for.
@@ -229,11 +171,9 @@ pub const MIN_INDEXED_SEARCH_CHARS: usize = 3;
 /// column. From 3 characters the FTS5 trigram index finds the candidates
 /// (a superset: it folds case beyond ASCII) and LIKE keeps the exact rule;
 /// shorter text can only be found by testing every row.
-fn search_sql(q: &str, params: &mut Params) -> Result<String, FieldError> {
-    let pattern = format!("%{}%", like_escaped(q, false));
-    if pattern.len() > MAX_PATTERN_BYTES {
-        return Err(pattern_error("q"));
-    }
+fn search_sql(q: &str, params: &mut Params) -> String {
+    let pattern = search_pattern(q);
+    debug_assert!(pattern.len() <= MAX_PATTERN_BYTES);
     let p = params.bind(SqlValue::Text(pattern));
     let parts: Vec<String> = SEARCHED
         .iter()
@@ -241,38 +181,29 @@ fn search_sql(q: &str, params: &mut Params) -> Result<String, FieldError> {
         .collect();
     let like = format!("({})", parts.join(" OR "));
     if q.chars().count() < MIN_INDEXED_SEARCH_CHARS {
-        return Ok(like);
+        return like;
     }
     // One FTS5 string: the whole text as a phrase, `"` doubled, nothing special.
     let phrase = params.bind(SqlValue::Text(format!("\"{}\"", q.replace('"', "\"\""))));
-    Ok(format!(
+    format!(
         "id IN (SELECT rowid FROM phone_records_search WHERE phone_records_search MATCH {phrase}) AND {like}"
-    ))
+    )
 }
 
-fn where_clause(query: &ListQuery, params: &mut Params) -> Result<String, Vec<FieldError>> {
-    let mut parts = Vec::new();
-    let mut errors = Vec::new();
-    for f in &query.filters {
-        match filter_sql(f, params) {
-            Ok(sql) => parts.push(sql),
-            Err(e) => errors.push(e),
-        }
-    }
+fn where_clause(query: &ListQuery, params: &mut Params) -> String {
+    let mut parts: Vec<String> = query
+        .filters
+        .iter()
+        .map(|f| filter_sql(f, params))
+        .collect();
     if let Some(q) = &query.search {
-        match search_sql(q, params) {
-            Ok(sql) => parts.push(sql),
-            Err(e) => errors.push(e),
-        }
+        parts.push(search_sql(q, params));
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(if parts.is_empty() {
+    if parts.is_empty() {
         String::new()
     } else {
         format!(" WHERE {}", parts.join(" AND "))
-    })
+    }
 }
 
 fn order_clause(keys: &[SortKey]) -> String {
@@ -292,9 +223,9 @@ fn order_clause(keys: &[SortKey]) -> String {
 }
 
 /// The count and page statements of a list request.
-pub fn list(query: &ListQuery) -> Result<ListSql, Vec<FieldError>> {
+pub fn list(query: &ListQuery) -> ListSql {
     let mut params = Params::default();
-    let filter = where_clause(query, &mut params)?;
+    let filter = where_clause(query, &mut params);
     // Unfiltered, the count is the row the triggers of migration 0003 keep.
     let count = Statement {
         sql: if filter.is_empty() {
@@ -313,7 +244,7 @@ pub fn list(query: &ListQuery) -> Result<ListSql, Vec<FieldError>> {
         ),
         params: params.0,
     };
-    Ok(ListSql { count, page })
+    ListSql { count, page }
 }
 
 fn text(v: Option<&String>) -> SqlValue {

@@ -4,14 +4,14 @@
 
 use phonerecords_shared::CreatePhoneRecord;
 use phonerecords_shared::fields::{Field, FieldKind};
-use phonerecords_shared::query::{Condition, Filter, ListQuery, Op, Scalar, SortKey};
+use phonerecords_shared::query::{Condition, Filter, ListQuery, Op, SEARCHED, Scalar, SortKey};
 use phonerecords_shared::validate::parse_create;
 use rusqlite::types::Value as Db;
 use rusqlite::{Connection, params_from_iter};
 use serde_json::{Value, json};
 use std::cmp::Ordering;
 
-use crate::sql::{self, SEARCHED, SqlValue, Statement};
+use crate::sql::{self, SqlValue, Statement};
 
 const MIGRATIONS: [&str; 4] = [
     include_str!("../../migrations/0001_create_phone_records.sql"),
@@ -372,7 +372,7 @@ fn expected(records: &[Stored], q: &ListQuery) -> (Vec<i64>, u64) {
 }
 
 fn actual(c: &Connection, q: &ListQuery) -> (Vec<i64>, u64) {
-    let stmts = sql::list(q).unwrap_or_else(|e| panic!("{e:?}"));
+    let stmts = sql::list(q);
     let count = ids(c, &stmts.count)[0] as u64;
     (ids(c, &stmts.page), count)
 }
@@ -388,7 +388,7 @@ fn filter_value(rng: &mut Rng, records: &[Stored], field: Field, op: Op) -> Stri
     if null_ok && rng.chance(10) {
         return ":NULL".into();
     }
-    if matches!(op, Op::Like | Op::NtLike | Op::ILike | Op::NtILike) {
+    if op.is_pattern() {
         return rng.pick(&PATTERNS).to_string();
     }
     let one = |rng: &mut Rng| -> String {
@@ -420,7 +420,7 @@ fn filter_value(rng: &mut Rng, records: &[Stored], field: Field, op: Op) -> Stri
             }
         }
     };
-    if matches!(op, Op::In | Op::NtIn) {
+    if op.is_list() {
         let n = 1 + rng.below(3);
         let mut items: Vec<String> = (0..n).map(|_| one(rng)).collect();
         if rng.chance(20) {
@@ -433,10 +433,7 @@ fn filter_value(rng: &mut Rng, records: &[Stored], field: Field, op: Op) -> Stri
 }
 
 fn applicable(field: Field, op: Op) -> bool {
-    ListQuery::parse([(format!("{}_{}", field.name(), op.suffix()), "1".to_owned())]).map_or_else(
-        |e| e[0].code != "invalid_parameter" || !e[0].message.contains("cannot be filtered"),
-        |_| true,
-    )
+    op.applies_to(field.kind())
 }
 
 #[test]
@@ -578,15 +575,10 @@ fn update_and_multi_id_statements() {
 
 #[test]
 fn d1_limits_are_refused_not_sent() {
-    let q = query(&[("notes_like".into(), format!("*{}*", "?".repeat(20)))]);
-    let errs = sql::list(&q)
-        .err()
-        .expect("a GLOB pattern over 50 bytes is refused");
-    assert_eq!(errs[0].path, "notes_like");
-    let q = query(&[("q".into(), "%".repeat(30))]);
-    assert_eq!(sql::list(&q).err().unwrap()[0].path, "q");
+    // Over-long patterns are refused by the parser (shared::pattern); the
+    // largest list it lets through still binds what D1 allows.
     let many: Vec<String> = (1..=95).map(|i| i.to_string()).collect();
-    let stmts = sql::list(&query(&[("id_in".into(), many.join(","))])).unwrap();
+    let stmts = sql::list(&query(&[("id_in".into(), many.join(","))]));
     assert!(
         stmts.page.params.len() <= 100,
         "D1 binds at most 100 parameters"
@@ -637,7 +629,7 @@ fn assert_plans_use_indexes(c: &Connection) {
             if let Some(s) = sort {
                 params.push(("sort".into(), (*s).into()));
             }
-            let stmts = sql::list(&query(&params)).unwrap();
+            let stmts = sql::list(&query(&params));
             for stmt in [&stmts.count, &stmts.page] {
                 let p = plan(c, stmt);
                 assert!(
@@ -649,7 +641,7 @@ fn assert_plans_use_indexes(c: &Connection) {
         }
     }
     for sort in ["callTimestamp", "-callTimestamp", "id", "-id"] {
-        let stmts = sql::list(&query(&[("sort".into(), sort.into())])).unwrap();
+        let stmts = sql::list(&query(&[("sort".into(), sort.into())]));
         let p = plan(c, &stmts.page);
         assert!(
             !p.contains("TEMP B-TREE"),
@@ -661,7 +653,7 @@ fn assert_plans_use_indexes(c: &Connection) {
         ("callTimestamp_gteq".into(), "2025-01-01".into()),
         ("sort".into(), "-callTimestamp".into()),
     ]);
-    let p = plan(c, &sql::list(&example).unwrap().page);
+    let p = plan(c, &sql::list(&example).page);
     assert!(p.contains("SEARCH") && !p.contains("TEMP B-TREE"), "{p}");
 }
 
@@ -707,7 +699,7 @@ fn record_count_and_search_index_stay_exact() {
     let mut rng = Rng(0x5EED_0005);
     let records = seed(&c, &mut rng, 60);
     assert_eq!(count_all(&c), (60, 60));
-    let unfiltered = sql::list(&query(&[])).unwrap();
+    let unfiltered = sql::list(&query(&[]));
     assert!(unfiltered.count.sql.contains("phone_records_count"));
     assert_eq!(ids(&c, &unfiltered.count), vec![60]);
     // A transaction of several inserts (as a D1 batch is), then one rolled back.
@@ -754,7 +746,7 @@ fn search_uses_the_trigram_index() {
         if let Some(s) = sort {
             params.push(("sort".into(), s.into()));
         }
-        let stmts = sql::list(&query(&params)).unwrap();
+        let stmts = sql::list(&query(&params));
         for stmt in [&stmts.count, &stmts.page] {
             let p = plan(&c, stmt);
             assert!(
@@ -767,7 +759,7 @@ fn search_uses_the_trigram_index() {
             );
         }
     }
-    let short = sql::list(&query(&[("q".into(), "ab".into())])).unwrap();
+    let short = sql::list(&query(&[("q".into(), "ab".into())]));
     assert!(!short.page.sql.contains("MATCH"));
 }
 
@@ -854,7 +846,7 @@ fn reads_do_not_grow_with_the_table() {
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .chain([("pageSize".to_owned(), "50".to_owned())])
                 .collect();
-            let stmts = sql::list(&query(&pairs)).unwrap();
+            let stmts = sql::list(&query(&pairs));
             let steps = vm_steps(&c, &stmts.count) + vm_steps(&c, &stmts.page);
             eprintln!("{n} records, {name}: {steps} VM steps");
             assert!(steps <= *bound, "{name} at {n}: {steps} steps > {bound}");

@@ -1,5 +1,6 @@
 //! Phone records in D1. Column names come from this file only; every value is bound.
 
+use phonerecords_shared::fields::MAX_ID;
 use phonerecords_shared::query::ListQuery;
 use phonerecords_shared::{
     CallTimestamp, CreatePhoneRecord, Direction, PhoneRecord, PhoneRecordLinks, UpdatePhoneRecord,
@@ -164,6 +165,9 @@ impl<'a> Store<'a> {
     }
 
     pub async fn get(&self, id: i64) -> Result<Option<PhoneRecord>, ApiError> {
+        if id > MAX_ID {
+            return Ok(None);
+        }
         self.first(&sql::get(id)).await
     }
 
@@ -173,6 +177,9 @@ impl<'a> Store<'a> {
         id: i64,
         up: &UpdatePhoneRecord,
     ) -> Result<Option<PhoneRecord>, ApiError> {
+        if id > MAX_ID {
+            return Ok(None);
+        }
         match sql::update(id, up) {
             Some(stmt) => self.first(&stmt).await,
             None => self.get(id).await,
@@ -185,6 +192,8 @@ impl<'a> Store<'a> {
             .iter()
             .map(|v| match v {
                 SqlValue::Null => JsValue::NULL,
+                // D1 binds numbers as doubles: exact up to MAX_ID (2^53 - 1),
+                // so larger ids are answered "not found" before they get here.
                 SqlValue::Int(n) => JsValue::from_f64(*n as f64),
                 SqlValue::Real(r) => JsValue::from_f64(*r),
                 SqlValue::Text(t) => JsValue::from_str(t),
@@ -195,7 +204,7 @@ impl<'a> Store<'a> {
 
     /// One page and the count of all matching records, in one round trip.
     pub async fn list(&self, query: &ListQuery) -> Result<(Vec<PhoneRecord>, u64), ApiError> {
-        let statements = sql::list(query).map_err(ApiError::BadRequest)?;
+        let statements = sql::list(query);
         let batch = vec![
             self.prepare(&statements.count)?,
             self.prepare(&statements.page)?,
