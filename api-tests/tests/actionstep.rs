@@ -73,18 +73,9 @@ fn dechunk(mut rest: &[u8]) -> Vec<u8> {
 }
 
 fn golden_body(marker: &str) -> Value {
-    json!({
-        "fromParticipantOther": "John Smith",
-        "toParticipantOther": "AJ Accountants LLC",
-        "direction": "out",
-        "phoneNumber": "+44 493 993938",
-        "phoneNumberType": "Business",
-        "actualHours": 0.25,
-        "notes": marker,
-        "callTimestamp": "2025-09-17T09:12:32+12:00",
-        "outcome": "Call completed",
-        "links": {"action": 321845, "fromParticipant": 8945, "toParticipant": 4912}
-    })
+    let mut body = contract_example();
+    body["notes"] = json!(marker);
+    body
 }
 
 /// The plain form's exact bytes, as the service answered before the Actionstep
@@ -236,15 +227,6 @@ fn envelope(r: &Resp) -> Value {
         r.text()
     );
     v
-}
-
-fn ids_of(records: &Value) -> Vec<i64> {
-    records
-        .as_array()
-        .unwrap_or_else(|| panic!("not an array: {records}"))
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect()
 }
 
 /// A valid record told apart by `phoneNumberType`, with this outcome and day of September 2025.

@@ -79,15 +79,13 @@ fn unauthenticated_requests_learn_nothing_and_change_nothing() {
 fn a_server_without_tokens_refuses_everyone() {
     let url = std::env::var("PHONERECORDS_NO_TOKENS_URL")
         .expect("PHONERECORDS_NO_TOKENS_URL, set by scripts/test");
-    let resp = match ureq::get(&format!("{url}/phonerecords"))
-        .set("Authorization", &format!("Bearer {}", token()))
-        .call()
-    {
-        Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap()),
-        other => panic!("expected 401, got {other:?}"),
-    };
-    assert_eq!(resp.0, 401);
-    assert!(resp.1.contains("no API tokens configured"), "{}", resp.1);
+    let r = send_to(&url, "GET", "/phonerecords", Some(&token()), &[], None);
+    r.errors(401);
+    assert!(
+        r.text().contains("no API tokens configured"),
+        "{}",
+        r.text()
+    );
 }
 
 #[test]

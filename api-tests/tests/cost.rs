@@ -6,28 +6,11 @@ mod common;
 use common::*;
 use serde_json::json;
 
-/// (rows_read, rows_written, calls) from `Server-Timing: d1;…;desc="…"`.
-fn cost(r: &Resp) -> (u64, u64, u64) {
-    let h = r
-        .header("server-timing")
-        .unwrap_or_else(|| panic!("no Server-Timing on {}", r.status));
-    let desc = h.split("desc=\"").nth(1).and_then(|d| d.split('"').next());
-    let field = |name: &str| -> u64 {
-        desc.and_then(|d| {
-            d.split(' ')
-                .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
-        })
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| panic!("no {name} in {h}"))
-    };
-    (field("rows_read"), field("rows_written"), field("calls"))
-}
-
 #[test]
 fn every_request_is_one_d1_round_trip_and_says_what_it_cost() {
     let rec = create(&minimal());
     let created = post("/phonerecords", &minimal());
-    let (_, written, calls) = cost(&created);
+    let (_, written, calls) = d1_cost(&created);
     assert_eq!(calls, 1);
     assert!(written >= 1, "an insert writes: {written}");
     for path in [
@@ -37,12 +20,12 @@ fn every_request_is_one_d1_round_trip_and_says_what_it_cost() {
     ] {
         let r = get(&path);
         assert_eq!(r.status, 200, "{}", r.text());
-        let (read, written, calls) = cost(&r);
+        let (read, written, calls) = d1_cost(&r);
         assert_eq!((written, calls), (0, 1), "{path}");
         assert!(read >= 1, "{path} read {read}");
     }
     let r = put(&format!("/phonerecords/{}", rec.id), &json!({"notes": "x"}));
-    assert_eq!(cost(&r).2, 1);
+    assert_eq!(d1_cost(&r).2, 1);
 }
 
 #[test]
@@ -53,12 +36,7 @@ fn the_unfiltered_count_stays_exact() {
         &json!({"phonerecords": [minimal(), minimal(), minimal()]}),
     )
     .json();
-    let ids: Vec<i64> = made["phonerecords"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect();
+    let ids = ids_of(&made["phonerecords"]);
     assert_eq!(record_count(), before + 3);
     assert_eq!(
         delete(&format!("/phonerecords/{},{}", ids[0], ids[1])).status,
@@ -76,12 +54,7 @@ fn the_unfiltered_count_stays_exact() {
 #[test]
 fn search_follows_creates_updates_and_deletes() {
     let found = |q: &str| -> Vec<i64> {
-        get(&format!("/phonerecords?q={}", enc(q))).json()["phonerecords"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_i64().unwrap())
-            .collect()
+        ids_of(&get(&format!("/phonerecords?q={}", enc(q))).json()["phonerecords"])
     };
     let mut body = minimal();
     body["notes"] = json!("Spoke about the Xylophonic Settlement");

@@ -6,21 +6,6 @@ use common::*;
 use phonerecords_shared::PhoneRecord;
 use serde_json::{Value, json};
 
-fn contract_example() -> Value {
-    json!({
-        "fromParticipantOther": "John Smith",
-        "toParticipantOther": "AJ Accountants LLC",
-        "direction": "out",
-        "phoneNumber": "+44 493 993938",
-        "phoneNumberType": "Business",
-        "actualHours": 0.25,
-        "notes": "Discussed progress for this week.",
-        "callTimestamp": "2025-09-17T09:12:32+12:00",
-        "outcome": "Call completed",
-        "links": {"action": 321845, "fromParticipant": 8945, "toParticipant": 4912}
-    })
-}
-
 /// The stored record as JSON, without its id.
 fn without_id(mut v: Value) -> Value {
     v.as_object_mut().unwrap().remove("id");

@@ -27,21 +27,10 @@ fn send_raw_with(
     headers: &[(&str, &str)],
     body: Option<&[u8]>,
 ) -> (u16, String) {
-    let mut req = ureq::request(method, &format!("{base}{path}"))
-        .set("Authorization", &format!("Bearer {token}"))
-        .set("Content-Type", "application/json");
-    for (k, v) in headers {
-        req = req.set(k, v);
-    }
-    let result = match body {
-        Some(b) => req.send_bytes(b),
-        None => req.call(),
-    };
-    match result {
-        Ok(r) => (r.status(), r.into_string().unwrap()),
-        Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap()),
-        Err(e) => panic!("{method} {path}: {e}"),
-    }
+    let mut all = vec![("Content-Type", "application/json")];
+    all.extend_from_slice(headers);
+    let r = send_allowing_500(base, method, path, Some(token), &all, body);
+    (r.status, r.text())
 }
 
 #[test]

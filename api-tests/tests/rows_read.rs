@@ -8,17 +8,10 @@ mod common;
 
 use common::*;
 
-/// D1's `rows_read`, `rows_written` and round trips, from `Server-Timing`.
+/// D1's `rows_read`, `rows_written` and round trips of a successful request.
 fn cost(path: &str, r: &Resp) -> (u64, u64, u64) {
     assert!(r.status < 300, "{path}: {} {}", r.status, r.text());
-    let h = r.header("server-timing").unwrap_or_default().to_owned();
-    let field = |name: &str| -> u64 {
-        h.split(['"', ' '])
-            .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("{path}: no {name} in Server-Timing {h:?}"))
-    };
-    (field("rows_read"), field("rows_written"), field("calls"))
+    d1_cost(r)
 }
 
 #[test]

@@ -64,6 +64,7 @@ start_server() {
     if ! wait_for_http "$SERVER_URL/" 180; then
         echo "wrangler dev did not start; its log:" >&2
         cat "$log_file" >&2
+        stop_server "$SERVER_PID"
         return 1
     fi
 }

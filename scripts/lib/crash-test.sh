@@ -22,6 +22,9 @@ BATCH_SIZE=20
 start_server "$work/crash-state" "$work/crash.env" "$work/crash-server.log"
 pid="$SERVER_PID"
 url="$SERVER_URL"
+pid2=""
+# Whatever happens, no server is left running.
+trap 'stop_server "$pid"; [[ -z "$pid2" ]] || stop_server "$pid2"' EXIT
 
 # POSTs or PUTs a JSON body; prints the body of a 200, fails otherwise.
 write() {
@@ -134,7 +137,6 @@ total = count()
 assert total == stored_singles + batch_total + 1, f"recordCount {total} is not exact"
 print(f"crash test: {len(singles)} creates, {len(batch_answers)} batches, {len(update_answers)} updates acknowledged; all intact after SIGKILL; {total} stored")
 PY
-stop_server "$pid2"
 if (( status == 0 )); then
     echo "test result: ok. 1 passed; 0 failed (crash: $summary survived SIGKILL)"
 else

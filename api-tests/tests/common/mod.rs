@@ -118,6 +118,20 @@ pub fn send_to(
     headers: &[(&str, &str)],
     body: Option<&[u8]>,
 ) -> Resp {
+    let r = send_allowing_500(base, method, path, auth, headers, body);
+    assert_ne!(r.status, 500, "{method} {path} answered 500: {}", r.text());
+    r
+}
+
+/// `send_to` for the tests that expect an internal failure.
+pub fn send_allowing_500(
+    base: &str,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> Resp {
     let agent = ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(30))
         .redirects(0)
@@ -151,12 +165,6 @@ pub fn send_to(
     resp.into_reader()
         .read_to_end(&mut body)
         .expect("read body");
-    assert_ne!(
-        status,
-        500,
-        "{method} {path} answered 500: {}",
-        String::from_utf8_lossy(&body)
-    );
     Resp {
         status,
         headers,
@@ -189,6 +197,22 @@ pub fn send_json(method: &str, path: &str, body: &Value) -> Resp {
         &[("Content-Type", "application/json")],
         Some(&bytes),
     )
+}
+
+/// The contract's example record, every field set.
+pub fn contract_example() -> Value {
+    json!({
+        "fromParticipantOther": "John Smith",
+        "toParticipantOther": "AJ Accountants LLC",
+        "direction": "out",
+        "phoneNumber": "+44 493 993938",
+        "phoneNumberType": "Business",
+        "actualHours": 0.25,
+        "notes": "Discussed progress for this week.",
+        "callTimestamp": "2025-09-17T09:12:32+12:00",
+        "outcome": "Call completed",
+        "links": {"action": 321845, "fromParticipant": 8945, "toParticipant": 4912}
+    })
 }
 
 /// A valid create body with only the required fields.
@@ -229,4 +253,31 @@ pub fn nonce() -> u64 {
         .unwrap()
         .as_nanos() as u64;
     (nanos % 1_000_000_000_000) * 100 + COUNTER.fetch_add(1, Ordering::Relaxed) % 100
+}
+
+/// (rows_read, rows_written, calls) from `Server-Timing: d1;…;desc="…"`.
+pub fn d1_cost(r: &Resp) -> (u64, u64, u64) {
+    let h = r
+        .header("server-timing")
+        .unwrap_or_else(|| panic!("no Server-Timing on {}", r.status));
+    let desc = h.split("desc=\"").nth(1).and_then(|d| d.split('"').next());
+    let field = |name: &str| -> u64 {
+        desc.and_then(|d| {
+            d.split(' ')
+                .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+        })
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {h}"))
+    };
+    (field("rows_read"), field("rows_written"), field("calls"))
+}
+
+/// The ids of a JSON array of records, in order.
+pub fn ids_of(records: &Value) -> Vec<i64> {
+    records
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {records}"))
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect()
 }
