@@ -36,8 +36,10 @@ impl Start {
     /// Reads continue from a well-formed bookmark the client sent; writes
     /// always start at the primary (the bookmark would add nothing there).
     pub fn for_request(method: &Method, bookmark: Option<&str>) -> Start {
+        if *method != Method::Get {
+            return Start::Primary;
+        }
         match bookmark.filter(|b| valid_bookmark(b)) {
-            _ if *method != Method::Get => Start::Primary,
             Some(b) => Start::Bookmark(b.to_owned()),
             None => Start::Unconstrained,
         }

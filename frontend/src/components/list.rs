@@ -183,7 +183,7 @@ pub fn Filters(
     let search = RwSignal::new(state.get_untracked().q);
     // Back/forward or "Clear filters" change the search from outside.
     Effect::new(move |_| {
-        let q = state.get().q;
+        let q = state.with(|s| s.q.clone());
         if search.get_untracked() != q {
             search.set(q);
         }
@@ -193,7 +193,7 @@ pub fn Filters(
         search.set(value.clone());
         set_timeout(
             move || {
-                if search.get_untracked() == value && state.get_untracked().q != value {
+                if search.get_untracked() == value && state.with_untracked(|s| s.q != value) {
                     apply(&|s: &mut ListState| s.q = value.clone());
                 }
             },
@@ -202,7 +202,7 @@ pub fn Filters(
     };
     let text_filter = move |get: fn(&ListState) -> String, set: fn(&mut ListState, String)| {
         (
-            move || get(&state.get()),
+            move || state.with(get),
             move |ev| {
                 let v = event_target_value(&ev);
                 apply(&|s: &mut ListState| set(s, v.clone()));
@@ -229,7 +229,7 @@ pub fn Filters(
             </label>
             <label>
                 "Direction"
-                <select name="direction" prop:value=move || state.get().direction on:change=move |ev| {
+                <select name="direction" prop:value=move || state.with(|s| s.direction.clone()) on:change=move |ev| {
                     let v = event_target_value(&ev);
                     apply(&|s: &mut ListState| s.direction = v.clone());
                 }>
@@ -245,7 +245,7 @@ pub fn Filters(
                 "Matter"
                 <input type="text" inputmode="numeric" name="matter" prop:value=matter_value on:change=matter_change/>
             </label>
-            <Show when=move || state.get().has_filters()>
+            <Show when=move || state.with(ListState::has_filters)>
                 <button type="button" class="link" on:click=move |_| {
                     search.set(String::new());
                     apply(&|s: &mut ListState| {
@@ -315,10 +315,10 @@ pub fn ListPage() -> impl IntoView {
                 None => view! { <p class="loading" role="status">"Loading phone records…"</p> }.into_any(),
                 Some(Err(failure)) => retry_panel(failure.message(), retry).into_any(),
                 Some(Ok(page)) => {
-                    let s = state.get();
-                    let meta = page.meta.paging.phonerecords.clone();
+                    let (sort, filtered) = state.with(|s| (s.sort, s.has_filters()));
+                    let meta = page.meta.paging.phonerecords;
                     if page.phonerecords.is_empty() && meta.record_count == 0 {
-                        if s.has_filters() {
+                        if filtered {
                             view! {
                                 <div class="empty">
                                     <p>"No phone records match these filters."</p>
@@ -335,7 +335,7 @@ pub fn ListPage() -> impl IntoView {
                         }
                     } else {
                         view! {
-                            <RecordsTable records=page.phonerecords.clone() sort=s.sort on_sort=on_sort/>
+                            <RecordsTable records=page.phonerecords sort=sort on_sort=on_sort/>
                             <Pager meta=meta on_page=on_page on_page_size=on_page_size/>
                         }
                         .into_any()
