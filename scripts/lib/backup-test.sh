@@ -8,7 +8,7 @@
 # record counter and searches; a record created afterwards through D1 gets the
 # next id; restoring into the now non-empty database, or a truncated file, is
 # refused and changes nothing. Ends with a cargo-style "test result:" line for
-# scripts/test's summary. About 2.5 minutes on 2 cores.
+# scripts/test's summary. About 2 minutes on 2 cores.
 #   scripts/lib/backup-test.sh [WORK_DIR]
 source "$(dirname "$0")/common.sh"
 
