@@ -46,7 +46,7 @@ new_token() {
 
 # Starts `wrangler dev` in its own process group on a free port with its own
 # state, after applying the migrations to that state. Sets SERVER_URL and
-# SERVER_PID; stop it with stop_server. CONFIG defaults to wrangler.toml.
+# SERVER_PID (and SERVER_INSPECTOR, its DevTools port); stop it with stop_server. CONFIG defaults to wrangler.toml.
 #   start_server STATE_DIR ENV_FILE LOG_FILE [CONFIG]
 start_server() {
     local state="$1" env_file="$2" log_file="$3" config="${4:-wrangler.toml}" port inspector
@@ -61,6 +61,7 @@ start_server() {
         >"$log_file" 2>&1 </dev/null &
     SERVER_PID=$!
     SERVER_URL="http://127.0.0.1:$port"
+    SERVER_INSPECTOR="$inspector"
     if ! wait_for_http "$SERVER_URL/" 180; then
         echo "wrangler dev did not start; its log:" >&2
         cat "$log_file" >&2

@@ -1,20 +1,11 @@
 //! Bearer-token authentication against the `API_TOKENS` variable.
 
-use worker::{Env, Request};
-
+use crate::config::Token;
 use crate::error::ApiError;
 
 /// The tokens the Worker accepts: `API_TOKENS`, comma-separated (a secret in
-/// production, `.dev.vars` locally). None configured means nobody gets in.
-fn configured_tokens(env: &Env) -> Vec<String> {
-    let raw = env
-        .secret("API_TOKENS")
-        .map(|s| s.to_string())
-        .or_else(|_| env.var("API_TOKENS").map(|v| v.to_string()))
-        .unwrap_or_default();
-    parse_tokens(&raw)
-}
-
+/// production, `.dev.vars` locally; read once, config.rs). None configured
+/// means nobody gets in.
 pub fn parse_tokens(raw: &str) -> Vec<String> {
     raw.split(',')
         .map(str::trim)
@@ -41,10 +32,11 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     diff == 0
 }
 
-/// Whether `token` is one of `accepted`; every candidate is compared, always.
-pub fn token_accepted(token: &str, accepted: &[String]) -> bool {
-    accepted.iter().fold(false, |found, t| {
-        constant_time_eq(token.as_bytes(), t.as_bytes()) | found
+/// Which of `accepted` `token` is; every candidate is compared, always.
+pub fn accepted_index<S: AsRef<str>>(token: &str, accepted: &[S]) -> Option<usize> {
+    accepted.iter().enumerate().fold(None, |found, (i, t)| {
+        let equal = constant_time_eq(token.as_bytes(), t.as_ref().as_bytes());
+        if equal { Some(i) } else { found }
     })
 }
 
@@ -64,29 +56,30 @@ impl From<Refused> for ApiError {
     }
 }
 
-/// The accepted token the request carries.
-pub fn authenticate(req: &Request, env: &Env) -> Result<String, Refused> {
+/// The accepted token an `Authorization` header value carries.
+pub fn authenticate<'a>(header: Option<&str>, accepted: &'a [Token]) -> Result<&'a Token, Refused> {
     let refused = |detail, wrong_credential| Refused {
         detail,
         wrong_credential,
     };
-    let accepted = configured_tokens(env);
     if accepted.is_empty() {
         return Err(refused(
             "this service has no API tokens configured, so every request is refused",
             false,
         ));
     }
-    let header = req.headers().get("Authorization").ok().flatten();
     let Some(header) = header else {
         return Err(refused(
             "send an API token as Authorization: Bearer <token>",
             false,
         ));
     };
-    match bearer_token(&header) {
-        Some(token) if token_accepted(token, &accepted) => Ok(token.to_owned()),
-        Some(_) => Err(refused("the API token is not valid", true)),
+    let secrets: Vec<&str> = accepted.iter().map(|t| t.secret.as_str()).collect();
+    match bearer_token(header) {
+        Some(token) => match accepted_index(token, &secrets) {
+            Some(i) => Ok(&accepted[i]),
+            None => Err(refused("the API token is not valid", true)),
+        },
         None => Err(refused(
             "the Authorization header must be: Bearer <token>",
             true,
@@ -107,10 +100,11 @@ mod tests {
         assert_eq!(bearer_token("Basic abc"), None);
         assert_eq!(bearer_token("Bearer "), None);
         let accepted = parse_tokens("one,two");
-        assert!(token_accepted("two", &accepted));
-        assert!(!token_accepted("tw", &accepted));
-        assert!(!token_accepted("twoo", &accepted));
-        assert!(!token_accepted("", &accepted));
-        assert!(!token_accepted("x", &[]));
+        assert_eq!(accepted_index("two", &accepted), Some(1));
+        assert_eq!(accepted_index("one", &accepted), Some(0));
+        assert_eq!(accepted_index("tw", &accepted), None);
+        assert_eq!(accepted_index("twoo", &accepted), None);
+        assert_eq!(accepted_index("", &accepted), None);
+        assert_eq!(accepted_index::<String>("x", &[]), None);
     }
 }

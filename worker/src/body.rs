@@ -1,8 +1,10 @@
 //! Reading a JSON request body: content type, size limit, UTF-8, syntax.
 
-use futures_util::StreamExt;
+use js_sys::Uint8Array;
 use serde_json::Value;
-use worker::Request;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ReadableStreamDefaultReader, Request};
 
 use crate::error::ApiError;
 
@@ -25,38 +27,52 @@ pub fn is_json_content_type(value: &str) -> bool {
     })
 }
 
-pub async fn read_json(req: &mut Request) -> Result<Value, ApiError> {
-    let content_type = req
-        .headers()
-        .get("Content-Type")
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+pub async fn read_json(req: &Request) -> Result<Value, ApiError> {
+    let headers = req.headers();
+    let header = |name| headers.get(name).ok().flatten();
+    let content_type = header("Content-Type").unwrap_or_default();
     if !is_json_content_type(&content_type) {
         return Err(ApiError::UnsupportedMediaType(content_type));
     }
-    let declared = req
-        .headers()
-        .get("Content-Length")
-        .ok()
-        .flatten()
-        .and_then(|v| v.trim().parse::<u64>().ok());
+    let declared = header("Content-Length").and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return Err(ApiError::PayloadTooLarge(MAX_BODY_BYTES));
     }
     // Read as a stream so that a body without a length is cut off at the limit too.
     let mut bytes = Vec::new();
-    if req.inner().body().is_some() {
-        let mut stream = req.stream()?;
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk?;
-            if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+    if let Some(body) = req.body() {
+        let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+        loop {
+            let chunk = JsFuture::from(reader.read()).await.map_err(body_error)?;
+            let done = js_sys::Reflect::get(&chunk, &"done".into()).map_err(body_error)?;
+            if done.as_bool() == Some(true) {
+                break;
+            }
+            let value: Uint8Array = js_sys::Reflect::get(&chunk, &"value".into())
+                .map_err(body_error)?
+                .unchecked_into();
+            if bytes.len() + value.length() as usize > MAX_BODY_BYTES {
+                let _ = reader.cancel();
                 return Err(ApiError::PayloadTooLarge(MAX_BODY_BYTES));
             }
-            bytes.extend_from_slice(&chunk);
+            let start = bytes.len();
+            bytes.resize(start + value.length() as usize, 0);
+            value.copy_to(&mut bytes[start..]);
         }
     }
     parse_json(&bytes)
+}
+
+/// The body could not be read (the client went away, or sent a broken stream).
+fn body_error(e: JsValue) -> ApiError {
+    ApiError::bad_request(
+        "",
+        "invalid_body",
+        format!(
+            "the body could not be read: {}",
+            e.as_string().unwrap_or_else(|| "the stream failed".into())
+        ),
+    )
 }
 
 pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {

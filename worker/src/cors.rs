@@ -2,7 +2,7 @@
 //! (`CORS_ALLOWED_ORIGINS`, comma-separated, empty by default). Same-origin
 //! requests, and those without an Origin (curl, servers), pass untouched.
 
-use worker::{Env, Headers, Method, Request, Response, Url};
+use worker::{Headers, Response};
 
 use crate::error::ApiError;
 
@@ -34,17 +34,6 @@ pub fn parse_origins(raw: &str) -> Vec<String> {
         .collect()
 }
 
-fn allowed_origins(env: &Env) -> Vec<String> {
-    env.var("CORS_ALLOWED_ORIGINS")
-        .map(|v| parse_origins(&v.to_string()))
-        .unwrap_or_default()
-}
-
-/// `scheme://host[:port]` of a URL, as browsers write it in Origin.
-fn own_origin(url: &Url) -> String {
-    url.origin().ascii_serialization()
-}
-
 /// Decides on an Origin header value (None: no header).
 pub fn classify(origin: Option<&str>, own: &str, allowed: &[String]) -> Result<Cors, ApiError> {
     let Some(origin) = origin else {
@@ -60,18 +49,9 @@ pub fn classify(origin: Option<&str>, own: &str, allowed: &[String]) -> Result<C
     }
 }
 
-pub fn check(req: &Request, env: &Env, url: &Url) -> Result<Cors, ApiError> {
-    let origin = req.headers().get("Origin").ok().flatten();
-    classify(origin.as_deref(), &own_origin(url), &allowed_origins(env))
-}
-
 /// A CORS preflight: OPTIONS naming the method it asks about.
-pub fn is_preflight(req: &Request) -> bool {
-    req.method() == Method::Options
-        && req
-            .headers()
-            .has("Access-Control-Request-Method")
-            .unwrap_or(false)
+pub fn is_preflight(method: &str, asks_for_method: bool) -> bool {
+    method == "OPTIONS" && asks_for_method
 }
 
 /// The answer to a preflight from an allowed (or our own) origin: no token needed.

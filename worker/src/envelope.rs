@@ -1,113 +1,92 @@
-//! The two forms of a response: the contract's plain shapes, and Actionstep's
-//! envelope for clients whose `Accept` asks for `application/vnd.api+json`.
+//! The two representations of an answer: the contract's plain shapes, and
+//! Actionstep's envelope for clients whose `Accept` asks for
+//! `application/vnd.api+json`.
 //!
 //! Plain: one record is the record itself; several are
 //! `{"phonerecords":[…],"meta"?}`. Envelope: `{"links":{templates},
 //! "phonerecords":{…} or […],"meta"?}`, each record unchanged (its `links`
 //! keep their ids; the templates say where those ids point). Errors have one
-//! envelope in both forms (see error.rs).
+//! envelope in both (see error.rs). Records arrive as the JSON text SQLite
+//! wrote (store.rs), so an answer is assembled from strings.
 
 use phonerecords_shared::PageMetaData;
 use phonerecords_shared::body::RESOURCE;
 use phonerecords_shared::fields::Field;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
-use worker::{Env, Request, Response, Url};
+use worker::Response;
 
 use crate::http::{PLAIN_CONTENT_TYPE, bytes_response};
 use crate::routes::ACTIONSTEP_PREFIX;
+use crate::store::RecordJson;
 
 /// Actionstep's media type, asked for with `Accept` and answered with `Content-Type`.
 pub const MEDIA_TYPE: &str = "application/vnd.api+json";
 
-/// Where the link templates point; empty means this service's own origin + `/api/rest`.
-const BASE_VARIABLE: &str = "ACTIONSTEP_API_BASE";
-
-/// What a response carries: one record, or several in order.
-#[derive(Serialize)]
-#[serde(untagged)]
-pub enum Payload<T> {
-    One(T),
-    Many(Vec<T>),
+/// What an answer carries: one record, or a JSON array of records in order.
+pub enum Payload<'a> {
+    One(&'a str),
+    Many(&'a str),
 }
 
-pub enum Form {
+/// Records as one JSON array.
+pub fn array(records: &[RecordJson]) -> String {
+    let mut out = String::with_capacity(2 + records.iter().map(|r| r.json.len() + 1).sum::<usize>());
+    out.push('[');
+    for (i, r) in records.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&r.json);
+    }
+    out.push(']');
+    out
+}
+
+pub enum Representation {
     Plain,
     /// The envelope, its link templates under this base URL (no trailing slash).
-    Actionstep {
-        links_base: String,
-    },
+    Actionstep { links_base: String },
 }
 
-impl Form {
-    pub fn for_request(req: &Request, env: &Env, url: &Url) -> Form {
-        let accept = req
-            .headers()
-            .get("Accept")
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        if !wants_envelope(&accept) {
-            return Form::Plain;
+impl Representation {
+    /// From the `Accept` header; `configured` is `ACTIONSTEP_API_BASE`
+    /// (empty: `origin` + `/api/rest`).
+    pub fn for_accept(accept: Option<&str>, configured: &str, origin: &str) -> Representation {
+        if !wants_envelope(accept.unwrap_or_default()) {
+            return Representation::Plain;
         }
-        let configured = env
-            .var(BASE_VARIABLE)
-            .map(|v| v.to_string())
-            .unwrap_or_default();
-        Form::Actionstep {
-            links_base: links_base(&configured, url),
+        Representation::Actionstep {
+            links_base: links_base(configured, origin),
         }
     }
 
-    /// A 200 with the payload in this form (`meta` for list pages).
-    pub fn respond<T: Serialize>(
-        &self,
-        payload: Payload<T>,
-        meta: Option<PageMetaData>,
-    ) -> worker::Result<Response> {
+    /// A 200 with the payload in this representation (`meta` for list pages).
+    pub fn respond(&self, payload: Payload, meta: Option<&PageMetaData>) -> worker::Result<Response> {
         let content_type = match self {
-            Form::Plain => PLAIN_CONTENT_TYPE,
-            Form::Actionstep { .. } => MEDIA_TYPE,
+            Representation::Plain => PLAIN_CONTENT_TYPE,
+            Representation::Actionstep { .. } => MEDIA_TYPE,
         };
-        let resp = bytes_response(self.body(payload, meta)?, content_type, 200)?;
+        let resp = bytes_response(self.body(payload, meta).into_bytes(), content_type, 200)?;
         resp.headers().set("Vary", "Accept")?;
         Ok(resp)
     }
 
-    fn body<T: Serialize>(
-        &self,
-        payload: Payload<T>,
-        meta: Option<PageMetaData>,
-    ) -> serde_json::Result<Vec<u8>> {
+    fn body(&self, payload: Payload, meta: Option<&PageMetaData>) -> String {
+        let meta = meta
+            .map(|m| format!(",\"meta\":{}", serde_json::to_string(m).unwrap_or_default()))
+            .unwrap_or_default();
         match (self, payload) {
-            (Form::Plain, Payload::One(record)) => serde_json::to_vec(&record),
-            (Form::Plain, Payload::Many(records)) => serde_json::to_vec(&Records {
-                phonerecords: records,
-                meta,
-            }),
-            (Form::Actionstep { links_base }, payload) => serde_json::to_vec(&Envelope {
-                links: LinkTemplates(links_base),
-                phonerecords: payload,
-                meta,
-            }),
+            (Representation::Plain, Payload::One(record)) => record.to_owned(),
+            (Representation::Plain, Payload::Many(records)) => {
+                format!("{{\"phonerecords\":{records}{meta}}}")
+            }
+            (Representation::Actionstep { links_base }, Payload::One(records) | Payload::Many(records)) => {
+                let links = serde_json::to_string(&LinkTemplates(links_base)).unwrap_or_default();
+                format!("{{\"links\":{links},\"phonerecords\":{records}{meta}}}")
+            }
         }
     }
-}
-
-/// The plain form of several records (a list page, a multi-id read, a batch).
-#[derive(Serialize)]
-struct Records<T> {
-    phonerecords: Vec<T>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    meta: Option<PageMetaData>,
-}
-
-#[derive(Serialize)]
-struct Envelope<'a, T> {
-    links: LinkTemplates<'a>,
-    phonerecords: Payload<T>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    meta: Option<PageMetaData>,
 }
 
 /// `"phonerecords.action": {"href": "<base>/actions/{phonerecords.action}", "type": "actions"}`,
@@ -170,10 +149,10 @@ pub fn wants_envelope(accept: &str) -> bool {
 
 /// The base URL of the link templates: the configured one without a trailing
 /// slash, or this service's origin + `/api/rest`.
-pub fn links_base(configured: &str, url: &Url) -> String {
+pub fn links_base(configured: &str, origin: &str) -> String {
     let configured = configured.trim().trim_end_matches('/');
     if configured.is_empty() {
-        format!("{}{ACTIONSTEP_PREFIX}", url.origin().ascii_serialization())
+        format!("{origin}{ACTIONSTEP_PREFIX}")
     } else {
         configured.to_owned()
     }
@@ -185,8 +164,8 @@ mod tests {
     use phonerecords_shared::{PagingData, PhoneRecordPageData};
     use serde_json::{Value, json};
 
-    fn envelope() -> Form {
-        Form::Actionstep {
+    fn envelope() -> Representation {
+        Representation::Actionstep {
             links_base: "https://example.actionstep.com/api/rest".into(),
         }
     }
@@ -204,10 +183,6 @@ mod tests {
                 },
             },
         }
-    }
-
-    fn text(form: &Form, payload: Payload<Value>, meta: Option<PageMetaData>) -> String {
-        String::from_utf8(form.body(payload, meta).unwrap()).unwrap()
     }
 
     #[test]
@@ -241,57 +216,59 @@ mod tests {
 
     #[test]
     fn links_base_is_configured_or_our_own_origin() {
-        let url = Url::parse("http://127.0.0.1:8787/api/rest/phonerecords/7?x=1").unwrap();
-        assert_eq!(links_base("", &url), "http://127.0.0.1:8787/api/rest");
-        assert_eq!(links_base("  ", &url), "http://127.0.0.1:8787/api/rest");
-        let plain = Url::parse("https://records.example/phonerecords").unwrap();
-        assert_eq!(links_base("", &plain), "https://records.example/api/rest");
+        let origin = "http://127.0.0.1:8787";
+        assert_eq!(links_base("", origin), "http://127.0.0.1:8787/api/rest");
+        assert_eq!(links_base("  ", origin), "http://127.0.0.1:8787/api/rest");
         assert_eq!(
-            links_base("https://ap-southeast-2.actionstep.com/api/rest/", &url),
+            links_base("", "https://records.example"),
+            "https://records.example/api/rest"
+        );
+        assert_eq!(
+            links_base("https://ap-southeast-2.actionstep.com/api/rest/", origin),
             "https://ap-southeast-2.actionstep.com/api/rest"
         );
     }
 
     #[test]
     fn the_envelope_holds_link_templates_records_and_meta() {
-        let record = json!({"id": 7, "links": {"action": 5}});
+        let record = r#"{"id":7,"links":{"action":5}}"#;
         assert_eq!(
-            text(&envelope(), Payload::One(record.clone()), None),
+            envelope().body(Payload::One(record), None),
             r#"{"links":{"phonerecords.action":{"href":"https://example.actionstep.com/api/rest/actions/{phonerecords.action}","type":"actions"},"phonerecords.fromParticipant":{"href":"https://example.actionstep.com/api/rest/participants/{phonerecords.fromParticipant}","type":"participants"},"phonerecords.toParticipant":{"href":"https://example.actionstep.com/api/rest/participants/{phonerecords.toParticipant}","type":"participants"}},"phonerecords":{"id":7,"links":{"action":5}}}"#
         );
-        let many: Value = serde_json::from_str(&text(
-            &envelope(),
-            Payload::Many(vec![record.clone(), record.clone()]),
-            Some(meta()),
-        ))
-        .unwrap();
-        assert_eq!(many["phonerecords"], json!([record, record]));
+        let two = format!("[{record},{record}]");
+        let many: Value =
+            serde_json::from_str(&envelope().body(Payload::Many(&two), Some(&meta()))).unwrap();
+        let parsed: Value = serde_json::from_str(record).unwrap();
+        assert_eq!(many["phonerecords"], json!([parsed, parsed]));
         assert_eq!(
             many["meta"]["paging"]["phonerecords"]["nextPage"],
             "https://h/api/rest/phonerecords?page=2"
         );
-        let keys: Vec<&String> = many.as_object().unwrap().keys().collect();
-        assert_eq!(keys.len(), 3);
-        let empty: Value =
-            serde_json::from_str(&text(&envelope(), Payload::Many(vec![]), None)).unwrap();
+        assert_eq!(many.as_object().unwrap().len(), 3);
+        let empty: Value = serde_json::from_str(&envelope().body(Payload::Many("[]"), None)).unwrap();
         assert_eq!(empty["phonerecords"], json!([]));
         assert!(empty.get("meta").is_none());
     }
 
     #[test]
     fn the_plain_form_is_the_contracts() {
-        let record = json!({"id": 7});
+        let record = r#"{"id":7}"#;
+        let plain = Representation::Plain;
+        assert_eq!(plain.body(Payload::One(record), None), record);
         assert_eq!(
-            text(&Form::Plain, Payload::One(record.clone()), None),
-            r#"{"id":7}"#
-        );
-        assert_eq!(
-            text(&Form::Plain, Payload::Many(vec![record.clone()]), None),
+            plain.body(Payload::Many(&format!("[{record}]")), None),
             r#"{"phonerecords":[{"id":7}]}"#
         );
         assert_eq!(
-            text(&Form::Plain, Payload::Many(vec![record]), Some(meta())),
+            plain.body(Payload::Many(&format!("[{record}]")), Some(&meta())),
             r#"{"phonerecords":[{"id":7}],"meta":{"paging":{"phonerecords":{"recordCount":3,"pageCount":2,"page":1,"pageSize":2,"nextPage":"https://h/api/rest/phonerecords?page=2"}}}}"#
         );
+        let records = [
+            RecordJson { id: 1, json: "{\"id\":1}".into() },
+            RecordJson { id: 2, json: "{\"id\":2}".into() },
+        ];
+        assert_eq!(array(&records), r#"[{"id":1},{"id":2}]"#);
+        assert_eq!(array(&[]), "[]");
     }
 }

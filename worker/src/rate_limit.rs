@@ -4,9 +4,26 @@
 //! - REFUSED_TOKEN_LIMITER: wrong tokens per client address, which slows
 //!   token guessing without letting a flood lock out the right token (a
 //!   request with an accepted token never consults it).
+//!
+//! A token's requests are reported to its limiter in batches: each isolate
+//! counts them and reports every `REPORT_EVERY`-th with the count since the
+//! last report (the binding's `delta`), so the limiter is asked once per
+//! batch instead of once per request (under `wrangler dev` each ask is a
+//! round trip to a Durable Object, as costly as a D1 query). Once the limiter
+//! refuses a token, every request of it is asked about again until one is
+//! allowed, so a limited token gets the limiter's own answers. The price: a
+//! token may go past its limit by fewer than `REPORT_EVERY` requests per
+//! isolate before its first 429 — small beside the limiter itself, which
+//! counts per Cloudflare location and approximately.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
-use worker::{Env, Request, console_error};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use worker::{Env, console_error};
 
 use crate::error::ApiError;
 
@@ -17,6 +34,52 @@ const REFUSED_BINDING: &str = "REFUSED_TOKEN_LIMITER";
 /// that was refused may try again after at most this long.
 pub const PERIOD_SECONDS: u32 = 10;
 pub const REFUSED_PERIOD_SECONDS: u32 = 60;
+
+/// A token's requests are reported to the limiter in batches of this many.
+pub const REPORT_EVERY: u32 = 8;
+
+#[wasm_bindgen]
+extern "C" {
+    type Limiter;
+    #[wasm_bindgen(method, catch)]
+    fn limit(this: &Limiter, options: &js_sys::Object) -> Result<js_sys::Promise, JsValue>;
+
+    type Outcome;
+    #[wasm_bindgen(method, getter)]
+    fn success(this: &Outcome) -> Option<bool>;
+}
+
+/// What this isolate knows of a token's requests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Requests not yet reported to the limiter.
+    pending: u32,
+    /// The limiter's last answer was a refusal.
+    limited: bool,
+    /// The binding refused `delta` (an older runtime): report every request.
+    one_by_one: bool,
+}
+
+impl Tally {
+    /// Counts a request; `Some(delta)` when the limiter must be asked now.
+    pub fn count(&mut self) -> Option<u32> {
+        self.pending += 1;
+        if self.limited || self.one_by_one || self.pending >= REPORT_EVERY {
+            Some(std::mem::take(&mut self.pending))
+        } else {
+            None
+        }
+    }
+
+    /// What the limiter answered.
+    pub fn answered(&mut self, allowed: bool) {
+        self.limited = !allowed;
+    }
+}
+
+thread_local! {
+    static TALLIES: RefCell<HashMap<String, Tally>> = RefCell::new(HashMap::new());
+}
 
 /// The limiter's key for a token: a hash, so the secret itself never leaves the Worker.
 pub fn key_for(token: &str) -> String {
@@ -30,48 +93,68 @@ pub fn key_for_address(address: Option<&str>) -> String {
     format!("address:{}", address.map(str::trim).unwrap_or("unknown"))
 }
 
-/// Counts one request against the token.
-pub async fn check(env: &Env, token: &str) -> Result<(), ApiError> {
-    let over = over_limit(env, BINDING, key_for(token)).await;
-    match over {
-        true => Err(ApiError::TooManyRequests(
+/// Counts one request against the token, by its key (`key_for`).
+pub async fn check(env: &Env, token_key: &str) -> Result<(), ApiError> {
+    let tally = |f: &mut dyn FnMut(&mut Tally)| {
+        TALLIES.with(|t| f(t.borrow_mut().entry(token_key.to_owned()).or_default()))
+    };
+    let mut delta = None;
+    tally(&mut |t| delta = t.count());
+    let Some(delta) = delta else {
+        return Ok(());
+    };
+    let allowed = match ask(env, BINDING, token_key, delta).await {
+        Ok(allowed) => allowed,
+        Err(e) if delta > 1 => {
+            // An older runtime may not take `delta`: ask again for this one
+            // request, and report one by one from now on.
+            console_error!("rate limiter {BINDING} refused a batch ({e:?}); reporting each request");
+            tally(&mut |t| t.one_by_one = true);
+            ask(env, BINDING, token_key, 1).await.unwrap_or(true)
+        }
+        Err(_) => true,
+    };
+    tally(&mut |t| t.answered(allowed));
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::TooManyRequests(
             PERIOD_SECONDS,
             "this token sent too many requests",
-        )),
-        false => Ok(()),
+        ))
     }
 }
 
 /// Counts one wrong token against the client's address: past the limit, the
 /// answer is 429 instead of 401, so guessing is slowed to the limit's pace.
-pub async fn check_refused(env: &Env, req: &Request) -> Result<(), ApiError> {
-    let address = req.headers().get("CF-Connecting-IP").ok().flatten();
-    match over_limit(env, REFUSED_BINDING, key_for_address(address.as_deref())).await {
-        true => Err(ApiError::TooManyRequests(
+pub async fn check_refused(env: &Env, address: Option<&str>) -> Result<(), ApiError> {
+    match ask(env, REFUSED_BINDING, &key_for_address(address), 1).await {
+        Ok(false) => Err(ApiError::TooManyRequests(
             REFUSED_PERIOD_SECONDS,
             "too many requests with a wrong API token came from this address",
         )),
-        false => Ok(()),
+        // A missing or failing limiter lets the request through (logged):
+        // limiting is a safeguard, not a gate.
+        Ok(true) | Err(_) => Ok(()),
     }
 }
 
-/// Whether `key` is over the binding's limit. If the limiter is missing or
-/// fails, it is not (and the fault is logged): limiting is a safeguard, not a gate.
-async fn over_limit(env: &Env, binding: &str, key: String) -> bool {
-    let limiter = match env.rate_limiter(binding) {
-        Ok(l) => l,
-        Err(e) => {
-            console_error!("rate limiter {binding} unavailable: {e}");
-            return false;
+/// Whether the limiter allows `delta` more requests under `key`.
+async fn ask(env: &Env, binding: &str, key: &str, delta: u32) -> Result<bool, JsValue> {
+    let limiter: Limiter = match js_sys::Reflect::get(env.as_ref(), &JsValue::from_str(binding)) {
+        Ok(l) if l.is_object() => l.unchecked_into(),
+        _ => {
+            console_error!("rate limiter {binding} unavailable");
+            return Ok(true);
         }
     };
-    match limiter.limit(key).await {
-        Ok(outcome) => !outcome.success,
-        Err(e) => {
-            console_error!("rate limiter {binding} failed: {e}");
-            false
-        }
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"key".into(), &JsValue::from_str(key))?;
+    if delta != 1 {
+        js_sys::Reflect::set(&options, &"delta".into(), &JsValue::from_f64(f64::from(delta)))?;
     }
+    let outcome: Outcome = JsFuture::from(limiter.limit(&options)?).await?.unchecked_into();
+    Ok(outcome.success().unwrap_or(true))
 }
 
 #[cfg(test)]
@@ -96,5 +179,22 @@ mod tests {
             "address:2001:db8::1"
         );
         assert_eq!(key_for_address(None), "address:unknown");
+    }
+
+    #[test]
+    fn requests_are_reported_in_batches_and_one_by_one_while_limited() {
+        let mut t = Tally::default();
+        let asks: Vec<Option<u32>> = (0..2 * REPORT_EVERY).map(|_| t.count()).collect();
+        let expected: Vec<Option<u32>> = (1..=2 * REPORT_EVERY)
+            .map(|i| (i % REPORT_EVERY == 0).then_some(REPORT_EVERY))
+            .collect();
+        assert_eq!(asks, expected, "every REPORT_EVERY-th request reports the batch");
+        t.answered(false);
+        assert_eq!(t.count(), Some(1), "a limited token asks on every request");
+        assert_eq!(t.count(), Some(1));
+        t.answered(true);
+        assert_eq!(t.count(), None, "allowed again: back to batches");
+        let mut old = Tally { one_by_one: true, ..Tally::default() };
+        assert_eq!(old.count(), Some(1));
     }
 }

@@ -1,17 +1,18 @@
-//! The five operations of `/phonerecords` (also under `/api/rest`), and how a path and method pick one.
+//! Which operation a request asks for: the one table of (method, path) →
+//! operation, and each operation as one function over a small context.
 
 use phonerecords_shared::body::{CreateBody, parse_create_body, parse_update_body};
-use phonerecords_shared::query::{FieldSet, ListQuery, parse_ids, parse_record_query};
-use phonerecords_shared::{PageMetaData, PagingData, PhoneRecord, PhoneRecordPageData};
-use serde_json::Value;
-use worker::{D1Database, Env, Method, Request, Response, Url, console_warn};
+use phonerecords_shared::query::{ListQuery, parse_ids, parse_record_query};
+use phonerecords_shared::{PageMetaData, PagingData, PhoneRecordPageData};
+use web_sys::Request;
+use worker::Response;
 
 use crate::body::read_json;
-use crate::envelope::{Form, Payload};
+use crate::envelope::{self, Payload, Representation};
 use crate::error::ApiError;
-use crate::fault::{self, Fault};
-use crate::session::{self, Start};
+use crate::sql::KeyOrder;
 use crate::store::Store;
+use crate::target::Target;
 
 pub const COLLECTION: &str = "/phonerecords";
 
@@ -23,7 +24,7 @@ pub const ACTIONSTEP_PREFIX: &str = "/api/rest";
 const ACTIONSTEP_COLLECTION: &str = "/api/rest/phonerecords";
 
 /// What a path under `/phonerecords` names.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Resource<'a> {
     Collection,
     /// One id, or several separated by commas.
@@ -32,7 +33,7 @@ pub enum Resource<'a> {
 
 /// A path this API owns: which collection path it is under (the URLs we
 /// answer with keep it), and what it names there.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub struct Route<'a> {
     pub collection: &'static str,
     pub resource: Resource<'a>,
@@ -60,6 +61,75 @@ pub fn route(path: &str) -> Option<Route<'_>> {
     })
 }
 
+/// The operations of the API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    List,
+    Create,
+    Read,
+    Update,
+    Delete,
+}
+
+/// Whether a path names the collection or its records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Collection,
+    Item,
+}
+
+/// THE routing table: every (method, resource) the API answers. Anything
+/// else on an API path — an unknown method included — is 405 with `Allow`.
+const TABLE: [(&str, Kind, Operation); 5] = [
+    ("GET", Kind::Collection, Operation::List),
+    ("POST", Kind::Collection, Operation::Create),
+    ("GET", Kind::Item, Operation::Read),
+    ("PUT", Kind::Item, Operation::Update),
+    ("DELETE", Kind::Item, Operation::Delete),
+];
+
+/// The operation for a method on a resource, or 405 naming the methods it has.
+pub fn operation(method: &str, resource: Resource) -> Result<Operation, ApiError> {
+    let kind = match resource {
+        Resource::Collection => Kind::Collection,
+        Resource::Item(_) => Kind::Item,
+    };
+    TABLE
+        .iter()
+        .find(|(m, k, _)| *m == method && *k == kind)
+        .map(|(_, _, op)| *op)
+        .ok_or(ApiError::MethodNotAllowed(allowed(kind)))
+}
+
+/// The `Allow` header of a resource: its methods in the table.
+const fn allowed(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Collection => "GET, POST",
+        Kind::Item => "GET, PUT, DELETE",
+    }
+}
+
+/// What an operation works with.
+pub struct Ctx<'a> {
+    pub req: &'a Request,
+    pub target: &'a Target,
+    pub route: Route<'a>,
+    pub representation: &'a Representation,
+    pub store: &'a Store<'a>,
+}
+
+/// Runs the operation. Reads take everything from the URL and headers, so
+/// the same context can run a read again (session.rs retries one).
+pub async fn run(op: Operation, ctx: &mut Ctx<'_>) -> Result<Response, ApiError> {
+    match op {
+        Operation::List => list(ctx).await,
+        Operation::Create => create(ctx).await,
+        Operation::Read => read(ctx).await,
+        Operation::Update => update(ctx).await,
+        Operation::Delete => delete(ctx).await,
+    }
+}
+
 fn not_found(ids: &[i64]) -> ApiError {
     ApiError::NotFound(
         ids.iter()
@@ -68,22 +138,9 @@ fn not_found(ids: &[i64]) -> ApiError {
     )
 }
 
-fn shape(record: &PhoneRecord, fields: Option<&FieldSet>) -> Value {
-    match fields {
-        Some(f) => f.project(record),
-        None => serde_json::to_value(record).unwrap_or_default(),
-    }
-}
-
-fn query_pairs(url: &Url) -> Vec<(String, String)> {
-    url.query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-/// POST and PUT take no query parameters.
-fn no_query(url: &Url) -> Result<(), ApiError> {
-    match url.query_pairs().next() {
+/// POST, PUT and DELETE take no query parameters.
+fn no_query(target: &Target) -> Result<(), ApiError> {
+    match form_urlencoded::parse(target.query.as_bytes()).next() {
         None => Ok(()),
         Some((k, _)) => Err(ApiError::bad_request(
             &k,
@@ -93,194 +150,111 @@ fn no_query(url: &Url) -> Result<(), ApiError> {
     }
 }
 
-/// The record's URL, under the collection path the request used.
-fn item_url(url: &Url, collection: &str, id: i64) -> String {
-    let mut u = url.clone();
-    u.set_path(&format!("{collection}/{id}"));
-    u.set_query(None);
-    u.set_fragment(None);
-    u.to_string()
-}
-
-/// The same request on another page: every other parameter kept, in order.
-fn page_url(url: &Url, page: u64) -> String {
-    let mut u = url.clone();
-    let mut pairs: Vec<(String, String)> = query_pairs(url)
-        .into_iter()
-        .filter(|(k, _)| k != "page")
-        .collect();
-    pairs.push(("page".into(), page.to_string()));
-    u.query_pairs_mut().clear().extend_pairs(pairs);
-    u.set_fragment(None);
-    u.to_string()
-}
-
-/// Answers a request through its own D1 session, saying in the response what
-/// it cost in D1 (`Server-Timing`) and where the session got to (the bookmark).
-pub async fn handle(req: Request, env: &Env, route: Route<'_>) -> Result<Response, ApiError> {
-    let db = env.d1("DB")?;
-    let start = Start::for_request(&req.method(), session::sent_bookmark(&req)?.as_deref());
-    if matches!(start, Start::Bookmark(_)) {
-        // D1 may refuse a client's bookmark (stale, foreign or forged): that
-        // must not be a 500, so the read is tried once more at the primary,
-        // which has every write (reads are safe to repeat).
-        let again = req.clone()?;
-        return match answer(req, env, route, &db, start, Retry::Allowed).await {
-            Err(e) => {
-                console_warn!(
-                    "a read from the client's bookmark failed ({e:?}); reading at the primary"
-                );
-                answer(again, env, route, &db, Start::Primary, Retry::No).await
-            }
-            answered => answered,
-        };
-    }
-    answer(req, env, route, &db, start, Retry::No).await
-}
-
-/// Whether an internal failure is handed back for another try, or answered.
-#[derive(PartialEq)]
-enum Retry {
-    Allowed,
-    No,
-}
-
-/// Runs the operation in a session that starts from `start`; the response
-/// says what it cost (Server-Timing) and where the session got to (bookmark).
-async fn answer(
-    req: Request,
-    env: &Env,
-    route: Route<'_>,
-    db: &D1Database,
-    start: Start,
-    retry: Retry,
-) -> Result<Response, ApiError> {
-    let session = session::open(db, &start)?;
-    let store = Store::new(&session);
-    let resp = match dispatch(req, env, route, &store, &start).await {
-        Ok(resp) => resp,
-        Err(e @ ApiError::Internal(_)) if retry == Retry::Allowed => return Err(e),
-        Err(e) => e.into_response()?,
+/// The ids a record path names; `many` when it is a comma-separated list.
+fn ids(route: &Route) -> Result<(Vec<i64>, bool), ApiError> {
+    let Resource::Item(segment) = route.resource else {
+        return Err(ApiError::Internal("an item operation on the collection".into()));
     };
-    resp.headers()
-        .set("Server-Timing", &store.usage().server_timing())?;
-    session::return_bookmark(&session, &resp)?;
-    Ok(resp)
+    let ids = parse_ids(segment).map_err(|e| ApiError::BadRequest(vec![e]))?;
+    Ok((ids, segment.contains(',')))
 }
 
-async fn dispatch(
-    mut req: Request,
-    env: &Env,
-    route: Route<'_>,
-    store: &Store<'_>,
-    start: &Start,
-) -> Result<Response, ApiError> {
-    let url = req.url()?;
-    let method = req.method();
-    let form = Form::for_request(&req, env, &url);
-    match fault::requested(&req, env) {
-        Some(Fault::Store) => store.run_invalid_sql().await?,
-        Some(Fault::Bookmark) if matches!(start, Start::Bookmark(_)) => {
-            store.run_invalid_sql().await?
-        }
-        _ => {}
-    }
-    match route.resource {
-        Resource::Collection => match method {
-            Method::Get => {
-                let query = ListQuery::parse(query_pairs(&url)).map_err(ApiError::BadRequest)?;
-                let (records, count) = store.list(&query).await?;
-                let page = query.page;
-                let shaped = records
-                    .iter()
-                    .map(|r| shape(r, query.fields.as_ref()))
-                    .collect();
-                let meta = PageMetaData {
-                    paging: PagingData {
-                        phonerecords: PhoneRecordPageData {
-                            record_count: count,
-                            page_count: page.page_count(count),
-                            page: u64::from(page.page),
-                            page_size: u64::from(page.page_size),
-                            prev_page: page.prev_page(count).map(|p| page_url(&url, p)),
-                            next_page: page.next_page(count).map(|p| page_url(&url, p)),
-                        },
-                    },
-                };
-                Ok(form.respond(Payload::Many(shaped), Some(meta))?)
-            }
-            Method::Post => {
-                no_query(&url)?;
-                let body = read_json(&mut req).await?;
-                match parse_create_body(&body).map_err(ApiError::Unprocessable)? {
-                    CreateBody::One(create) => {
-                        let record = store.create(&create).await?;
-                        let location = item_url(&url, route.collection, record.id);
-                        let resp = form.respond(Payload::One(record), None)?;
-                        resp.headers().set("Location", &location)?;
-                        Ok(resp)
-                    }
-                    // Several records have no one Location.
-                    CreateBody::Many(creates) => {
-                        let records = store.create_all(&creates).await?;
-                        Ok(form.respond(Payload::Many(records), None)?)
-                    }
-                }
-            }
-            _ => Err(ApiError::MethodNotAllowed("GET, POST")),
+async fn list(ctx: &mut Ctx<'_>) -> Result<Response, ApiError> {
+    let query = ListQuery::parse(ctx.target.pairs()).map_err(ApiError::BadRequest)?;
+    let (records, count) = ctx.store.list(&query).await?;
+    let page = query.page;
+    let meta = PageMetaData {
+        paging: PagingData {
+            phonerecords: PhoneRecordPageData {
+                record_count: count,
+                page_count: page.page_count(count),
+                page: u64::from(page.page),
+                page_size: u64::from(page.page_size),
+                prev_page: page.prev_page(count).map(|p| ctx.target.page_url(p)),
+                next_page: page.next_page(count).map(|p| ctx.target.page_url(p)),
+            },
         },
-        Resource::Item(segment) => {
-            if !matches!(method, Method::Get | Method::Put | Method::Delete) {
-                return Err(ApiError::MethodNotAllowed("GET, PUT, DELETE"));
-            }
-            let ids = parse_ids(segment).map_err(|e| ApiError::BadRequest(vec![e]))?;
-            let many = segment.contains(',');
-            match (method, ids.as_slice()) {
-                (Method::Get, [id]) if !many => {
-                    let fields =
-                        parse_record_query(query_pairs(&url)).map_err(ApiError::BadRequest)?;
-                    match store.get(*id).await? {
-                        Some(record) => {
-                            Ok(form.respond(Payload::One(shape(&record, fields.as_ref())), None)?)
-                        }
-                        None => Err(not_found(&[*id])),
-                    }
-                }
-                (Method::Get, _) => {
-                    let fields =
-                        parse_record_query(query_pairs(&url)).map_err(ApiError::BadRequest)?;
-                    match store.get_many(&ids).await? {
-                        Ok(records) => {
-                            let shaped =
-                                records.iter().map(|r| shape(r, fields.as_ref())).collect();
-                            Ok(form.respond(Payload::Many(shaped), None)?)
-                        }
-                        Err(missing) => Err(not_found(&missing)),
-                    }
-                }
-                (Method::Put, [id]) if !many => {
-                    no_query(&url)?;
-                    let body = read_json(&mut req).await?;
-                    let update = parse_update_body(*id, &body).map_err(ApiError::Unprocessable)?;
-                    match store.update(*id, &update).await? {
-                        Some(record) => Ok(form.respond(Payload::One(record), None)?),
-                        None => Err(not_found(&[*id])),
-                    }
-                }
-                (Method::Put, _) => Err(ApiError::bad_request(
-                    "id",
-                    "invalid_id",
-                    "PUT updates one record at a time: give a single id",
-                )),
-                _ => {
-                    no_query(&url)?;
-                    match store.delete_many(&ids).await? {
-                        Ok(()) => Ok(Response::empty()?.with_status(204)),
-                        Err(missing) => Err(not_found(&missing)),
-                    }
-                }
-            }
+    };
+    Ok(ctx
+        .representation
+        .respond(Payload::Many(&records), Some(&meta))?)
+}
+
+async fn create(ctx: &mut Ctx<'_>) -> Result<Response, ApiError> {
+    no_query(ctx.target)?;
+    let body = read_json(ctx.req).await?;
+    match parse_create_body(&body).map_err(ApiError::Unprocessable)? {
+        CreateBody::One(create) => {
+            let record = ctx.store.create(&create).await?;
+            let resp = ctx
+                .representation
+                .respond(Payload::One(&record.json), None)?;
+            let location = ctx.target.item_url(ctx.route.collection, record.id);
+            resp.headers().set("Location", &location)?;
+            Ok(resp)
         }
+        // Several records have no one Location.
+        CreateBody::Many(creates) => {
+            let records = ctx.store.create_all(&creates).await?;
+            Ok(ctx
+                .representation
+                .respond(Payload::Many(&envelope::array(&records)), None)?)
+        }
+    }
+}
+
+async fn read(ctx: &mut Ctx<'_>) -> Result<Response, ApiError> {
+    let (ids, many) = ids(&ctx.route)?;
+    let fields = parse_record_query(ctx.target.pairs()).map_err(ApiError::BadRequest)?;
+    match ids.as_slice() {
+        [id] if !many => match ctx.store.get(*id, KeyOrder::Name, fields.as_ref()).await? {
+            Some(record) => Ok(ctx
+                .representation
+                .respond(Payload::One(&record.json), None)?),
+            None => Err(not_found(&[*id])),
+        },
+        _ => match ctx.store.get_many(&ids, fields.as_ref()).await? {
+            Ok(records) => Ok(ctx
+                .representation
+                .respond(Payload::Many(&envelope::array(&records)), None)?),
+            Err(missing) => Err(not_found(&missing)),
+        },
+    }
+}
+
+async fn update(ctx: &mut Ctx<'_>) -> Result<Response, ApiError> {
+    let (ids, many) = ids(&ctx.route)?;
+    let [id] = ids.as_slice() else {
+        return Err(single_id());
+    };
+    if many {
+        return Err(single_id());
+    }
+    no_query(ctx.target)?;
+    let body = read_json(ctx.req).await?;
+    let update = parse_update_body(*id, &body).map_err(ApiError::Unprocessable)?;
+    match ctx.store.update(*id, &update).await? {
+        Some(record) => Ok(ctx
+            .representation
+            .respond(Payload::One(&record.json), None)?),
+        None => Err(not_found(&[*id])),
+    }
+}
+
+fn single_id() -> ApiError {
+    ApiError::bad_request(
+        "id",
+        "invalid_id",
+        "PUT updates one record at a time: give a single id",
+    )
+}
+
+async fn delete(ctx: &mut Ctx<'_>) -> Result<Response, ApiError> {
+    let (ids, _) = ids(&ctx.route)?;
+    no_query(ctx.target)?;
+    match ctx.store.delete_many(&ids).await? {
+        Ok(()) => Ok(Response::empty()?.with_status(204)),
+        Err(missing) => Err(not_found(&missing)),
     }
 }
 
@@ -295,22 +269,13 @@ mod tests {
     #[test]
     fn paths() {
         for c in [COLLECTION, ACTIONSTEP_COLLECTION] {
-            assert!(matches!(
-                resource(c),
-                Some((col, Resource::Collection)) if col == c
-            ));
-            assert!(matches!(
-                resource(&format!("{c}/")),
-                Some((col, Resource::Collection)) if col == c
-            ));
-            assert!(matches!(
-                resource(&format!("{c}/12")),
-                Some((col, Resource::Item("12"))) if col == c
-            ));
-            assert!(matches!(
+            assert_eq!(resource(c), Some((c, Resource::Collection)));
+            assert_eq!(resource(&format!("{c}/")), Some((c, Resource::Collection)));
+            assert_eq!(resource(&format!("{c}/12")), Some((c, Resource::Item("12"))));
+            assert_eq!(
                 resource(&format!("{c}/12,7/")),
-                Some((col, Resource::Item("12,7"))) if col == c
-            ));
+                Some((c, Resource::Item("12,7")))
+            );
             assert!(resource(&format!("{c}/12/x")).is_none());
             assert!(resource(&format!("{c}x")).is_none());
         }
@@ -330,26 +295,30 @@ mod tests {
     }
 
     #[test]
-    fn page_urls_keep_other_parameters() {
-        let url =
-            Url::parse("http://127.0.0.1:8787/phonerecords?pageSize=10&page=2&x=a%20b").unwrap();
-        assert_eq!(
-            page_url(&url, 3),
-            "http://127.0.0.1:8787/phonerecords?pageSize=10&x=a+b&page=3"
-        );
-        assert_eq!(
-            item_url(&url, COLLECTION, 7),
-            "http://127.0.0.1:8787/phonerecords/7"
-        );
-        let prefixed =
-            Url::parse("http://127.0.0.1:8787/api/rest/phonerecords/?pageSize=10&page=2").unwrap();
-        assert_eq!(
-            page_url(&prefixed, 1),
-            "http://127.0.0.1:8787/api/rest/phonerecords/?pageSize=10&page=1"
-        );
-        assert_eq!(
-            item_url(&prefixed, ACTIONSTEP_COLLECTION, 7),
-            "http://127.0.0.1:8787/api/rest/phonerecords/7"
-        );
+    fn the_table_answers_its_methods_and_405_for_the_rest() {
+        let item = Resource::Item("1");
+        assert_eq!(operation("GET", Resource::Collection).unwrap(), Operation::List);
+        assert_eq!(operation("POST", Resource::Collection).unwrap(), Operation::Create);
+        assert_eq!(operation("GET", item).unwrap(), Operation::Read);
+        assert_eq!(operation("PUT", item).unwrap(), Operation::Update);
+        assert_eq!(operation("DELETE", item).unwrap(), Operation::Delete);
+        for (method, resource, allow) in [
+            ("QUERY", Resource::Collection, "GET, POST"),
+            ("PUT", Resource::Collection, "GET, POST"),
+            ("HEAD", Resource::Collection, "GET, POST"),
+            ("get", Resource::Collection, "GET, POST"),
+            ("POST", item, "GET, PUT, DELETE"),
+            ("PATCH", item, "GET, PUT, DELETE"),
+            ("OPTIONS", item, "GET, PUT, DELETE"),
+        ] {
+            match operation(method, resource) {
+                Err(ApiError::MethodNotAllowed(a)) => assert_eq!(a, allow, "{method}"),
+                other => panic!("{method}: {other:?}"),
+            }
+        }
+        // Every entry's Allow names its own method.
+        for (method, kind, _) in TABLE {
+            assert!(allowed(kind).split(", ").any(|m| m == method));
+        }
     }
 }

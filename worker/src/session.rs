@@ -2,9 +2,11 @@
 //! client sends back the bookmark of its last response in `x-d1-bookmark`,
 //! and a read's session starts no earlier than that point.
 
-use worker::{D1Database, D1DatabaseSession, Method, Request, Response};
+use worker::{D1Database, D1DatabaseSession, Response, console_warn};
 
 use crate::error::ApiError;
+use crate::fault::Fault;
+use crate::store::Store;
 
 /// The request and response header carrying a D1 session bookmark.
 pub const BOOKMARK_HEADER: &str = "x-d1-bookmark";
@@ -35,8 +37,8 @@ pub enum Start {
 impl Start {
     /// Reads continue from a well-formed bookmark the client sent; writes
     /// always start at the primary (the bookmark would add nothing there).
-    pub fn for_request(method: &Method, bookmark: Option<&str>) -> Start {
-        if *method != Method::Get {
+    pub fn for_request(method: &str, bookmark: Option<&str>) -> Start {
+        if method != "GET" {
             return Start::Primary;
         }
         match bookmark.filter(|b| valid_bookmark(b)) {
@@ -54,21 +56,62 @@ impl Start {
     }
 }
 
-/// The bookmark the client sent, if any.
-pub fn sent_bookmark(req: &Request) -> Result<Option<String>, ApiError> {
-    Ok(req.headers().get(BOOKMARK_HEADER)?)
-}
-
-pub fn open(db: &D1Database, start: &Start) -> Result<D1DatabaseSession, ApiError> {
-    Ok(db.with_session(Some(start.constraint()))?)
-}
-
-/// Hands the session's latest bookmark to the client, for its next request.
-pub fn return_bookmark(session: &D1DatabaseSession, resp: &Response) -> Result<(), ApiError> {
-    if let Some(b) = session.get_bookmark()? {
-        resp.headers().set(BOOKMARK_HEADER, &b)?;
+/// Runs an operation in a D1 session started where the request calls for;
+/// the answer (an error's too) says what it cost in D1 (`Server-Timing`) and
+/// where the session got to (the bookmark, for the client's next request).
+///
+/// D1 may refuse a client's bookmark (stale, foreign or forged): that must
+/// not be a 500, so a read that failed inside D1 from a bookmark is run once
+/// more at the primary, which has every write (reads are safe to repeat).
+pub async fn run(
+    db: &D1Database,
+    method: &str,
+    bookmark: Option<&str>,
+    fault: Option<Fault>,
+    mut op: impl AsyncFnMut(&Store<'_>) -> Result<Response, ApiError>,
+) -> Result<Response, ApiError> {
+    let start = Start::for_request(method, bookmark);
+    if matches!(start, Start::Bookmark(_)) {
+        match answer(db, &start, fault, Retry::Allowed, &mut op).await {
+            Err(e) => {
+                console_warn!("a read from the client's bookmark failed ({e:?}); reading at the primary");
+            }
+            answered => return answered,
+        }
+        return answer(db, &Start::Primary, fault, Retry::No, &mut op).await;
     }
-    Ok(())
+    answer(db, &start, fault, Retry::No, &mut op).await
+}
+
+/// Whether an internal failure is handed back for another try, or answered.
+#[derive(PartialEq)]
+enum Retry {
+    Allowed,
+    No,
+}
+
+async fn answer(
+    db: &D1Database,
+    start: &Start,
+    fault: Option<Fault>,
+    retry: Retry,
+    op: &mut impl AsyncFnMut(&Store<'_>) -> Result<Response, ApiError>,
+) -> Result<Response, ApiError> {
+    let session: D1DatabaseSession = db.with_session(Some(start.constraint()))?;
+    // The fault hook (tests only): `bookmark` fails only a session started from one.
+    let fault = fault.filter(|f| *f != Fault::Bookmark || matches!(start, Start::Bookmark(_)));
+    let store = Store::new(&session, fault);
+    let resp = match op(&store).await {
+        Ok(resp) => resp,
+        Err(e @ ApiError::Internal(_)) if retry == Retry::Allowed => return Err(e),
+        Err(e) => e.into_response()?,
+    };
+    let h = resp.headers();
+    h.set("Server-Timing", &store.usage().server_timing())?;
+    if let Some(b) = session.get_bookmark()? {
+        h.set(BOOKMARK_HEADER, &b)?;
+    }
+    Ok(resp)
 }
 
 #[cfg(test)]
@@ -79,18 +122,15 @@ mod tests {
     fn bookmarks_and_starts() {
         let b = "0000000a-00000001-00004f1d-3f7a6c2b9d1e4a5b8c7d6e5f4a3b2c1d";
         let start = Start::for_request;
-        assert_eq!(start(&Method::Get, Some(b)), Start::Bookmark(b.to_owned()));
-        assert_eq!(start(&Method::Get, Some(b)).constraint(), b);
-        assert_eq!(start(&Method::Post, Some(b)), Start::Primary);
-        assert_eq!(
-            start(&Method::Get, None).constraint(),
-            "first-unconstrained"
-        );
-        assert_eq!(start(&Method::Put, None).constraint(), "first-primary");
+        assert_eq!(start("GET", Some(b)), Start::Bookmark(b.to_owned()));
+        assert_eq!(start("GET", Some(b)).constraint(), b);
+        assert_eq!(start("POST", Some(b)), Start::Primary);
+        assert_eq!(start("GET", None).constraint(), "first-unconstrained");
+        assert_eq!(start("PUT", None).constraint(), "first-primary");
         for bad in ["", "first-primary", "x y", "<script>", &"a".repeat(201)] {
             assert!(!valid_bookmark(bad), "{bad}");
-            assert_eq!(start(&Method::Get, Some(bad)), Start::Unconstrained);
-            assert_eq!(start(&Method::Delete, Some(bad)), Start::Primary);
+            assert_eq!(start("GET", Some(bad)), Start::Unconstrained);
+            assert_eq!(start("DELETE", Some(bad)), Start::Primary);
         }
     }
 }

@@ -4,13 +4,10 @@
 
 use phonerecords_shared::fields::{Field, FieldKind};
 use phonerecords_shared::pattern::{MAX_PATTERN_BYTES, filter_pattern, search_pattern};
-use phonerecords_shared::query::{Condition, Filter, ListQuery, Op, SEARCHED, Scalar, SortKey};
+use phonerecords_shared::query::{
+    Condition, FieldSet, Filter, ListQuery, Op, SEARCHED, Scalar, SortKey,
+};
 use phonerecords_shared::{CreatePhoneRecord, Patch, UpdatePhoneRecord};
-
-/// The columns of a record, in the order `Row` reads them.
-pub const COLUMNS: &str = "id, from_participant_other, to_participant_other, direction, phone_number, \
-    phone_number_type, actual_hours, notes, call_timestamp, outcome, action_id, \
-    from_participant_id, to_participant_id";
 
 /// The column that filters and sorts a field (`callTimestamp` by its instant).
 pub const fn column(field: Field) -> &'static str {
@@ -29,6 +26,63 @@ pub const fn column(field: Field) -> &'static str {
         Field::FromParticipant => "from_participant_id",
         Field::ToParticipant => "to_participant_id",
     }
+}
+
+/// The column a field's value is answered from (`callTimestamp` as written).
+const fn stored_column(field: Field) -> &'static str {
+    match field {
+        Field::CallTimestamp => "call_timestamp",
+        Field::Id
+        | Field::FromParticipantOther
+        | Field::ToParticipantOther
+        | Field::Direction
+        | Field::PhoneNumber
+        | Field::PhoneNumberType
+        | Field::ActualHours
+        | Field::Notes
+        | Field::Outcome
+        | Field::Action
+        | Field::FromParticipant
+        | Field::ToParticipant => column(field),
+    }
+}
+
+/// The order of a record's keys in JSON: the contract's (answers to writes)
+/// or by name (reads, as they have always been answered).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyOrder {
+    Contract,
+    Name,
+}
+
+/// An SQL expression for the JSON text of the row's record: SQLite writes it,
+/// so the Worker passes one string per record instead of converting every
+/// value. `json_patch` onto `{}` drops the NULL members (absent fields are
+/// omitted, never `null`) and keeps `links` as an object. A fieldset keeps
+/// `id`, its fields, and `links` only when it names a link.
+pub fn record_json(order: KeyOrder, fields: Option<&FieldSet>) -> String {
+    let included = |f: Field| fields.is_none_or(|set| set.includes(f));
+    let mut entries: Vec<(&str, String)> = Field::ALL
+        .into_iter()
+        .filter(|f| !f.is_link() && included(*f))
+        .map(|f| (f.name(), stored_column(f).to_owned()))
+        .collect();
+    let links: Vec<String> = Field::ALL
+        .into_iter()
+        .filter(|f| f.is_link() && included(*f))
+        .map(|f| format!("'{}', {}", f.name(), stored_column(f)))
+        .collect();
+    if fields.is_none() || !links.is_empty() {
+        entries.push(("links", format!("json_object({})", links.join(", "))));
+    }
+    if order == KeyOrder::Name {
+        entries.sort_by_key(|(name, _)| *name);
+    }
+    let members: Vec<String> = entries
+        .into_iter()
+        .map(|(name, expr)| format!("'{name}', {expr}"))
+        .collect();
+    format!("json_patch('{{}}', json_object({}))", members.join(", "))
 }
 
 /// A bound value, independent of the database client.
@@ -222,7 +276,8 @@ fn order_clause(keys: &[SortKey]) -> String {
     format!(" ORDER BY {}", parts.join(", "))
 }
 
-/// The count and page statements of a list request.
+/// The count and page statements of a list request. The page's rows are
+/// `id, j`: the id and the record's JSON (with the query's fieldset).
 pub fn list(query: &ListQuery) -> ListSql {
     let mut params = Params::default();
     let filter = where_clause(query, &mut params);
@@ -239,12 +294,29 @@ pub fn list(query: &ListQuery) -> ListSql {
     let offset = params.bind(SqlValue::Int(query.page.offset() as i64));
     let page = Statement {
         sql: format!(
-            "SELECT {COLUMNS} FROM phone_records{filter}{} LIMIT {limit} OFFSET {offset}",
+            "SELECT id, {} AS j FROM phone_records{filter}{} LIMIT {limit} OFFSET {offset}",
+            record_json(KeyOrder::Name, query.fields.as_ref()),
             order_clause(&query.order())
         ),
         params: params.0,
     };
     ListSql { count, page }
+}
+
+impl ListSql {
+    /// The count and the page as one statement of one row: `n`, and `page`,
+    /// the JSON array of the page's records in order (the subquery's order:
+    /// its LIMIT keeps SQLite from flattening it, so the rows arrive sorted).
+    pub fn combined(self) -> Statement {
+        Statement {
+            sql: format!(
+                "SELECT ({}) AS n, (SELECT '[' || COALESCE(group_concat(j, ','), '') || ']' FROM ({})) AS page",
+                self.count.sql, self.page.sql
+            ),
+            // The count's parameters are the first of the page's.
+            params: self.page.params,
+        }
+    }
 }
 
 fn text(v: Option<&String>) -> SqlValue {
@@ -259,16 +331,68 @@ fn real(v: Option<f64>) -> SqlValue {
     v.map_or(SqlValue::Null, SqlValue::Real)
 }
 
-/// Stores a new record and returns it.
+/// The columns a new record fills, in the order `insert_values` gives them.
+const INSERTED: &str = "from_participant_other, to_participant_other, direction, \
+    phone_number, phone_number_type, actual_hours, notes, call_timestamp, call_at_ms, \
+    outcome, action_id, from_participant_id, to_participant_id";
+
+/// What a write answers: the id and the stored record's JSON, in the contract's order.
+fn returning() -> String {
+    format!("RETURNING id, {} AS j", record_json(KeyOrder::Contract, None))
+}
+
+/// Stores a new record and returns it (`id, j`).
 pub fn insert(rec: &CreatePhoneRecord) -> Statement {
     Statement {
         sql: format!(
-            "INSERT INTO phone_records (from_participant_other, to_participant_other, direction, \
-             phone_number, phone_number_type, actual_hours, notes, call_timestamp, call_at_ms, \
-             outcome, action_id, from_participant_id, to_participant_id) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING {COLUMNS}"
+            "INSERT INTO phone_records ({INSERTED}) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) {}",
+            returning()
         ),
-        params: vec![
+        params: insert_values(rec),
+    }
+}
+
+/// Stores every record or none in ONE statement (a statement is atomic; one
+/// round trip and one D1 query whatever the batch's size), returning `id, j`
+/// for each. The records travel as one bound JSON array of arrays, so a batch
+/// of 100 binds one parameter. Ids are given in insertion order, which is the
+/// order sent (`ORDER BY key`): sort the answer by id to have it in that order.
+/// `refused_last` (the fault hook, tests only) gives the last record a
+/// direction the table's CHECK refuses, so D1 fails the statement part-way.
+pub fn insert_all(recs: &[CreatePhoneRecord], refused_last: bool) -> Statement {
+    let mut rows: Vec<serde_json::Value> = recs
+        .iter()
+        .map(|rec| {
+            serde_json::Value::Array(insert_values(rec).into_iter().map(json_value).collect())
+        })
+        .collect();
+    if let (true, Some(serde_json::Value::Array(last))) = (refused_last, rows.last_mut()) {
+        last[2] = "refused".into();
+    }
+    let extract: Vec<String> = (0..13).map(|i| format!("value ->> {i}")).collect();
+    Statement {
+        sql: format!(
+            "INSERT INTO phone_records ({INSERTED}) SELECT {} FROM json_each(?1) ORDER BY key {}",
+            extract.join(", "),
+            returning()
+        ),
+        params: vec![SqlValue::Text(serde_json::Value::Array(rows).to_string())],
+    }
+}
+
+fn json_value(v: SqlValue) -> serde_json::Value {
+    match v {
+        SqlValue::Null => serde_json::Value::Null,
+        SqlValue::Int(n) => n.into(),
+        SqlValue::Real(r) => r.into(),
+        SqlValue::Text(t) => t.into(),
+    }
+}
+
+/// The values of `INSERTED` for a record.
+fn insert_values(rec: &CreatePhoneRecord) -> Vec<SqlValue> {
+    vec![
             text(rec.from_participant_other.as_ref()),
             text(rec.to_participant_other.as_ref()),
             SqlValue::Text(rec.direction.as_str().to_owned()),
@@ -281,14 +405,17 @@ pub fn insert(rec: &CreatePhoneRecord) -> Statement {
             SqlValue::Text(rec.outcome.clone()),
             int(rec.links.action),
             int(rec.links.from_participant),
-            int(rec.links.to_participant),
-        ],
-    }
+        int(rec.links.to_participant),
+    ]
 }
 
-pub fn get(id: i64) -> Statement {
+/// One record (`id, j`), keys in `order`, with this fieldset.
+pub fn get(id: i64, order: KeyOrder, fields: Option<&FieldSet>) -> Statement {
     Statement {
-        sql: format!("SELECT {COLUMNS} FROM phone_records WHERE id = ?1"),
+        sql: format!(
+            "SELECT id, {} AS j FROM phone_records WHERE id = ?1",
+            record_json(order, fields)
+        ),
         params: vec![SqlValue::Int(id)],
     }
 }
@@ -352,9 +479,10 @@ pub fn update(id: i64, up: &UpdatePhoneRecord) -> Option<Statement> {
     params.push(SqlValue::Int(id));
     Some(Statement {
         sql: format!(
-            "UPDATE phone_records SET {} WHERE id = ?{} RETURNING {COLUMNS}",
+            "UPDATE phone_records SET {} WHERE id = ?{} {}",
             assignments.join(", "),
-            params.len()
+            params.len(),
+            returning()
         ),
         params,
     })
@@ -366,11 +494,12 @@ fn id_array(ids: &[i64]) -> SqlValue {
     SqlValue::Text(format!("[{}]", items.join(",")))
 }
 
-/// The records with these ids, in no particular order.
-pub fn get_many(ids: &[i64]) -> Statement {
+/// The records with these ids (`id, j`, keys by name, with this fieldset), in no particular order.
+pub fn get_many(ids: &[i64], fields: Option<&FieldSet>) -> Statement {
     Statement {
         sql: format!(
-            "SELECT {COLUMNS} FROM phone_records WHERE id IN (SELECT value FROM json_each(?1))"
+            "SELECT id, {} AS j FROM phone_records WHERE id IN (SELECT value FROM json_each(?1))",
+            record_json(KeyOrder::Name, fields)
         ),
         params: vec![id_array(ids)],
     }

@@ -371,10 +371,40 @@ fn expected(records: &[Stored], q: &ListQuery) -> (Vec<i64>, u64) {
     (page, hits.len() as u64)
 }
 
+/// The answer of the one statement the Worker sends (count and page), its
+/// page checked against the page statement's own rows.
 fn actual(c: &Connection, q: &ListQuery) -> (Vec<i64>, u64) {
     let stmts = sql::list(q);
-    let count = ids(c, &stmts.count)[0] as u64;
-    (ids(c, &stmts.page), count)
+    let page_ids = ids(c, &stmts.page);
+    let (n, page) = combined(c, stmts.combined());
+    let page: Value = serde_json::from_str(&page).unwrap();
+    let listed: Vec<i64> = page
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(listed, page_ids, "the JSON page holds the page's rows, in order");
+    (listed, n)
+}
+
+/// `n` and `page` of the combined list statement.
+fn combined(c: &Connection, stmt: Statement) -> (u64, String) {
+    c.query_row(&stmt.sql, params_from_iter(params(&stmt)), |r| {
+        Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
+    })
+    .unwrap_or_else(|e| panic!("{e}: {}", stmt.sql))
+}
+
+/// The `j` column (a record's JSON) of every row, in order.
+fn json_of(c: &Connection, stmt: &Statement) -> Vec<String> {
+    let mut q = c
+        .prepare(&stmt.sql)
+        .unwrap_or_else(|e| panic!("{e}: {}", stmt.sql));
+    q.query_map(params_from_iter(params(stmt)), |r| r.get::<_, String>(1))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
 }
 
 fn query(pairs: &[(String, String)]) -> ListQuery {
@@ -528,7 +558,7 @@ fn update_and_multi_id_statements() {
     let mut rng = Rng(0x5EED_0003);
     let records = seed(&c, &mut rng, 10);
     let (a, b) = (records[2].id, records[7].id);
-    let mut got = ids(&c, &sql::get_many(&[b, a, 999]));
+    let mut got = ids(&c, &sql::get_many(&[b, a, 999], None));
     got.sort();
     assert_eq!(got, vec![a, b]);
     let before = ids(
@@ -860,7 +890,148 @@ fn reads_do_not_grow_with_the_table() {
                 );
             }
         }
-        let get = vm_steps(&c, &sql::get(n / 2));
+        let get = vm_steps(&c, &sql::get(n / 2, sql::KeyOrder::Name, None));
         assert!(get < 100, "get by id: {get}");
+    }
+}
+
+/// The record a stored one is, as the API's model holds it.
+fn model(s: &Stored) -> phonerecords_shared::PhoneRecord {
+    let r = &s.rec;
+    phonerecords_shared::PhoneRecord {
+        id: s.id,
+        from_participant_other: r.from_participant_other.clone(),
+        to_participant_other: r.to_participant_other.clone(),
+        direction: r.direction,
+        phone_number: r.phone_number.clone(),
+        phone_number_type: r.phone_number_type.clone(),
+        actual_hours: r.actual_hours,
+        notes: r.notes.clone(),
+        call_timestamp: r.call_timestamp.clone(),
+        outcome: r.outcome.clone(),
+        links: r.links.clone(),
+    }
+}
+
+/// SQLite writes each record's JSON byte for byte as serde did before
+/// (writes in the contract's order, reads by name, fieldsets as projected),
+/// text with quotes, escapes, control characters and non-ASCII included.
+#[test]
+fn records_are_written_as_json_exactly_as_serde_writes_them() {
+    use phonerecords_shared::query::FieldSet;
+    use sql::KeyOrder;
+    let c = database();
+    let mut rng = Rng(0x5EED_0006);
+    let mut records = seed(&c, &mut rng, 150);
+    let hostile = json!({"direction": "in", "callTimestamp": "2025-01-02T03:04:05.678-09:30",
+        "outcome": "\"Quoted\" \\ back/slash <tag> & émoji 😀 \u{2028}",
+        "notes": "line one\nline two\ttabbed\r\nwindows", "fromParticipantOther": "Ødegaard, Zoë",
+        "actualHours": 24, "links": {"action": 9_007_199_254_740_991_i64}});
+    let rec = parse_create(&hostile).unwrap();
+    let id = ids(&c, &sql::insert(&rec))[0];
+    records.push(Stored { id, rec });
+    let fieldsets = [
+        None,
+        Some("id,notes"),
+        Some("outcome,links"),
+        Some("action,actualHours"),
+        Some("toParticipant,callTimestamp,direction"),
+        Some("id"),
+    ];
+    for s in &records {
+        let m = model(s);
+        let written = json_of(&c, &sql::get(s.id, KeyOrder::Contract, None));
+        assert_eq!(written, vec![serde_json::to_string(&m).unwrap()]);
+        for f in fieldsets {
+            let set = f.map(|f| FieldSet::parse("fields", f).unwrap().unwrap());
+            let expected = match &set {
+                Some(set) => serde_json::to_string(&set.project(&m)).unwrap(),
+                None => serde_json::to_string(&serde_json::to_value(&m).unwrap()).unwrap(),
+            };
+            let read = json_of(&c, &sql::get(s.id, KeyOrder::Name, set.as_ref()));
+            assert_eq!(read, vec![expected.clone()], "fields={f:?}");
+            let many = json_of(&c, &sql::get_many(&[s.id], set.as_ref()));
+            assert_eq!(many, vec![expected], "fields={f:?}");
+        }
+    }
+    // The list's page is the same JSON, as one array.
+    let q = query(&[("pageSize".into(), "200".into())]);
+    let (n, page) = combined(&c, sql::list(&q).combined());
+    assert_eq!(n as usize, records.len());
+    let expected: Vec<String> = records
+        .iter()
+        .map(|s| serde_json::to_string(&serde_json::to_value(model(s)).unwrap()).unwrap())
+        .collect();
+    assert_eq!(page, format!("[{}]", expected.join(",")));
+    // An empty page is an empty array, and the count still counts.
+    let (n, page) = combined(&c, sql::list(&query(&[("page".into(), "99".into())])).combined());
+    assert_eq!((n as usize, page.as_str()), (records.len(), "[]"));
+}
+
+/// An hours value needing more than 15 significant digits is written by
+/// SQLite with 17 (serde writes the shortest form): the same number, exactly.
+#[test]
+fn hours_keep_their_exact_value() {
+    let c = database();
+    for h in [1.0 / 3.0, 0.1 + 0.2, 23.999_999_999_999_996, 1e-7, 0.000_05, 24.0, 0.0] {
+        let rec = parse_create(&json!({"direction": "in", "callTimestamp": "2025-01-01T00:00:00Z",
+            "outcome": "x", "actualHours": h}))
+        .unwrap();
+        let j = json_of(&c, &sql::insert(&rec)).remove(0);
+        let v: Value = serde_json::from_str(&j).unwrap();
+        assert_eq!(v["actualHours"].as_f64(), Some(h), "{j}");
+    }
+}
+
+/// A batch of records is one statement: stored in the order sent, every
+/// record or none (a record D1 refuses part-way stores nothing), and the
+/// counter and search index follow.
+#[test]
+fn a_batch_is_one_statement_all_or_nothing() {
+    let c = database();
+    let mut rng = Rng(0x5EED_0007);
+    seed(&c, &mut rng, 5);
+    let recs: Vec<CreatePhoneRecord> = (0..100)
+        .map(|i| {
+            let mut body = random_body(&mut rng);
+            body["notes"] = json!(format!("batch record {i} zebrafinch"));
+            parse_create(&body).unwrap()
+        })
+        .collect();
+    let before = count_all(&c);
+    let refused = sql::insert_all(&recs, true);
+    assert!(
+        c.execute(&refused.sql, params_from_iter(params(&refused))).is_err(),
+        "D1 refuses the last record"
+    );
+    assert_eq!(count_all(&c), before, "and stores none");
+    let stmt = sql::insert_all(&recs, false);
+    assert_eq!(stmt.params.len(), 1, "one bound parameter whatever the size");
+    let stored = ids(&c, &stmt);
+    assert_eq!(stored.len(), 100);
+    let mut sorted = stored.clone();
+    sorted.sort();
+    let notes: Vec<String> = sorted
+        .iter()
+        .map(|id| {
+            c.query_row("SELECT notes FROM phone_records WHERE id = ?1", [id], |r| r.get(0))
+                .unwrap()
+        })
+        .collect();
+    let expected: Vec<String> = (0..100).map(|i| format!("batch record {i} zebrafinch")).collect();
+    assert_eq!(notes, expected, "ids follow the order sent");
+    assert_eq!(count_all(&c), (before.0 + 100, before.1 + 100));
+    let found = ids(
+        &c,
+        &sql::list(&query(&[("q".into(), "zebrafinch".into()), ("pageSize".into(), "200".into())])).page,
+    );
+    assert_eq!(found.len(), 100, "the search index has them");
+    // Each stored record reads back as the one sent.
+    for (id, rec) in sorted.iter().zip(&recs) {
+        let m = model(&Stored { id: *id, rec: rec.clone() });
+        assert_eq!(
+            json_of(&c, &sql::get(*id, sql::KeyOrder::Contract, None)),
+            vec![serde_json::to_string(&m).unwrap()]
+        );
     }
 }

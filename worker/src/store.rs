@@ -1,68 +1,69 @@
-//! Phone records in D1. Column names come from this file only; every value is bound.
+//! Phone records in D1: one statement per operation (see `sql`), read back as
+//! the JSON text SQLite wrote, so no record is converted value by value
+//! between JavaScript and WebAssembly. Counts what each round trip cost.
 
+use phonerecords_shared::CreatePhoneRecord;
+use phonerecords_shared::UpdatePhoneRecord;
 use phonerecords_shared::fields::MAX_ID;
-use phonerecords_shared::query::ListQuery;
-use phonerecords_shared::{
-    CallTimestamp, CreatePhoneRecord, Direction, PhoneRecord, PhoneRecordLinks, UpdatePhoneRecord,
-};
+use phonerecords_shared::query::{FieldSet, ListQuery};
 use std::cell::Cell;
 
-use serde::Deserialize;
-use serde::de::DeserializeOwned;
-use wasm_bindgen::JsValue;
-use worker::{D1DatabaseSession, D1PreparedStatement, D1Result};
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use worker::D1DatabaseSession;
 
 use crate::error::ApiError;
-use crate::sql::{self, SqlValue, Statement};
+use crate::fault::Fault;
+use crate::sql::{self, KeyOrder, SqlValue, Statement};
 use crate::usage::D1Usage;
 
-/// A row as D1 returns it.
-#[derive(Deserialize)]
-struct Row {
-    id: i64,
-    from_participant_other: Option<String>,
-    to_participant_other: Option<String>,
-    direction: String,
-    phone_number: Option<String>,
-    phone_number_type: Option<String>,
-    actual_hours: Option<f64>,
-    notes: Option<String>,
-    call_timestamp: String,
-    outcome: String,
-    action_id: Option<i64>,
-    from_participant_id: Option<i64>,
-    to_participant_id: Option<i64>,
+// The parts of D1's answer this store reads, as plain property reads.
+#[wasm_bindgen]
+extern "C" {
+    type D1Answer;
+    #[wasm_bindgen(method, getter)]
+    fn results(this: &D1Answer) -> Option<Array>;
+    #[wasm_bindgen(method, getter)]
+    fn meta(this: &D1Answer) -> Option<D1Meta>;
+
+    type D1Meta;
+    #[wasm_bindgen(method, getter)]
+    fn rows_read(this: &D1Meta) -> Option<f64>;
+    #[wasm_bindgen(method, getter)]
+    fn rows_written(this: &D1Meta) -> Option<f64>;
+    #[wasm_bindgen(method, getter)]
+    fn duration(this: &D1Meta) -> Option<f64>;
+
+    /// A row of `id, j` (a record) or `n, page` (a list).
+    type Row;
+    #[wasm_bindgen(method, getter)]
+    fn id(this: &Row) -> Option<f64>;
+    #[wasm_bindgen(method, getter)]
+    fn j(this: &Row) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn n(this: &Row) -> Option<f64>;
+    #[wasm_bindgen(method, getter)]
+    fn page(this: &Row) -> Option<String>;
 }
 
-impl TryFrom<Row> for PhoneRecord {
-    type Error = ApiError;
+/// A record as stored: its id and its JSON text.
+pub struct RecordJson {
+    pub id: i64,
+    pub json: String,
+}
 
-    fn try_from(r: Row) -> Result<Self, ApiError> {
-        let corrupt =
-            |what: &str| ApiError::Internal(format!("row {} has an invalid {what}", r.id));
-        Ok(PhoneRecord {
-            id: r.id,
-            direction: Direction::parse(&r.direction).ok_or_else(|| corrupt("direction"))?,
-            call_timestamp: CallTimestamp::parse(&r.call_timestamp)
-                .map_err(|_| corrupt("call_timestamp"))?,
-            from_participant_other: r.from_participant_other,
-            to_participant_other: r.to_participant_other,
-            phone_number: r.phone_number,
-            phone_number_type: r.phone_number_type,
-            actual_hours: r.actual_hours,
-            notes: r.notes,
-            outcome: r.outcome,
-            links: PhoneRecordLinks {
-                action: r.action_id,
-                from_participant: r.from_participant_id,
-                to_participant: r.to_participant_id,
-            },
-        })
+impl Row {
+    fn record(&self) -> Result<RecordJson, ApiError> {
+        match (self.id(), self.j()) {
+            (Some(id), Some(json)) => Ok(RecordJson {
+                id: id as i64,
+                json,
+            }),
+            _ => Err(ApiError::Internal("a record row lacks id or j".into())),
+        }
     }
-}
-
-fn rows_to_records(rows: Vec<Row>) -> Result<Vec<PhoneRecord>, ApiError> {
-    rows.into_iter().map(PhoneRecord::try_from).collect()
 }
 
 /// The records of one request, read and written through its D1 session,
@@ -70,13 +71,16 @@ fn rows_to_records(rows: Vec<Row>) -> Result<Vec<PhoneRecord>, ApiError> {
 pub struct Store<'a> {
     db: &'a D1DatabaseSession,
     usage: Cell<D1Usage>,
+    /// The fault hook (fault.rs, tests only).
+    fault: Option<Fault>,
 }
 
 impl<'a> Store<'a> {
-    pub fn new(db: &'a D1DatabaseSession) -> Self {
+    pub fn new(db: &'a D1DatabaseSession, fault: Option<Fault>) -> Self {
         Self {
             db,
             usage: Cell::new(D1Usage::default()),
+            fault,
         }
     }
 
@@ -85,109 +89,22 @@ impl<'a> Store<'a> {
         self.usage.get()
     }
 
-    fn count(&self, results: &[D1Result]) {
-        let metas: Vec<_> = results.iter().map(|r| r.meta().ok().flatten()).collect();
-        let mut u = self.usage.get();
-        u.add_call(metas.iter().map(Option::as_ref));
-        self.usage.set(u);
-    }
-
-    /// Every row of one statement: one round trip.
-    async fn all<T: DeserializeOwned>(&self, stmt: &Statement) -> Result<Vec<T>, ApiError> {
-        let result = self.prepare(stmt)?.all().await?;
-        self.count(std::slice::from_ref(&result));
-        Ok(result.results::<T>()?)
-    }
-
-    /// Several statements in one round trip and one transaction.
-    async fn batch(&self, statements: Vec<D1PreparedStatement>) -> Result<Vec<D1Result>, ApiError> {
-        let results = self.db.batch(statements).await?;
-        self.count(&results);
-        Ok(results)
-    }
-
-    /// The first row of a statement, if any.
-    async fn first(&self, stmt: &Statement) -> Result<Option<PhoneRecord>, ApiError> {
-        self.all::<Row>(stmt)
-            .await?
-            .into_iter()
-            .next()
-            .map(PhoneRecord::try_from)
-            .transpose()
-    }
-
-    pub async fn create(&self, rec: &CreatePhoneRecord) -> Result<PhoneRecord, ApiError> {
-        self.first(&sql::insert(rec))
-            .await?
-            .ok_or_else(|| ApiError::Internal("INSERT … RETURNING returned no row".into()))
-    }
-
-    /// Stores every record or none (a D1 batch is one transaction) and
-    /// returns them in the order given.
-    pub async fn create_all(
-        &self,
-        recs: &[CreatePhoneRecord],
-    ) -> Result<Vec<PhoneRecord>, ApiError> {
-        let statements = recs
-            .iter()
-            .map(|rec| self.prepare(&sql::insert(rec)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let results = self.batch(statements).await?;
-        if results.len() != recs.len() {
-            return Err(ApiError::Internal(format!(
-                "D1 batch of {} inserts returned {} results",
-                recs.len(),
-                results.len()
-            )));
+    /// Runs one statement (one round trip) and returns its rows.
+    async fn rows(&self, stmt: &Statement) -> Result<Vec<Row>, ApiError> {
+        if matches!(self.fault, Some(Fault::Store | Fault::Bookmark)) {
+            // A real failure inside D1, on purpose: SQL it refuses.
+            return self
+                .run(&Statement {
+                    sql: "SELECT no_such_column FROM no_such_table".into(),
+                    params: vec![],
+                })
+                .await;
         }
-        results
-            .iter()
-            .map(|result| {
-                result
-                    .results::<Row>()?
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| ApiError::Internal("INSERT … RETURNING returned no row".into()))
-                    .and_then(PhoneRecord::try_from)
-            })
-            .collect()
+        self.run(stmt).await
     }
 
-    /// Runs a statement D1 refuses (see fault.rs): a real failure, on purpose.
-    pub async fn run_invalid_sql(&self) -> Result<(), ApiError> {
-        self.db
-            .prepare("SELECT no_such_column FROM no_such_table")
-            .all()
-            .await?;
-        Err(ApiError::Internal(
-            "invalid SQL ran without an error".into(),
-        ))
-    }
-
-    pub async fn get(&self, id: i64) -> Result<Option<PhoneRecord>, ApiError> {
-        if id > MAX_ID {
-            return Ok(None);
-        }
-        self.first(&sql::get(id)).await
-    }
-
-    /// Applies a partial update in one statement; `None` if there is no such record.
-    pub async fn update(
-        &self,
-        id: i64,
-        up: &UpdatePhoneRecord,
-    ) -> Result<Option<PhoneRecord>, ApiError> {
-        if id > MAX_ID {
-            return Ok(None);
-        }
-        match sql::update(id, up) {
-            Some(stmt) => self.first(&stmt).await,
-            None => self.get(id).await,
-        }
-    }
-
-    fn prepare(&self, stmt: &Statement) -> Result<D1PreparedStatement, ApiError> {
-        let values: Vec<JsValue> = stmt
+    async fn run(&self, stmt: &Statement) -> Result<Vec<Row>, ApiError> {
+        let values: Array = stmt
             .params
             .iter()
             .map(|v| match v {
@@ -199,37 +116,105 @@ impl<'a> Store<'a> {
                 SqlValue::Text(t) => JsValue::from_str(t),
             })
             .collect();
-        Ok(self.db.prepare(&stmt.sql).bind(&values)?)
+        let prepared = self.db.prepare(&stmt.sql);
+        let bound = prepared.inner().bind(values).map_err(js_error)?;
+        let answer: D1Answer = JsFuture::from(bound.all().map_err(js_error)?)
+            .await
+            .map_err(js_error)?
+            .unchecked_into();
+        let mut usage = self.usage.get();
+        let meta = answer.meta();
+        usage.add_statement(
+            meta.as_ref().and_then(D1Meta::rows_read),
+            meta.as_ref().and_then(D1Meta::rows_written),
+            meta.as_ref().and_then(D1Meta::duration),
+        );
+        self.usage.set(usage);
+        Ok(answer
+            .results()
+            .map(|rows| rows.iter().map(JsCast::unchecked_into).collect())
+            .unwrap_or_default())
     }
 
-    /// One page and the count of all matching records, in one round trip.
-    pub async fn list(&self, query: &ListQuery) -> Result<(Vec<PhoneRecord>, u64), ApiError> {
-        let statements = sql::list(query);
-        let batch = vec![
-            self.prepare(&statements.count)?,
-            self.prepare(&statements.page)?,
-        ];
-        let mut results = self.batch(batch).await?.into_iter();
-        let (Some(count), Some(rows)) = (results.next(), results.next()) else {
-            return Err(ApiError::Internal(
-                "D1 batch returned fewer results than statements".into(),
-            ));
-        };
-        #[derive(Deserialize)]
-        struct Count {
-            n: u64,
+    async fn first_record(&self, stmt: &Statement) -> Result<Option<RecordJson>, ApiError> {
+        self.rows(stmt)
+            .await?
+            .first()
+            .map(Row::record)
+            .transpose()
+    }
+
+    async fn records(&self, stmt: &Statement) -> Result<Vec<RecordJson>, ApiError> {
+        self.rows(stmt).await?.iter().map(Row::record).collect()
+    }
+
+    pub async fn create(&self, rec: &CreatePhoneRecord) -> Result<RecordJson, ApiError> {
+        self.first_record(&sql::insert(rec))
+            .await?
+            .ok_or_else(|| ApiError::Internal("INSERT … RETURNING returned no row".into()))
+    }
+
+    /// Stores every record or none (one statement) and returns them in the order given.
+    pub async fn create_all(&self, recs: &[CreatePhoneRecord]) -> Result<Vec<RecordJson>, ApiError> {
+        let refused_last = self.fault == Some(Fault::Batch);
+        let mut stored = self.records(&sql::insert_all(recs, refused_last)).await?;
+        if stored.len() != recs.len() {
+            return Err(ApiError::Internal(format!(
+                "an insert of {} records returned {}",
+                recs.len(),
+                stored.len()
+            )));
         }
-        let total = count.results::<Count>()?.first().map_or(0, |c| c.n);
-        Ok((rows_to_records(rows.results::<Row>()?)?, total))
+        // Ids are given in the order sent.
+        stored.sort_by_key(|r| r.id);
+        Ok(stored)
+    }
+
+    /// One record, keys in `order`, with this fieldset.
+    pub async fn get(
+        &self,
+        id: i64,
+        order: KeyOrder,
+        fields: Option<&FieldSet>,
+    ) -> Result<Option<RecordJson>, ApiError> {
+        if id > MAX_ID {
+            return Ok(None);
+        }
+        self.first_record(&sql::get(id, order, fields)).await
+    }
+
+    /// Applies a partial update in one statement; `None` if there is no such record.
+    pub async fn update(
+        &self,
+        id: i64,
+        up: &UpdatePhoneRecord,
+    ) -> Result<Option<RecordJson>, ApiError> {
+        if id > MAX_ID {
+            return Ok(None);
+        }
+        match sql::update(id, up) {
+            Some(stmt) => self.first_record(&stmt).await,
+            None => self.get(id, KeyOrder::Contract, None).await,
+        }
+    }
+
+    /// One page (a JSON array of records) and the count of all matching
+    /// records, in one statement.
+    pub async fn list(&self, query: &ListQuery) -> Result<(String, u64), ApiError> {
+        let rows = self.rows(&sql::list(query).combined()).await?;
+        match rows.first().map(|r| (r.n(), r.page())) {
+            Some((Some(n), Some(page))) => Ok((page, n as u64)),
+            _ => Err(ApiError::Internal("the list statement returned no row".into())),
+        }
     }
 
     /// The records with these ids, in the order asked; `Err` names the missing ones.
     pub async fn get_many(
         &self,
         ids: &[i64],
-    ) -> Result<Result<Vec<PhoneRecord>, Vec<i64>>, ApiError> {
-        let rows = self.all::<Row>(&sql::get_many(ids)).await?;
-        let mut found = rows_to_records(rows)?;
+        fields: Option<&FieldSet>,
+    ) -> Result<Result<Vec<RecordJson>, Vec<i64>>, ApiError> {
+        let mut found = self.records(&sql::get_many(ids, fields)).await?;
         let missing: Vec<i64> = ids
             .iter()
             .copied()
@@ -244,19 +229,36 @@ impl<'a> Store<'a> {
 
     /// Deletes every one of these records, or none; `Err` names the missing ones.
     pub async fn delete_many(&self, ids: &[i64]) -> Result<Result<(), Vec<i64>>, ApiError> {
-        #[derive(Deserialize)]
-        struct Id {
-            id: i64,
-        }
-        let deleted = self.all::<Id>(&sql::delete_all_or_none(ids)).await?;
+        let deleted = self.rows(&sql::delete_all_or_none(ids)).await?;
         if deleted.len() == ids.len() {
             return Ok(Ok(()));
         }
-        let existing = self.all::<Id>(&sql::existing_ids(ids)).await?;
+        let existing: Vec<i64> = self
+            .rows(&sql::existing_ids(ids))
+            .await?
+            .iter()
+            .filter_map(|r| r.id().map(|id| id as i64))
+            .collect();
         Ok(Err(ids
             .iter()
             .copied()
-            .filter(|id| !existing.iter().any(|e| e.id == *id))
+            .filter(|id| !existing.contains(id))
             .collect()))
     }
+}
+
+/// A failure D1 (or the binding) reported.
+fn js_error(e: JsValue) -> ApiError {
+    let text = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|err| {
+            let cause = err.cause();
+            let cause = cause
+                .dyn_ref::<js_sys::Error>()
+                .map(|c| String::from(c.message()))
+                .unwrap_or_default();
+            format!("{} {cause}", String::from(err.message()))
+        })
+        .unwrap_or_else(|| format!("{e:?}"));
+    ApiError::Internal(format!("D1: {text}"))
 }
