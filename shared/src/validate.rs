@@ -123,7 +123,7 @@ fn hours(value: &Value) -> Result<f64, FieldError> {
         Some(_) => Err(FieldError::new(
             path,
             "out_of_range",
-            format!("actualHours must be between 0 and {MAX_ACTUAL_HOURS} hours"),
+            format!("actualHours must be between 0 and {} hours", MAX_ACTUAL_HOURS as u32),
         )),
         None => Err(wrong_type(
             Field::ActualHours,
@@ -271,8 +271,8 @@ fn similar(a: &str, b: &str) -> bool {
         return true;
     }
     let (a, b): (Vec<char>, Vec<char>) = (
-        a.to_lowercase().chars().collect(),
-        b.to_lowercase().chars().collect(),
+        a.to_ascii_lowercase().chars().collect(),
+        b.to_ascii_lowercase().chars().collect(),
     );
     if a.len().abs_diff(b.len()) > 2 || a.len() > 64 {
         return false;

@@ -7,7 +7,7 @@
 use std::cell::OnceCell;
 use std::rc::Rc;
 
-use worker::Env;
+use crate::runtime::Env;
 
 use crate::auth;
 use crate::cors;
@@ -35,10 +35,7 @@ thread_local! {
 }
 
 fn text(env: &Env, name: &str) -> String {
-    env.secret(name)
-        .map(|s| s.to_string())
-        .or_else(|_| env.var(name).map(|v| v.to_string()))
-        .unwrap_or_default()
+    env.text(name).unwrap_or_default()
 }
 
 impl Config {

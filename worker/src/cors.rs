@@ -2,7 +2,7 @@
 //! (`CORS_ALLOWED_ORIGINS`, comma-separated, empty by default). Same-origin
 //! requests, and those without an Origin (curl, servers), pass untouched.
 
-use worker::{Headers, Response};
+use crate::http::Reply;
 
 use crate::error::ApiError;
 
@@ -55,32 +55,29 @@ pub fn is_preflight(method: &str, asks_for_method: bool) -> bool {
 }
 
 /// The answer to a preflight from an allowed (or our own) origin: no token needed.
-pub fn preflight_response(cors: &Cors) -> worker::Result<Response> {
-    let resp = Response::empty()?.with_status(204);
-    let h = resp.headers();
+pub fn preflight_response(cors: &Cors) -> Reply {
+    let mut resp = Reply::empty(204);
     if let Cors::Allowed(origin) = cors {
-        allow_origin(h, origin)?;
+        allow_origin(&mut resp, origin);
     }
-    h.set("Access-Control-Allow-Methods", ALLOW_METHODS)?;
-    h.set("Access-Control-Allow-Headers", ALLOW_HEADERS)?;
-    h.set("Access-Control-Max-Age", MAX_AGE)?;
-    Ok(resp)
+    resp.set("Access-Control-Allow-Methods", ALLOW_METHODS);
+    resp.set("Access-Control-Allow-Headers", ALLOW_HEADERS);
+    resp.set("Access-Control-Max-Age", MAX_AGE);
+    resp
 }
 
-fn allow_origin(h: &Headers, origin: &str) -> worker::Result<()> {
-    h.set("Access-Control-Allow-Origin", origin)?;
-    h.append("Vary", "Origin")?;
-    h.set("Access-Control-Expose-Headers", EXPOSE_HEADERS)?;
-    Ok(())
+fn allow_origin(resp: &mut Reply, origin: &str) {
+    resp.set("Access-Control-Allow-Origin", origin);
+    resp.append("Vary", "Origin");
+    resp.set("Access-Control-Expose-Headers", EXPOSE_HEADERS);
 }
 
 /// Marks a response for an allowed foreign origin (API answers are never
 /// cached, but Vary still says the answer depends on Origin).
-pub fn add_headers(resp: &Response, cors: Option<&Cors>) -> worker::Result<()> {
+pub fn add_headers(resp: &mut Reply, cors: Option<&Cors>) {
     if let Some(Cors::Allowed(origin)) = cors {
-        allow_origin(resp.headers(), origin)?;
+        allow_origin(resp, origin);
     }
-    Ok(())
 }
 
 #[cfg(test)]

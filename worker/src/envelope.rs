@@ -14,9 +14,7 @@ use phonerecords_shared::body::RESOURCE;
 use phonerecords_shared::fields::Field;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
-use worker::Response;
-
-use crate::http::{PLAIN_CONTENT_TYPE, bytes_response};
+use crate::http::{PLAIN_CONTENT_TYPE, Reply};
 use crate::routes::ACTIONSTEP_PREFIX;
 use crate::store::RecordJson;
 
@@ -62,14 +60,14 @@ impl Representation {
     }
 
     /// A 200 with the payload in this representation (`meta` for list pages).
-    pub fn respond(&self, payload: Payload, meta: Option<&PageMetaData>) -> worker::Result<Response> {
+    pub fn respond(&self, payload: Payload, meta: Option<&PageMetaData>) -> Reply {
         let content_type = match self {
             Representation::Plain => PLAIN_CONTENT_TYPE,
             Representation::Actionstep { .. } => MEDIA_TYPE,
         };
-        let resp = bytes_response(self.body(payload, meta).into_bytes(), content_type, 200)?;
-        resp.headers().set("Vary", "Accept")?;
-        Ok(resp)
+        let mut resp = Reply::bytes(self.body(payload, meta).into_bytes(), content_type, 200);
+        resp.set("Vary", "Accept");
+        resp
     }
 
     fn body(&self, payload: Payload, meta: Option<&PageMetaData>) -> String {

@@ -1,9 +1,10 @@
 //! Every way a request can fail, and the one envelope each is answered with.
 
 use phonerecords_shared::{ApiError as ErrorItem, ApiErrors, FieldError};
-use worker::{Response, console_error};
+use wasm_bindgen::JsValue;
 
-use crate::http::json_response;
+use crate::http::Reply;
+use crate::runtime::{console_error, error_text};
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -29,9 +30,9 @@ pub enum ApiError {
     Internal(String),
 }
 
-impl From<worker::Error> for ApiError {
-    fn from(e: worker::Error) -> Self {
-        ApiError::Internal(e.to_string())
+impl From<JsValue> for ApiError {
+    fn from(e: JsValue) -> Self {
+        ApiError::Internal(error_text(&e))
     }
 }
 
@@ -128,7 +129,7 @@ impl ApiError {
                 None,
             )],
             ApiError::Internal(cause) => {
-                console_error!("internal error: {cause}");
+                console_error(&format!("internal error: {cause}"));
                 vec![item(
                     status,
                     "internal_error",
@@ -140,9 +141,9 @@ impl ApiError {
         }
     }
 
-    pub fn into_response(self) -> worker::Result<Response> {
+    pub fn into_response(self) -> Reply {
         let status = self.status();
-        let extra: Option<(&str, String)> = match &self {
+        let extra: Option<(&'static str, String)> = match &self {
             ApiError::Unauthorized(_) => Some((
                 "WWW-Authenticate",
                 r#"Bearer realm="phonerecords""#.to_owned(),
@@ -154,10 +155,10 @@ impl ApiError {
         let body = ApiErrors {
             errors: self.items(),
         };
-        let resp = json_response(&body, status)?;
+        let mut resp = Reply::json(&body, status);
         if let Some((name, value)) = extra {
-            resp.headers().set(name, &value)?;
+            resp.set(name, value);
         }
-        Ok(resp)
+        resp
     }
 }

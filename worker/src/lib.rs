@@ -18,6 +18,7 @@ mod http;
 mod openapi;
 mod rate_limit;
 mod routes;
+mod runtime;
 mod session;
 mod sql;
 #[cfg(test)]
@@ -26,27 +27,32 @@ mod store;
 mod target;
 mod usage;
 
+use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request};
-use worker::{Context, Env, IntoResponse, Response, Result, event};
 
 use crate::config::Config;
 use crate::envelope::Representation;
 use crate::error::ApiError;
+use crate::http::Reply;
 use crate::routes::Route;
+use crate::runtime::{D1Database, Env, Fetcher};
 use crate::target::Target;
 
-/// Takes the runtime's own request (not `worker::Request`, whose conversion
-/// reads every request's `cf` object) and answers the runtime's response.
-#[event(fetch)]
-pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<web_sys::Response> {
+/// The Worker's `fetch` handler (worker/shim.js calls it for every request).
+#[wasm_bindgen]
+pub async fn fetch(req: Request, env: Env, _ctx: JsValue) -> Result<web_sys::Response, JsValue> {
     let target = Target::parse(&req.url());
     let method = req.method();
     if target.path == openapi::PATH {
-        return raw(openapi::serve(&method)?);
+        let reply = openapi::serve(&req, &env)
+            .await
+            .unwrap_or_else(|e| e.into_response().with_security_headers());
+        return reply.into_response();
     }
     let Some(route) = routes::route(&target.path) else {
-        let asset = env.assets("ASSETS")?.fetch_request(worker::Request::from(req)).await?;
-        return raw(asset);
+        return assets(&env, &req).await;
     };
     let config = Config::get(&env);
     let headers = req.headers();
@@ -61,24 +67,25 @@ pub async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<web_sys::Res
                 headers.has("Access-Control-Request-Method").unwrap_or(false),
             ) =>
             {
-                let resp = cors::preflight_response(&c).map_err(ApiError::from);
-                (Some(c), resp)
+                let resp = cors::preflight_response(&c);
+                (Some(c), Ok(resp))
             }
             Ok(c) => {
                 let served = serve(&req, &headers, &env, &config, &method, &target, route).await;
                 (Some(c), served)
             }
         };
-    let resp = outcome.or_else(ApiError::into_response)?;
-    cors::add_headers(&resp, cors.as_ref())?;
-    http::add_common_headers(&resp)?;
-    raw(resp)
+    let mut resp = outcome.unwrap_or_else(ApiError::into_response);
+    cors::add_headers(&mut resp, cors.as_ref());
+    resp.with_common_headers().into_response()
 }
 
-/// The runtime's response for ours.
-fn raw(resp: Response) -> Result<web_sys::Response> {
-    resp.into_raw()
-        .map_err(|e| worker::Error::RustError(e.into().to_string()))
+/// A static asset (the UI), from the assets binding.
+pub async fn assets(env: &Env, req: &Request) -> Result<web_sys::Response, JsValue> {
+    let fetcher: Fetcher = env
+        .binding("ASSETS")
+        .ok_or_else(|| JsValue::from_str("the ASSETS binding is missing"))?;
+    Ok(JsFuture::from(fetcher.fetch(req)?).await?.into())
 }
 
 fn header(headers: &Headers, name: &str) -> Option<String> {
@@ -95,7 +102,7 @@ async fn serve(
     method: &str,
     target: &Target,
     route: Route<'_>,
-) -> std::result::Result<Response, ApiError> {
+) -> Result<Reply, ApiError> {
     let token = match auth::authenticate(header(headers, "Authorization").as_deref(), &config.tokens) {
         Ok(token) => token,
         Err(refused) => {
@@ -122,7 +129,9 @@ async fn serve(
             .as_deref(),
     );
     let bookmark = header(headers, session::BOOKMARK_HEADER);
-    let db = env.d1("DB")?;
+    let db: D1Database = env
+        .binding("DB")
+        .ok_or_else(|| ApiError::Internal("the DB binding is missing".into()))?;
     session::run(&db, method, bookmark.as_deref(), fault, async |store| {
         let mut ctx = routes::Ctx {
             req,

@@ -1,26 +1,36 @@
 //! `GET /openapi.json`: this API's OpenAPI document (docs/openapi.json), the
 //! contract extended with what the service really does. No token needed.
+//! The document is one of the static assets (scripts/build-ui copies it into
+//! dist/), so its 35 KB are not carried in the Worker's WebAssembly; the
+//! Worker answers it with the API's headers.
 
-use worker::Response;
+use js_sys::Uint8Array;
+use wasm_bindgen_futures::JsFuture;
 
 use crate::error::ApiError;
-use crate::http::{PLAIN_CONTENT_TYPE, add_security_headers, bytes_response};
+use crate::http::{PLAIN_CONTENT_TYPE, Reply};
+use crate::runtime::Env;
 
 pub const PATH: &str = "/openapi.json";
 
-const DOCUMENT: &str = include_str!("../../docs/openapi.json");
-
-pub fn serve(method: &str) -> worker::Result<Response> {
-    let resp = match method {
+pub async fn serve(req: &web_sys::Request, env: &Env) -> Result<Reply, ApiError> {
+    let reply = match req.method().as_str() {
         "GET" | "HEAD" => {
-            let resp = bytes_response(DOCUMENT.as_bytes().to_vec(), PLAIN_CONTENT_TYPE, 200)?;
-            resp.headers().set("Cache-Control", "public, max-age=300")?;
-            resp
+            let asset = crate::assets(env, req).await?;
+            if asset.status() != 200 {
+                return Err(ApiError::Internal(format!(
+                    "the OpenAPI document is missing from the assets ({})",
+                    asset.status()
+                )));
+            }
+            let bytes = Uint8Array::new(&JsFuture::from(asset.array_buffer()?).await?).to_vec();
+            let mut reply = Reply::bytes(bytes, PLAIN_CONTENT_TYPE, 200);
+            reply.set("Cache-Control", "public, max-age=300");
+            reply
         }
-        _ => ApiError::MethodNotAllowed("GET, HEAD").into_response()?,
+        _ => ApiError::MethodNotAllowed("GET, HEAD").into_response(),
     };
-    add_security_headers(&resp)?;
-    Ok(resp)
+    Ok(reply.with_security_headers())
 }
 
 #[cfg(test)]
@@ -32,7 +42,7 @@ mod tests {
     //! (request bodies must require exactly what the contract does).
     use serde_json::Value;
 
-    use super::DOCUMENT;
+    const DOCUMENT: &str = include_str!("../../docs/openapi.json");
 
     const CONTRACT: &str = include_str!("../../docs/contract/phonerecords.openapi.yaml");
 

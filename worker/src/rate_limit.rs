@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use worker::{Env, console_error};
+use crate::runtime::{Env, console_error};
 
 use crate::error::ApiError;
 
@@ -108,7 +108,10 @@ pub async fn check(env: &Env, token_key: &str) -> Result<(), ApiError> {
         Err(e) if delta > 1 => {
             // An older runtime may not take `delta`: ask again for this one
             // request, and report one by one from now on.
-            console_error!("rate limiter {BINDING} refused a batch ({e:?}); reporting each request");
+            console_error(&format!(
+                "rate limiter {BINDING} refused a batch ({}); reporting each request",
+                crate::runtime::error_text(&e)
+            ));
             tally(&mut |t| t.one_by_one = true);
             ask(env, BINDING, token_key, 1).await.unwrap_or(true)
         }
@@ -141,12 +144,9 @@ pub async fn check_refused(env: &Env, address: Option<&str>) -> Result<(), ApiEr
 
 /// Whether the limiter allows `delta` more requests under `key`.
 async fn ask(env: &Env, binding: &str, key: &str, delta: u32) -> Result<bool, JsValue> {
-    let limiter: Limiter = match js_sys::Reflect::get(env.as_ref(), &JsValue::from_str(binding)) {
-        Ok(l) if l.is_object() => l.unchecked_into(),
-        _ => {
-            console_error!("rate limiter {binding} unavailable");
-            return Ok(true);
-        }
+    let Some(limiter) = env.binding::<Limiter>(binding) else {
+        console_error(&format!("rate limiter {binding} unavailable"));
+        return Ok(true);
     };
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"key".into(), &JsValue::from_str(key))?;

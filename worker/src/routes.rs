@@ -5,11 +5,11 @@ use phonerecords_shared::body::{CreateBody, parse_create_body, parse_update_body
 use phonerecords_shared::query::{ListQuery, parse_ids, parse_record_query};
 use phonerecords_shared::{PageMetaData, PagingData, PhoneRecordPageData};
 use web_sys::Request;
-use worker::Response;
 
 use crate::body::read_json;
 use crate::envelope::{self, Payload, Representation};
 use crate::error::ApiError;
+use crate::http::Reply;
 use crate::sql::KeyOrder;
 use crate::store::Store;
 use crate::target::Target;
@@ -120,7 +120,7 @@ pub struct Ctx<'a> {
 
 /// Runs the operation. Reads take everything from the URL and headers, so
 /// the same context can run a read again (session.rs retries one).
-pub async fn run(op: Operation, ctx: &mut Ctx<'_>) -> Result<Response, ApiError> {
+pub async fn run(op: Operation, ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     match op {
         Operation::List => list(ctx).await,
         Operation::Create => create(ctx).await,
@@ -159,7 +159,7 @@ fn ids(route: &Route) -> Result<(Vec<i64>, bool), ApiError> {
     Ok((ids, segment.contains(',')))
 }
 
-async fn list(ctx: &mut Ctx<'_>) -> Result<Response, ApiError> {
+async fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let query = ListQuery::parse(ctx.target.pairs()).map_err(ApiError::BadRequest)?;
     let (records, count) = ctx.store.list(&query).await?;
     let page = query.page;
@@ -177,20 +177,17 @@ async fn list(ctx: &mut Ctx<'_>) -> Result<Response, ApiError> {
     };
     Ok(ctx
         .representation
-        .respond(Payload::Many(&records), Some(&meta))?)
+        .respond(Payload::Many(&records), Some(&meta)))
 }
 
-async fn create(ctx: &mut Ctx<'_>) -> Result<Response, ApiError> {
+async fn create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     no_query(ctx.target)?;
     let body = read_json(ctx.req).await?;
     match parse_create_body(&body).map_err(ApiError::Unprocessable)? {
         CreateBody::One(create) => {
             let record = ctx.store.create(&create).await?;
-            let resp = ctx
-                .representation
-                .respond(Payload::One(&record.json), None)?;
-            let location = ctx.target.item_url(ctx.route.collection, record.id);
-            resp.headers().set("Location", &location)?;
+            let mut resp = ctx.representation.respond(Payload::One(&record.json), None);
+            resp.set("Location", ctx.target.item_url(ctx.route.collection, record.id));
             Ok(resp)
         }
         // Several records have no one Location.
@@ -198,31 +195,31 @@ async fn create(ctx: &mut Ctx<'_>) -> Result<Response, ApiError> {
             let records = ctx.store.create_all(&creates).await?;
             Ok(ctx
                 .representation
-                .respond(Payload::Many(&envelope::array(&records)), None)?)
+                .respond(Payload::Many(&envelope::array(&records)), None))
         }
     }
 }
 
-async fn read(ctx: &mut Ctx<'_>) -> Result<Response, ApiError> {
+async fn read(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let (ids, many) = ids(&ctx.route)?;
     let fields = parse_record_query(ctx.target.pairs()).map_err(ApiError::BadRequest)?;
     match ids.as_slice() {
         [id] if !many => match ctx.store.get(*id, KeyOrder::Name, fields.as_ref()).await? {
             Some(record) => Ok(ctx
                 .representation
-                .respond(Payload::One(&record.json), None)?),
+                .respond(Payload::One(&record.json), None)),
             None => Err(not_found(&[*id])),
         },
         _ => match ctx.store.get_many(&ids, fields.as_ref()).await? {
             Ok(records) => Ok(ctx
                 .representation
-                .respond(Payload::Many(&envelope::array(&records)), None)?),
+                .respond(Payload::Many(&envelope::array(&records)), None)),
             Err(missing) => Err(not_found(&missing)),
         },
     }
 }
 
-async fn update(ctx: &mut Ctx<'_>) -> Result<Response, ApiError> {
+async fn update(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let (ids, many) = ids(&ctx.route)?;
     let [id] = ids.as_slice() else {
         return Err(single_id());
@@ -236,7 +233,7 @@ async fn update(ctx: &mut Ctx<'_>) -> Result<Response, ApiError> {
     match ctx.store.update(*id, &update).await? {
         Some(record) => Ok(ctx
             .representation
-            .respond(Payload::One(&record.json), None)?),
+            .respond(Payload::One(&record.json), None)),
         None => Err(not_found(&[*id])),
     }
 }
@@ -249,11 +246,11 @@ fn single_id() -> ApiError {
     )
 }
 
-async fn delete(ctx: &mut Ctx<'_>) -> Result<Response, ApiError> {
+async fn delete(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let (ids, _) = ids(&ctx.route)?;
     no_query(ctx.target)?;
     match ctx.store.delete_many(&ids).await? {
-        Ok(()) => Ok(Response::empty()?.with_status(204)),
+        Ok(()) => Ok(Reply::empty(204)),
         Err(missing) => Err(not_found(&missing)),
     }
 }

@@ -2,9 +2,9 @@
 //! client sends back the bookmark of its last response in `x-d1-bookmark`,
 //! and a read's session starts no earlier than that point.
 
-use worker::{D1Database, D1DatabaseSession, Response, console_warn};
-
 use crate::error::ApiError;
+use crate::http::Reply;
+use crate::runtime::{D1Database, D1Session, console_warn};
 use crate::fault::Fault;
 use crate::store::Store;
 
@@ -68,13 +68,15 @@ pub async fn run(
     method: &str,
     bookmark: Option<&str>,
     fault: Option<Fault>,
-    mut op: impl AsyncFnMut(&Store<'_>) -> Result<Response, ApiError>,
-) -> Result<Response, ApiError> {
+    mut op: impl AsyncFnMut(&Store<'_>) -> Result<Reply, ApiError>,
+) -> Result<Reply, ApiError> {
     let start = Start::for_request(method, bookmark);
     if matches!(start, Start::Bookmark(_)) {
         match answer(db, &start, fault, Retry::Allowed, &mut op).await {
             Err(e) => {
-                console_warn!("a read from the client's bookmark failed ({e:?}); reading at the primary");
+                console_warn(&format!(
+                    "a read from the client's bookmark failed ({e:?}); reading at the primary"
+                ));
             }
             answered => return answered,
         }
@@ -95,21 +97,21 @@ async fn answer(
     start: &Start,
     fault: Option<Fault>,
     retry: Retry,
-    op: &mut impl AsyncFnMut(&Store<'_>) -> Result<Response, ApiError>,
-) -> Result<Response, ApiError> {
-    let session: D1DatabaseSession = db.with_session(Some(start.constraint()))?;
+    op: &mut impl AsyncFnMut(&Store<'_>) -> Result<Reply, ApiError>,
+) -> Result<Reply, ApiError> {
+    let session: D1Session = db.with_session(start.constraint())?;
     // The fault hook (tests only): `bookmark` fails only a session started from one.
     let fault = fault.filter(|f| *f != Fault::Bookmark || matches!(start, Start::Bookmark(_)));
     let store = Store::new(&session, fault);
     let resp = match op(&store).await {
         Ok(resp) => resp,
         Err(e @ ApiError::Internal(_)) if retry == Retry::Allowed => return Err(e),
-        Err(e) => e.into_response()?,
+        Err(e) => e.into_response(),
     };
-    let h = resp.headers();
-    h.set("Server-Timing", &store.usage().server_timing())?;
+    let mut resp = resp;
+    resp.set("Server-Timing", store.usage().server_timing());
     if let Some(b) = session.get_bookmark()? {
-        h.set(BOOKMARK_HEADER, &b)?;
+        resp.set(BOOKMARK_HEADER, b);
     }
     Ok(resp)
 }

@@ -12,10 +12,10 @@ use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use worker::D1DatabaseSession;
 
 use crate::error::ApiError;
 use crate::fault::Fault;
+use crate::runtime::D1Session;
 use crate::sql::{self, KeyOrder, SqlValue, Statement};
 use crate::usage::D1Usage;
 
@@ -69,14 +69,14 @@ impl Row {
 /// The records of one request, read and written through its D1 session,
 /// counting what each round trip cost.
 pub struct Store<'a> {
-    db: &'a D1DatabaseSession,
+    db: &'a D1Session,
     usage: Cell<D1Usage>,
     /// The fault hook (fault.rs, tests only).
     fault: Option<Fault>,
 }
 
 impl<'a> Store<'a> {
-    pub fn new(db: &'a D1DatabaseSession, fault: Option<Fault>) -> Self {
+    pub fn new(db: &'a D1Session, fault: Option<Fault>) -> Self {
         Self {
             db,
             usage: Cell::new(D1Usage::default()),
@@ -116,8 +116,8 @@ impl<'a> Store<'a> {
                 SqlValue::Text(t) => JsValue::from_str(t),
             })
             .collect();
-        let prepared = self.db.prepare(&stmt.sql);
-        let bound = prepared.inner().bind(values).map_err(js_error)?;
+        let prepared = self.db.prepare(&stmt.sql).map_err(js_error)?;
+        let bound = prepared.bind(&values).map_err(js_error)?;
         let answer: D1Answer = JsFuture::from(bound.all().map_err(js_error)?)
             .await
             .map_err(js_error)?
@@ -249,16 +249,5 @@ impl<'a> Store<'a> {
 
 /// A failure D1 (or the binding) reported.
 fn js_error(e: JsValue) -> ApiError {
-    let text = e
-        .dyn_ref::<js_sys::Error>()
-        .map(|err| {
-            let cause = err.cause();
-            let cause = cause
-                .dyn_ref::<js_sys::Error>()
-                .map(|c| String::from(c.message()))
-                .unwrap_or_default();
-            format!("{} {cause}", String::from(err.message()))
-        })
-        .unwrap_or_else(|| format!("{e:?}"));
-    ApiError::Internal(format!("D1: {text}"))
+    ApiError::Internal(format!("D1: {}", crate::runtime::error_text(&e)))
 }
