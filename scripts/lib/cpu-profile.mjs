@@ -47,8 +47,24 @@ for (const node of profile.nodes) {
   const name = `${f.functionName || "(anonymous)"} ${file}${f.url ? ":" + (f.lineNumber + 1) : ""}`;
   byName.set(name, (byName.get(name) ?? 0) + (self.get(node.id) ?? 0));
 }
+// Where the busy time is, by kind: the Worker's WebAssembly, its JavaScript
+// (the bundle: wasm-bindgen glue, entry, wrangler's middleware), the
+// runtime's own JavaScript (D1's client, the rate limiter), and native code.
+const kinds = new Map();
+for (const node of profile.nodes) {
+  const f = node.callFrame, url = f.url || "";
+  const kind = url.includes(".wasm") ? "WebAssembly (the Worker)"
+    : url.startsWith("cloudflare-internal:") ? "runtime JavaScript (" + url.split(":")[1] + ")"
+    : url ? "bundle JavaScript (glue, entry, middleware)"
+    : f.functionName === "(idle)" ? null : "native (" + (f.functionName.startsWith("(") ? f.functionName : "builtins") + ")";
+  if (kind) kinds.set(kind, (kinds.get(kind) ?? 0) + (self.get(node.id) ?? 0));
+}
 const idle = [...byName].filter(([n]) => n.startsWith("(idle)")).reduce((a, [, t]) => a + t, 0);
 console.log(`# ${(total / 1e6).toFixed(2)} s sampled, ${((total - idle) / 1e6).toFixed(2)} s busy; self time, % of busy`);
+for (const [kind, t] of [...kinds].sort((a, b) => b[1] - a[1])) {
+  console.log(`${(100 * t / (total - idle)).toFixed(1).padStart(5)}%  ${(t / 1000).toFixed(0).padStart(6)} ms  [${kind}]`);
+}
+console.log("# functions with the most self time");
 for (const [name, t] of [...byName].filter(([n]) => !n.startsWith("(idle)")).sort((a, b) => b[1] - a[1]).slice(0, Number(top))) {
   console.log(`${(100 * t / (total - idle)).toFixed(1).padStart(5)}%  ${(t / 1000).toFixed(0).padStart(6)} ms  ${name}`);
 }
