@@ -40,15 +40,20 @@ fn params(stmt: &Statement) -> Vec<Db> {
         .collect()
 }
 
-/// The first column of every row (the id, for record statements).
-fn ids(c: &Connection, stmt: &Statement) -> Vec<i64> {
+/// One column of every row, in order.
+fn column<T: rusqlite::types::FromSql>(c: &Connection, stmt: &Statement, index: usize) -> Vec<T> {
     let mut q = c
         .prepare(&stmt.sql)
         .unwrap_or_else(|e| panic!("{e}: {}", stmt.sql));
-    q.query_map(params_from_iter(params(stmt)), |r| r.get::<_, i64>(0))
+    q.query_map(params_from_iter(params(stmt)), |r| r.get::<_, T>(index))
         .unwrap()
         .map(Result::unwrap)
         .collect()
+}
+
+/// The first column of every row (the id, for record statements).
+fn ids(c: &Connection, stmt: &Statement) -> Vec<i64> {
+    column(c, stmt, 0)
 }
 
 fn plan(c: &Connection, stmt: &Statement) -> String {
@@ -398,13 +403,7 @@ fn combined(c: &Connection, stmt: Statement) -> (u64, String) {
 
 /// The `j` column (a record's JSON) of every row, in order.
 fn json_of(c: &Connection, stmt: &Statement) -> Vec<String> {
-    let mut q = c
-        .prepare(&stmt.sql)
-        .unwrap_or_else(|e| panic!("{e}: {}", stmt.sql));
-    q.query_map(params_from_iter(params(stmt)), |r| r.get::<_, String>(1))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+    column(c, stmt, 1)
 }
 
 fn query(pairs: &[(String, String)]) -> ListQuery {
