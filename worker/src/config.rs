@@ -23,6 +23,11 @@ pub struct Config {
     pub actionstep_base: String,
     /// `PHONERECORDS_FAULT_INJECTION=1` (test env files only; see fault.rs).
     pub fault_injection: bool,
+    /// `D1_QUERIES_PER_REQUEST`: the most D1 queries one invocation may make
+    /// on the account's plan (Free 50, Paid 1000); exports plan within it.
+    pub d1_queries_per_request: u32,
+    /// `EXPORT_CHUNK_ROWS`: the most rows in one chunk of an export (export.rs).
+    pub export_chunk_rows: u32,
 }
 
 pub struct Token {
@@ -36,6 +41,26 @@ thread_local! {
 
 fn text(env: &Env, name: &str) -> String {
     env.text(name).unwrap_or_default()
+}
+
+/// A whole number in `range`, or the default when unset; a value outside it
+/// is logged and the default used (a typo must not take the Worker down).
+fn number(env: &Env, name: &str, default: u32, range: std::ops::RangeInclusive<u32>) -> u32 {
+    let raw = text(env, name);
+    if raw.trim().is_empty() {
+        return default;
+    }
+    match raw.trim().parse::<u32>() {
+        Ok(n) if range.contains(&n) => n,
+        _ => {
+            crate::runtime::console_error(&format!(
+                "{name}={raw:?} is not a whole number from {} to {}: using {default}",
+                range.start(),
+                range.end()
+            ));
+            default
+        }
+    }
 }
 
 impl Config {
@@ -58,6 +83,8 @@ impl Config {
                 .trim_end_matches('/')
                 .to_owned(),
             fault_injection: text(env, "PHONERECORDS_FAULT_INJECTION").trim() == "1",
+            d1_queries_per_request: number(env, "D1_QUERIES_PER_REQUEST", 50, 2..=100_000),
+            export_chunk_rows: number(env, "EXPORT_CHUNK_ROWS", crate::export::CHUNK.rows, 1..=crate::export::CHUNK.rows),
         }
     }
 }

@@ -14,7 +14,7 @@ use phonerecords_shared::body::RESOURCE;
 use phonerecords_shared::fields::Field;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
-use crate::http::{PLAIN_CONTENT_TYPE, Reply};
+use crate::http::{PLAIN_CONTENT_TYPE, Reply, accepted_quality};
 use crate::routes::ACTIONSTEP_PREFIX;
 use crate::store::RecordJson;
 
@@ -122,27 +122,8 @@ impl Serialize for LinkTemplates<'_> {
 /// with a q above 0, and no JSON range (`application/json`, `application/*`,
 /// `*/*`) has a higher q. No header, or one without it, is plain.
 pub fn wants_envelope(accept: &str) -> bool {
-    let (mut envelope, mut plain) = (0.0_f32, 0.0_f32);
-    for range in accept.split(',') {
-        let mut parts = range.split(';');
-        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let q = parts
-            .filter_map(|p| p.split_once('='))
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case("q"))
-            .map_or(1.0, |(_, v)| {
-                v.trim()
-                    .parse::<f32>()
-                    .ok()
-                    .filter(|q| (0.0..=1.0).contains(q))
-                    .unwrap_or(1.0)
-            });
-        match media.as_str() {
-            MEDIA_TYPE => envelope = envelope.max(q),
-            "application/json" | "application/*" | "*/*" => plain = plain.max(q),
-            _ => {}
-        }
-    }
-    envelope > 0.0 && envelope >= plain
+    let envelope = accepted_quality(accept, &[MEDIA_TYPE]);
+    envelope > 0.0 && envelope >= accepted_quality(accept, &["application/json", "application/*", "*/*"])
 }
 
 /// The base URL of the link templates: the configured one without a trailing

@@ -6,7 +6,8 @@
 //! started from the client's bookmark, standing in for D1 refusing one;
 //! `batch` sends the last record of a batch create to D1 with a direction its
 //! CHECK constraint refuses, so the statement fails inside D1 after the
-//! records before it were inserted (and must store none).
+//! records before it were inserted (and must store none); `export` fails an
+//! export's chunks after the first, inside D1, once bytes have been sent.
 //! Without the variable the header means nothing.
 
 pub const HEADER: &str = "X-Phonerecords-Fault";
@@ -16,6 +17,7 @@ pub enum Fault {
     Store,
     Bookmark,
     Batch,
+    Export,
 }
 
 /// The fault a request asks for, when the variable (config.rs) allows any.
@@ -27,6 +29,7 @@ pub fn requested(enabled: bool, header: Option<&str>) -> Option<Fault> {
         Some("store") => Some(Fault::Store),
         Some("bookmark") => Some(Fault::Bookmark),
         Some("batch") => Some(Fault::Batch),
+        Some("export") => Some(Fault::Export),
         _ => None,
     }
 }
@@ -42,6 +45,7 @@ mod tests {
         assert_eq!(requested(false, Some("store")), None);
         assert_eq!(requested(false, Some("bookmark")), None);
         assert_eq!(requested(true, Some("batch")), Some(Fault::Batch));
+        assert_eq!(requested(true, Some("export")), Some(Fault::Export));
         assert_eq!(requested(true, None), None);
         assert_eq!(requested(true, Some("other")), None);
     }

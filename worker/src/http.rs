@@ -11,7 +11,16 @@ pub const PLAIN_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 pub struct Reply {
     pub status: u16,
     headers: Vec<(&'static str, String)>,
-    body: Option<Vec<u8>>,
+    body: Body,
+}
+
+/// What a reply carries after its headers.
+#[derive(Debug)]
+enum Body {
+    Empty,
+    Bytes(Vec<u8>),
+    /// Written while it is sent (exports).
+    Stream(web_sys::ReadableStream),
 }
 
 impl Reply {
@@ -20,7 +29,16 @@ impl Reply {
         Reply {
             status,
             headers: vec![("Content-Type", content_type.to_owned())],
-            body: Some(bytes),
+            body: Body::Bytes(bytes),
+        }
+    }
+
+    /// A 200 whose body is written while it is sent.
+    pub fn stream(stream: web_sys::ReadableStream, content_type: &str) -> Reply {
+        Reply {
+            status: 200,
+            headers: vec![("Content-Type", content_type.to_owned())],
+            body: Body::Stream(stream),
         }
     }
 
@@ -38,7 +56,7 @@ impl Reply {
         Reply {
             status,
             headers: Vec::new(),
-            body: None,
+            body: Body::Empty,
         }
     }
 
@@ -96,10 +114,37 @@ impl Reply {
         init.set_status(self.status);
         init.set_headers(&headers);
         match self.body {
-            Some(mut body) => web_sys::Response::new_with_opt_u8_array_and_init(Some(&mut body), &init),
-            None => web_sys::Response::new_with_opt_str_and_init(None, &init),
+            Body::Bytes(mut body) => web_sys::Response::new_with_opt_u8_array_and_init(Some(&mut body), &init),
+            Body::Stream(stream) => web_sys::Response::new_with_opt_readable_stream_and_init(Some(&stream), &init),
+            Body::Empty => web_sys::Response::new_with_opt_str_and_init(None, &init),
         }
     }
+}
+
+/// The highest q an `Accept` header gives any of these media ranges (0 when
+/// it names none of them). Ranges are compared without case and parameters;
+/// a malformed q counts as 1.
+pub fn accepted_quality(accept: &str, ranges: &[&str]) -> f32 {
+    let mut best = 0.0_f32;
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or("").trim();
+        if !ranges.iter().any(|r| r.eq_ignore_ascii_case(media)) {
+            continue;
+        }
+        let q = parts
+            .filter_map(|p| p.split_once('='))
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case("q"))
+            .map_or(1.0, |(_, v)| {
+                v.trim()
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|q| (0.0..=1.0).contains(q))
+                    .unwrap_or(1.0)
+            });
+        best = best.max(q);
+    }
+    best
 }
 
 /// An API response is data, never a page: it may load nothing, be framed

@@ -13,6 +13,9 @@ mod config;
 mod cors;
 mod envelope;
 mod error;
+mod export;
+#[cfg(test)]
+mod export_tests;
 mod fault;
 mod http;
 mod openapi;
@@ -114,9 +117,10 @@ async fn serve(
         }
     };
     rate_limit::check(env, &token.limiter_key).await?;
-    let op = routes::operation(method, route.resource)?;
+    let accept = header(headers, "Accept");
+    let op = routes::negotiate(routes::operation(method, route.resource)?, accept.as_deref());
     let representation = Representation::for_accept(
-        header(headers, "Accept").as_deref(),
+        accept.as_deref(),
         &config.actionstep_base,
         &target.origin,
     );
@@ -139,6 +143,7 @@ async fn serve(
             route,
             representation: &representation,
             store,
+            config,
         };
         routes::run(op, &mut ctx).await
     })

@@ -7,7 +7,9 @@ use phonerecords_shared::{PageMetaData, PagingData, PhoneRecordPageData};
 use web_sys::Request;
 
 use crate::body::read_json;
+use crate::config::Config;
 use crate::envelope::{self, Payload, Representation};
+use crate::export::{self, Format};
 use crate::error::ApiError;
 use crate::http::Reply;
 use crate::sql::KeyOrder;
@@ -65,6 +67,8 @@ pub fn route(path: &str) -> Option<Route<'_>> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {
     List,
+    /// The list's whole view as CSV or NDJSON (`Accept` chooses; export.rs).
+    Export(Format),
     Create,
     Read,
     Update,
@@ -101,6 +105,14 @@ pub fn operation(method: &str, resource: Resource) -> Result<Operation, ApiError
         .ok_or(ApiError::MethodNotAllowed(allowed(kind)))
 }
 
+/// A list asked for as CSV or NDJSON is an export of its whole view.
+pub fn negotiate(op: Operation, accept: Option<&str>) -> Operation {
+    match (op, accept.and_then(Format::for_accept)) {
+        (Operation::List, Some(format)) => Operation::Export(format),
+        (op, _) => op,
+    }
+}
+
 /// The `Allow` header of a resource: its methods in the table.
 const fn allowed(kind: Kind) -> &'static str {
     match kind {
@@ -116,6 +128,7 @@ pub struct Ctx<'a> {
     pub route: Route<'a>,
     pub representation: &'a Representation,
     pub store: &'a Store<'a>,
+    pub config: &'a Config,
 }
 
 /// Runs the operation. Reads take everything from the URL and headers, so
@@ -123,6 +136,7 @@ pub struct Ctx<'a> {
 pub async fn run(op: Operation, ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     match op {
         Operation::List => list(ctx).await,
+        Operation::Export(format) => export(ctx, format).await,
         Operation::Create => create(ctx).await,
         Operation::Read => read(ctx).await,
         Operation::Update => update(ctx).await,
@@ -178,6 +192,27 @@ async fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     Ok(ctx
         .representation
         .respond(Payload::Many(&records), Some(&meta)))
+}
+
+async fn export(ctx: &mut Ctx<'_>, format: Format) -> Result<Reply, ApiError> {
+    let pairs = ctx.target.pairs();
+    let mut errors = export::refuse_paging(&pairs);
+    let query = match ListQuery::parse(pairs) {
+        Ok(query) if errors.is_empty() => query,
+        Ok(_) => return Err(ApiError::BadRequest(errors)),
+        Err(parse_errors) => {
+            errors.extend(parse_errors);
+            return Err(ApiError::BadRequest(errors));
+        }
+    };
+    let budget = export::Budget {
+        statements: ctx.config.d1_queries_per_request,
+        chunk: export::ChunkLimits {
+            rows: ctx.config.export_chunk_rows,
+            ..export::CHUNK
+        },
+    };
+    export::send(ctx.store, query, format, budget).await
 }
 
 async fn create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
@@ -299,6 +334,9 @@ mod tests {
         assert_eq!(operation("GET", item).unwrap(), Operation::Read);
         assert_eq!(operation("PUT", item).unwrap(), Operation::Update);
         assert_eq!(operation("DELETE", item).unwrap(), Operation::Delete);
+        assert_eq!(negotiate(Operation::List, Some("text/csv")), Operation::Export(Format::Csv));
+        assert_eq!(negotiate(Operation::List, Some("application/json")), Operation::List);
+        assert_eq!(negotiate(Operation::Read, Some("text/csv")), Operation::Read);
         for (method, resource, allow) in [
             ("QUERY", Resource::Collection, "GET, POST"),
             ("PUT", Resource::Collection, "GET, POST"),

@@ -36,6 +36,29 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     pub fn fetch(this: &Fetcher, request: &web_sys::Request) -> Result<Promise, JsValue>;
 
+    /// Strings in, UTF-8 bytes out: a streamed response body written as text.
+    pub type TextEncoderStream;
+    #[wasm_bindgen(constructor, catch)]
+    pub fn new() -> Result<TextEncoderStream, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    pub fn readable(this: &TextEncoderStream) -> web_sys::ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    pub fn writable(this: &TextEncoderStream) -> WritableStream;
+
+    pub type WritableStream;
+    #[wasm_bindgen(method, catch, js_name = getWriter)]
+    pub fn get_writer(this: &WritableStream) -> Result<StreamWriter, JsValue>;
+
+    pub type StreamWriter;
+    /// Resolves once the chunk is taken: awaiting it is the back-pressure.
+    #[wasm_bindgen(method, catch)]
+    pub fn write(this: &StreamWriter, chunk: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    pub fn close(this: &StreamWriter) -> Result<Promise, JsValue>;
+    /// Ends the stream in error: the client sees a failed transfer, never a clean end.
+    #[wasm_bindgen(method, catch)]
+    pub fn abort(this: &StreamWriter, reason: &JsValue) -> Result<Promise, JsValue>;
+
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     pub fn console_error(message: &str);
     #[wasm_bindgen(js_namespace = console, js_name = warn)]

@@ -29,7 +29,7 @@ pub const fn column(field: Field) -> &'static str {
 }
 
 /// The column a field's value is answered from (`callTimestamp` as written).
-const fn stored_column(field: Field) -> &'static str {
+pub const fn stored_column(field: Field) -> &'static str {
     match field {
         Field::CallTimestamp => "call_timestamp",
         Field::Id
@@ -107,11 +107,11 @@ pub struct ListSql {
 }
 
 #[derive(Default)]
-struct Params(Vec<SqlValue>);
+pub struct Params(pub Vec<SqlValue>);
 
 impl Params {
     /// Binds a value and returns its placeholder.
-    fn bind(&mut self, v: SqlValue) -> String {
+    pub fn bind(&mut self, v: SqlValue) -> String {
         self.0.push(v);
         format!("?{}", self.0.len())
     }
@@ -244,7 +244,8 @@ fn search_sql(q: &str, params: &mut Params) -> String {
     )
 }
 
-fn where_clause(query: &ListQuery, params: &mut Params) -> String {
+/// The conditions of a list query's filters and search, each bound in `params`.
+pub fn conditions(query: &ListQuery, params: &mut Params) -> Vec<String> {
     let mut parts: Vec<String> = query
         .filters
         .iter()
@@ -253,6 +254,15 @@ fn where_clause(query: &ListQuery, params: &mut Params) -> String {
     if let Some(q) = &query.search {
         parts.push(search_sql(q, params));
     }
+    parts
+}
+
+fn where_clause(query: &ListQuery, params: &mut Params) -> String {
+    where_of(&conditions(query, params))
+}
+
+/// ` WHERE a AND b`, or nothing without conditions.
+pub fn where_of(parts: &[String]) -> String {
     if parts.is_empty() {
         String::new()
     } else {
@@ -260,20 +270,30 @@ fn where_clause(query: &ListQuery, params: &mut Params) -> String {
     }
 }
 
-fn order_clause(keys: &[SortKey]) -> String {
+/// The expression a field sorts by: text without regard to (ASCII) case.
+pub fn sort_expr(field: Field, col: &str) -> String {
+    if matches!(field.kind(), FieldKind::Text(_)) {
+        format!("{col} COLLATE NOCASE")
+    } else {
+        col.to_owned()
+    }
+}
+
+/// ` ORDER BY …` of these keys; `col` names each key's column (the table's, or an alias).
+pub fn order_by(keys: &[SortKey], col: impl Fn(usize, Field) -> String) -> String {
     let parts: Vec<String> = keys
         .iter()
-        .map(|k| {
-            let collate = if matches!(k.field.kind(), FieldKind::Text(_)) {
-                " COLLATE NOCASE"
-            } else {
-                ""
-            };
+        .enumerate()
+        .map(|(i, k)| {
             let dir = if k.descending { "DESC" } else { "ASC" };
-            format!("{}{collate} {dir}", column(k.field))
+            format!("{} {dir}", sort_expr(k.field, &col(i, k.field)))
         })
         .collect();
     format!(" ORDER BY {}", parts.join(", "))
+}
+
+fn order_clause(keys: &[SortKey]) -> String {
+    order_by(keys, |_, f| column(f).to_owned())
 }
 
 /// The count and page statements of a list request. The page's rows are
@@ -301,6 +321,12 @@ pub fn list(query: &ListQuery) -> ListSql {
         params: params.0,
     };
     ListSql { count, page }
+}
+
+/// Whether an error is SQLite's "string or blob too big": D1 refuses any
+/// string over 2 MB, the list's one-string page included.
+pub fn is_too_big(error: &str) -> bool {
+    error.contains("too big") || error.contains("TOOBIG")
 }
 
 impl ListSql {

@@ -20,7 +20,7 @@ const MIGRATIONS: [&str; 4] = [
     include_str!("../../migrations/0004_search_index.sql"),
 ];
 
-fn database() -> Connection {
+pub(crate) fn database() -> Connection {
     let c = Connection::open_in_memory().unwrap();
     for m in MIGRATIONS {
         c.execute_batch(m).unwrap();
@@ -28,7 +28,7 @@ fn database() -> Connection {
     c
 }
 
-fn params(stmt: &Statement) -> Vec<Db> {
+pub(crate) fn params(stmt: &Statement) -> Vec<Db> {
     stmt.params
         .iter()
         .map(|v| match v {
@@ -41,7 +41,7 @@ fn params(stmt: &Statement) -> Vec<Db> {
 }
 
 /// One column of every row, in order.
-fn column<T: rusqlite::types::FromSql>(c: &Connection, stmt: &Statement, index: usize) -> Vec<T> {
+pub(crate) fn column<T: rusqlite::types::FromSql>(c: &Connection, stmt: &Statement, index: usize) -> Vec<T> {
     let mut q = c
         .prepare(&stmt.sql)
         .unwrap_or_else(|e| panic!("{e}: {}", stmt.sql));
@@ -52,11 +52,11 @@ fn column<T: rusqlite::types::FromSql>(c: &Connection, stmt: &Statement, index: 
 }
 
 /// The first column of every row (the id, for record statements).
-fn ids(c: &Connection, stmt: &Statement) -> Vec<i64> {
+pub(crate) fn ids(c: &Connection, stmt: &Statement) -> Vec<i64> {
     column(c, stmt, 0)
 }
 
-fn plan(c: &Connection, stmt: &Statement) -> String {
+pub(crate) fn plan(c: &Connection, stmt: &Statement) -> String {
     let mut q = c
         .prepare(&format!("EXPLAIN QUERY PLAN {}", stmt.sql))
         .unwrap();
@@ -68,22 +68,22 @@ fn plan(c: &Connection, stmt: &Statement) -> String {
 }
 
 /// A deterministic generator (xorshift64*), so every failure can be replayed.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-    fn chance(&mut self, percent: usize) -> bool {
+    pub(crate) fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
     }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }
@@ -147,7 +147,7 @@ fn some<T: Clone>(rng: &mut Rng, items: &[T]) -> Option<T> {
     (!rng.chance(25)).then(|| rng.pick(items).clone())
 }
 
-fn random_body(rng: &mut Rng) -> Value {
+pub(crate) fn random_body(rng: &mut Rng) -> Value {
     let day = 10 + rng.below(10);
     let frac = if rng.chance(20) { ".123" } else { "" };
     let ts = format!(
@@ -187,12 +187,12 @@ fn random_body(rng: &mut Rng) -> Value {
 }
 
 /// A record as stored, with the id it was given.
-struct Stored {
-    id: i64,
-    rec: CreatePhoneRecord,
+pub(crate) struct Stored {
+    pub(crate) id: i64,
+    pub(crate) rec: CreatePhoneRecord,
 }
 
-fn seed(c: &Connection, rng: &mut Rng, n: usize) -> Vec<Stored> {
+pub(crate) fn seed(c: &Connection, rng: &mut Rng, n: usize) -> Vec<Stored> {
     (0..n)
         .map(|_| {
             let rec = parse_create(&random_body(rng)).unwrap();
@@ -359,7 +359,7 @@ fn order(a: &Stored, b: &Stored, keys: &[SortKey]) -> Ordering {
 }
 
 /// The reference answer: (ids of the page, count of all matches).
-fn expected(records: &[Stored], q: &ListQuery) -> (Vec<i64>, u64) {
+pub(crate) fn expected(records: &[Stored], q: &ListQuery) -> (Vec<i64>, u64) {
     let mut hits: Vec<&Stored> = records
         .iter()
         .filter(|s| q.filters.iter().all(|f| matches(s, f)))
@@ -402,17 +402,17 @@ fn combined(c: &Connection, stmt: Statement) -> (u64, String) {
 }
 
 /// The `j` column (a record's JSON) of every row, in order.
-fn json_of(c: &Connection, stmt: &Statement) -> Vec<String> {
+pub(crate) fn json_of(c: &Connection, stmt: &Statement) -> Vec<String> {
     column(c, stmt, 1)
 }
 
-fn query(pairs: &[(String, String)]) -> ListQuery {
+pub(crate) fn query(pairs: &[(String, String)]) -> ListQuery {
     ListQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .unwrap_or_else(|e| panic!("{pairs:?}: {e:?}"))
 }
 
 /// A value for a filter on `field` with `op`, drawn from what the records hold.
-fn filter_value(rng: &mut Rng, records: &[Stored], field: Field, op: Op) -> String {
+pub(crate) fn filter_value(rng: &mut Rng, records: &[Stored], field: Field, op: Op) -> String {
     let null_ok = matches!(op, Op::Eq | Op::NtEq | Op::In | Op::NtIn);
     if null_ok && rng.chance(10) {
         return ":NULL".into();
@@ -461,7 +461,7 @@ fn filter_value(rng: &mut Rng, records: &[Stored], field: Field, op: Op) -> Stri
     }
 }
 
-fn applicable(field: Field, op: Op) -> bool {
+pub(crate) fn applicable(field: Field, op: Op) -> bool {
     op.applies_to(field.kind())
 }
 
@@ -612,6 +612,31 @@ fn d1_limits_are_refused_not_sent() {
         stmts.page.params.len() <= 100,
         "D1 binds at most 100 parameters"
     );
+}
+
+/// D1 refuses a string over 2 MB, intermediate ones included: a page of 200
+/// records with the longest notes is too big for the one-string page, so the
+/// store falls back to the count and the page's rows (store.rs, `list`).
+#[test]
+fn pages_over_d1s_string_limit_have_a_fallback() {
+    let c = database();
+    c.set_limit(rusqlite::limits::Limit::SQLITE_LIMIT_LENGTH, 2_000_000)
+        .unwrap();
+    let notes = "x".repeat(10_000);
+    for i in 0..200 {
+        let body = json!({"direction": "out", "callTimestamp": format!("2025-05-01T00:00:{:02}Z", i % 60),
+            "outcome": "long", "notes": notes});
+        ids(&c, &sql::insert(&parse_create(&body).unwrap()));
+    }
+    let stmts = sql::list(&query(&[("pageSize".into(), "200".into())]));
+    let (count, page) = (stmts.count.clone(), stmts.page.clone());
+    let combined = stmts.combined();
+    let err = c
+        .query_row(&combined.sql, params_from_iter(params(&combined)), |r| r.get::<_, String>(1))
+        .unwrap_err();
+    assert!(sql::is_too_big(&err.to_string()), "{err}");
+    assert_eq!(column::<i64>(&c, &count, 0), vec![200]);
+    assert_eq!(json_of(&c, &page).len(), 200);
 }
 
 /// Query plans of the documented filters and sorts: a filter is a SEARCH of an

@@ -5,7 +5,7 @@
 use phonerecords_shared::CreatePhoneRecord;
 use phonerecords_shared::UpdatePhoneRecord;
 use phonerecords_shared::fields::MAX_ID;
-use phonerecords_shared::query::{FieldSet, ListQuery};
+use phonerecords_shared::query::{FieldSet, ListQuery, SortKey};
 use std::cell::Cell;
 
 use js_sys::Array;
@@ -46,6 +46,23 @@ extern "C" {
     fn n(this: &Row) -> Option<f64>;
     #[wasm_bindgen(method, getter)]
     fn page(this: &Row) -> Option<String>;
+    /// `n, bytes` (an export's size) or `body, n, fetched, k0…` (its chunk).
+    #[wasm_bindgen(method, getter)]
+    fn bytes(this: &Row) -> Option<f64>;
+    #[wasm_bindgen(method, getter)]
+    fn body(this: &Row) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn fetched(this: &Row) -> Option<f64>;
+}
+
+/// One chunk of an export (export.rs): its lines as the runtime's string
+/// (never copied into the Worker's memory), and where the next one starts.
+pub struct ExportChunk {
+    pub body: JsValue,
+    pub lines: u64,
+    pub fetched: u64,
+    /// The keys of the last line (`query.order()`); empty when there are no lines.
+    pub last: Vec<SqlValue>,
 }
 
 /// A record as stored: its id and its JSON text.
@@ -82,6 +99,16 @@ impl<'a> Store<'a> {
             usage: Cell::new(D1Usage::default()),
             fault,
         }
+    }
+
+    /// The session, for work that outlives the request's handler (an export's stream).
+    pub fn session(&self) -> D1Session {
+        JsValue::clone(self.db).unchecked_into()
+    }
+
+    /// The fault hook this request asked for.
+    pub fn fault(&self) -> Option<Fault> {
+        self.fault
     }
 
     /// What this request has cost in D1 so far.
@@ -200,12 +227,62 @@ impl<'a> Store<'a> {
 
     /// One page (a JSON array of records) and the count of all matching
     /// records, in one statement.
+    /// A page whose records make a string over D1's 2 MB limit (the longest
+    /// notes) is read as two statements: the count, and the page's rows.
     pub async fn list(&self, query: &ListQuery) -> Result<(String, u64), ApiError> {
-        let rows = self.rows(&sql::list(query).combined()).await?;
+        let stmts = sql::list(query);
+        let (count, page) = (stmts.count.clone(), stmts.page.clone());
+        let rows = match self.rows(&stmts.combined()).await {
+            Err(ApiError::Internal(e)) if sql::is_too_big(&e) => {
+                let n = self.rows(&count).await?.first().and_then(Row::n);
+                let records = self.records(&page).await?;
+                return match n {
+                    Some(n) => Ok((crate::envelope::array(&records), n as u64)),
+                    None => Err(ApiError::Internal("the count statement returned no row".into())),
+                };
+            }
+            rows => rows?,
+        };
         match rows.first().map(|r| (r.n(), r.page())) {
             Some((Some(n), Some(page))) => Ok((page, n as u64)),
             _ => Err(ApiError::Internal("the list statement returned no row".into())),
         }
+    }
+
+    /// An export's size: (records, bytes of their lines).
+    pub async fn export_size(&self, stmt: &Statement) -> Result<(u64, u64), ApiError> {
+        let rows = self.rows(stmt).await?;
+        match rows.first().map(|r| (r.n(), r.bytes())) {
+            Some((Some(n), Some(bytes))) => Ok((n as u64, bytes as u64)),
+            _ => Err(ApiError::Internal("the export's size statement returned no row".into())),
+        }
+    }
+
+    /// One chunk of an export, its last keys read as `keys` says they are typed.
+    pub async fn export_chunk(&self, stmt: &Statement, keys: &[SortKey]) -> Result<ExportChunk, ApiError> {
+        let rows = self.rows(stmt).await?;
+        let row = rows
+            .first()
+            .ok_or_else(|| ApiError::Internal("an export chunk returned no row".into()))?;
+        let lines = row.n().unwrap_or(0.0) as u64;
+        let last = if lines == 0 {
+            Vec::new()
+        } else {
+            keys.iter()
+                .enumerate()
+                .map(|(i, k)| {
+                    let v = js_sys::Reflect::get(row, &JsValue::from_str(&format!("k{i}")))
+                        .unwrap_or(JsValue::NULL);
+                    crate::export::key_value(k.field, v.as_f64(), v.as_string())
+                })
+                .collect()
+        };
+        Ok(ExportChunk {
+            body: row.body(),
+            lines,
+            fetched: row.fetched().unwrap_or(0.0) as u64,
+            last,
+        })
     }
 
     /// The records with these ids, in the order asked; `Err` names the missing ones.
