@@ -272,3 +272,64 @@ test('works by keyboard, and on a 375-pixel phone without sideways scrolling', a
   assert.ok(s2 <= i2, 'the form fits too');
   await page.done();
 });
+
+/** RFC 4180 rows of cells (quoted cells unquoted). */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell); rows.push(row); row = []; cell = ''; i++;
+    } else cell += c;
+  }
+  assert.equal(row.length + cell.length, 0, 'the file ends with a whole line');
+  return rows;
+}
+
+// Last: it adds records that the counts of the tests above do not expect.
+test('exports the current view as a CSV file that holds the rows on screen', async () => {
+  const matter = 4242;
+  const outcomes = ['=HYPERLINK("http://x")', 'Left a message, again', 'Said "call me"', '+1 callback', 'Résolu'];
+  await api('POST', '/phonerecords', {
+    phonerecords: outcomes.map((outcome, i) => ({
+      direction: i % 2 ? 'out' : 'in',
+      callTimestamp: `2025-11-0${1 + i}T10:00:00+13:00`,
+      outcome,
+      notes: i === 2 ? 'two\nlines' : undefined,
+      links: { action: matter },
+    })),
+  });
+  const page = await signedIn();
+  await page.goto(`${BASE}/?matter=${matter}&direction=in`);
+  await eventually(async () => (await range(page)) === '1–3 of 3', 'the view: incoming calls on the matter');
+  const onScreen = [];
+  for (const r of await rows(page).all()) {
+    const href = await r.locator('td[data-label=When] a').getAttribute('href');
+    onScreen.push({ id: href.split('/').pop(), outcome: (await r.locator('td[data-label=Outcome]').textContent()).trim() });
+  }
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  const download = await downloading;
+  const today = new Date().toISOString().slice(0, 10);
+  assert.equal(download.suggestedFilename(), `phonerecords-${today}.csv`);
+  const { readFile } = await import('node:fs/promises');
+  const csv = await readFile(await download.path(), 'utf8');
+  const [header, ...records] = parseCsv(csv);
+  assert.deepEqual(header.slice(0, 4), ['id', 'fromParticipantOther', 'toParticipantOther', 'direction']);
+  const col = (name) => header.indexOf(name);
+  assert.deepEqual(
+    records.map((r) => ({ id: r[col('id')], outcome: r[col('outcome')] })),
+    onScreen.map((r) => ({ id: r.id, outcome: /^[=+\-@]/.test(r.outcome) ? `'${r.outcome}` : r.outcome })),
+    'the file holds the rows on screen, in their order, formulas neutralised',
+  );
+  assert.ok(records.every((r) => r[col('direction')] === 'in' && r[col('action')] === String(matter)));
+  await page.getByRole('status').getByText(`Exported 3 calls to phonerecords-${today}.csv.`).waitFor();
+  await page.screenshot({ path: `${SHOTS}/export.png`, fullPage: true });
+  await page.done();
+});

@@ -377,3 +377,16 @@ fn a_view_too_large_for_one_request_is_refused_with_a_reason() {
     let r = send_to(&base, "GET", "/phonerecords?pageSize=1", Some(&token()), &[], None);
     assert_eq!(r.status, 200);
 }
+
+/// An allowed origin's script can read what an export's download needs.
+#[test]
+fn allowed_origins_may_read_the_export_headers() {
+    let origin = std::env::var("PHONERECORDS_CORS_ORIGIN").expect("PHONERECORDS_CORS_ORIGIN");
+    let r = send("GET", "/phonerecords?action=1", Some(&token()), &[("Accept", CSV), ("Origin", &origin)], None);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("access-control-allow-origin"), Some(origin.as_str()));
+    let exposed = r.header("access-control-expose-headers").unwrap_or_default().to_ascii_lowercase();
+    for h in ["content-disposition", "x-record-count", "x-expected-bytes"] {
+        assert!(exposed.contains(h), "{h} in {exposed}");
+    }
+}

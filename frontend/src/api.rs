@@ -121,6 +121,98 @@ pub async fn delete(token: &str, id: i64) -> Result<(), Failure> {
     send_for_status(authorized(Request::delete(&format!("{BASE}/{id}")), token)).await
 }
 
+/// How far an export has come: bytes received, and what the server expects
+/// (its `X-Expected-Bytes`, when it sent one).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    pub received: u64,
+    pub expected: Option<u64>,
+}
+
+impl Progress {
+    /// Whole percent, below 100 until the download has ended (the expected
+    /// size is what the view held when the export started).
+    pub fn percent(self) -> Option<u32> {
+        self.expected
+            .filter(|e| *e > 0)
+            .map(|e| ((self.received * 100 / e).min(99)) as u32)
+    }
+}
+
+/// A finished export: the file's bytes, its name, and how many records.
+pub struct Download {
+    pub blob: web_sys::Blob,
+    pub file_name: String,
+    pub records: Option<u64>,
+}
+
+/// The file name in `Content-Disposition: attachment; filename="…"`.
+pub fn attachment_name(header: &str) -> Option<String> {
+    let (_, rest) = header.split_once("filename=\"")?;
+    let name = rest.split('"').next()?;
+    (!name.is_empty() && !name.contains(['/', '\\'])).then(|| name.to_owned())
+}
+
+/// What a reader is told when the transfer of an export breaks off.
+pub const EXPORT_STOPPED: &str =
+    "The export stopped part-way, so no file was saved. Please try again.";
+
+/// The whole view as CSV (the API streams it), gathered into a file while
+/// `progress` hears of every piece. `signal` cancels it.
+pub async fn export_csv(
+    token: &str,
+    query: &str,
+    signal: &web_sys::AbortSignal,
+    progress: impl Fn(Progress),
+) -> Result<Download, Failure> {
+    use wasm_bindgen::JsCast;
+    let req = authorized(Request::get(&format!("{BASE}?{query}")), token)
+        .header("Accept", "text/csv")
+        .abort_signal(Some(signal))
+        .build()
+        .map_err(|e| Failure::Other(format!("Could not build the request: {e}")))?;
+    let resp = fetch(req).await?;
+    if !resp.ok() {
+        return Err(errors_of(resp).await);
+    }
+    let number = |name: &str| resp.headers().get(name).and_then(|v| v.parse::<u64>().ok());
+    let expected = number("x-expected-bytes");
+    let records = number("x-record-count");
+    let file_name = resp
+        .headers()
+        .get("content-disposition")
+        .and_then(|h| attachment_name(&h))
+        .unwrap_or_else(|| "phonerecords.csv".into());
+    let body = resp
+        .body()
+        .ok_or_else(|| Failure::Other(EXPORT_STOPPED.into()))?;
+    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let pieces = js_sys::Array::new();
+    let mut received = 0u64;
+    loop {
+        let step = wasm_bindgen_futures::JsFuture::from(reader.read())
+            .await
+            .map_err(|_| Failure::Other(EXPORT_STOPPED.into()))?;
+        let field = |name: &str| js_sys::Reflect::get(&step, &name.into()).unwrap_or_default();
+        if field("done").as_bool().unwrap_or(true) {
+            break;
+        }
+        let piece: js_sys::Uint8Array = field("value").unchecked_into();
+        received += u64::from(piece.length());
+        pieces.push(&piece);
+        progress(Progress { received, expected });
+    }
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&pieces, &options)
+        .map_err(|_| Failure::Other("The browser could not hold the file.".into()))?;
+    Ok(Download {
+        blob,
+        file_name,
+        records,
+    })
+}
+
 /// Whether a token is accepted: the cheapest authenticated request (its
 /// body, a sparse fieldset, is not read).
 pub async fn check_token(token: &str) -> Result<(), Failure> {

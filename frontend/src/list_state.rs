@@ -189,6 +189,19 @@ impl ListState {
     /// offset then, so that the date range means the person's own days.
     /// Checked by the shared query parser before it is sent.
     pub fn api_query(&self, local_offset: impl Fn(&str, &str) -> String) -> Result<String, String> {
+        let mut checked = self.view_pairs(local_offset)?;
+        checked.push(("page".into(), self.page.to_string()));
+        checked.push(("pageSize".into(), self.page_size.to_string()));
+        Ok(query_string(&checked))
+    }
+
+    /// The API query of the whole view, every page: what an export asks for.
+    pub fn export_query(&self, local_offset: impl Fn(&str, &str) -> String) -> Result<String, String> {
+        Ok(query_string(&self.view_pairs(local_offset)?))
+    }
+
+    /// The view's filters, search and sort, checked by the shared parser.
+    fn view_pairs(&self, local_offset: impl Fn(&str, &str) -> String) -> Result<Vec<(String, String)>, String> {
         let mut pairs: Vec<(String, String)> = Vec::new();
         if !self.q.trim().is_empty() {
             pairs.push(("q".into(), self.q.trim().to_owned()));
@@ -232,9 +245,7 @@ impl ListState {
         let mut checked = query.to_pairs();
         // to_pairs leaves defaults out; the list always names its page explicitly.
         checked.retain(|(k, _)| k != "page" && k != "pageSize");
-        checked.push(("page".into(), self.page.to_string()));
-        checked.push(("pageSize".into(), self.page_size.to_string()));
-        Ok(query_string(&checked))
+        Ok(checked)
     }
 }
 
@@ -307,6 +318,11 @@ mod tests {
             q,
             "direction=in&callTimestamp_gteq=2025-09-01T00%3A00%3A00%2B12%3A00&callTimestamp_lteq=2025-09-30T23%3A59%3A59%2B12%3A00\
              &outcome_ilike=%2Aleft%2A&action=42&sort=-callTimestamp&page=1&pageSize=50"
+        );
+        // The export of the view: the same filters and sort, no page.
+        assert_eq!(
+            s.export_query(|_, _| "+12:00".into()).unwrap(),
+            q.trim_end_matches("&page=1&pageSize=50")
         );
         let long = ListState {
             q: "x".repeat(100),

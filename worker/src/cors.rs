@@ -12,8 +12,9 @@ const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
 /// read-your-writes too (see `session`).
 const ALLOW_HEADERS: &str = "Authorization, Content-Type, Accept, x-d1-bookmark";
 /// Response headers a cross-origin script may read besides the simple ones.
-const EXPOSE_HEADERS: &str =
-    "Location, Retry-After, WWW-Authenticate, x-d1-bookmark, Server-Timing";
+/// (An export's file name, record count and expected size too: export.rs.)
+const EXPOSE_HEADERS: &str = "Location, Retry-After, WWW-Authenticate, x-d1-bookmark, Server-Timing, \
+    Content-Disposition, X-Record-Count, X-Expected-Bytes";
 /// How long a browser may cache a preflight answer, in seconds.
 const MAX_AGE: &str = "600";
 

@@ -9,6 +9,7 @@ use phonerecords_shared::{Direction, Field, PhoneRecord, PhoneRecordPageData};
 
 use crate::api;
 use crate::clock;
+use crate::components::export::ExportButton;
 use crate::components::retry_panel;
 use crate::format::{duration_hm, excerpt, range_text, thousands};
 use crate::list_state::{ListState, PAGE_SIZES, Sort};
@@ -308,7 +309,10 @@ pub fn ListPage() -> impl IntoView {
         <section class="list-page" aria-labelledby="list-title" aria-busy=move || busy.get().to_string()>
             <div class="page-head">
                 <h1 id="list-title">"Phone records"</h1>
-                <A href="/calls/new" attr:class="button primary">"Record a call"</A>
+                <div class="page-actions">
+                    <ExportButton query=Signal::derive(move || state.with(|s| s.export_query(clock::local_offset)))/>
+                    <A href="/calls/new" attr:class="button primary">"Record a call"</A>
+                </div>
             </div>
             <Filters state=state on_change=go/>
             {move || match data.get() {

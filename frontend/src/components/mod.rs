@@ -2,6 +2,7 @@
 //! directly, and the pages that fetch data for them.
 
 pub mod app;
+pub mod export;
 pub mod form;
 pub mod list;
 pub mod signin;

@@ -1,0 +1,180 @@
+//! "Export CSV": the list's current view (filters, search, sort; every page)
+//! downloaded as a file, with progress, a way to cancel, and a clear message
+//! when it cannot be done.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, Download, Progress};
+use crate::format::thousands;
+use crate::session::use_session;
+
+/// Where an export stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExportState {
+    Idle,
+    Running(Progress),
+    Done { file_name: String, records: Option<u64> },
+    Cancelled,
+    Failed(String),
+}
+
+/// What a screen reader hears and everyone reads about an export.
+pub fn status_text(state: &ExportState) -> String {
+    match state {
+        ExportState::Idle => String::new(),
+        ExportState::Running(p) => match p.percent() {
+            Some(pc) => format!("Exporting… {pc}% ({})", size(p.received)),
+            None => format!("Exporting… {}", size(p.received)),
+        },
+        ExportState::Done { file_name, records: Some(n) } => format!(
+            "Exported {} {} to {file_name}.",
+            thousands(*n),
+            if *n == 1 { "call" } else { "calls" }
+        ),
+        ExportState::Done { file_name, records: None } => format!("Exported to {file_name}."),
+        ExportState::Cancelled => "Export cancelled.".into(),
+        ExportState::Failed(message) => message.clone(),
+    }
+}
+
+/// Bytes as people read them: "840 B", "12 KB", "3.4 MB".
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1_000 => format!("{b} B"),
+        b if b < 1_000_000 => format!("{} KB", b / 1_000),
+        b => format!("{}.{} MB", b / 1_000_000, b % 1_000_000 / 100_000),
+    }
+}
+
+/// Hands the file to the browser's downloads.
+fn save(download: &Download) -> Result<(), String> {
+    let fail = |_| "The browser did not accept the file.".to_owned();
+    let url = web_sys::Url::create_object_url_with_blob(&download.blob).map_err(fail)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("No document to download into.")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(fail)?
+        .unchecked_into();
+    a.set_href(&url);
+    a.set_download(&download.file_name);
+    a.click();
+    // The download has its own copy once started; free ours a little later.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(30),
+    );
+    Ok(())
+}
+
+/// The button, and what it is doing. `query` is the API query of the view
+/// (no page), or why the view cannot be asked for.
+#[component]
+pub fn ExportButton(#[prop(into)] query: Signal<Result<String, String>>) -> impl IntoView {
+    let session = use_session();
+    let state = RwSignal::new(ExportState::Idle);
+    let controller = StoredValue::new_local(None::<web_sys::AbortController>);
+    let running = move || matches!(state.get(), ExportState::Running(_));
+    let start = move |_| {
+        if running() {
+            return;
+        }
+        let query = match query.get_untracked() {
+            Ok(q) => q,
+            Err(message) => {
+                state.set(ExportState::Failed(message));
+                return;
+            }
+        };
+        let Ok(abort) = web_sys::AbortController::new() else {
+            state.set(ExportState::Failed("This browser cannot export.".into()));
+            return;
+        };
+        let signal = abort.signal();
+        controller.set_value(Some(abort));
+        state.set(ExportState::Running(Progress { received: 0, expected: None }));
+        let token = session.token();
+        leptos::task::spawn_local(async move {
+            let result = api::export_csv(&token, &query, &signal, |p| {
+                state.set(ExportState::Running(p));
+            })
+            .await;
+            session.check(&result);
+            let next = match result {
+                _ if signal.aborted() => ExportState::Cancelled,
+                Ok(download) => match save(&download) {
+                    Ok(()) => ExportState::Done {
+                        file_name: download.file_name,
+                        records: download.records,
+                    },
+                    Err(message) => ExportState::Failed(message),
+                },
+                Err(failure) => ExportState::Failed(failure.message()),
+            };
+            controller.set_value(None);
+            state.set(next);
+        });
+    };
+    let cancel = move |_| {
+        controller.with_value(|c| {
+            if let Some(c) = c {
+                c.abort();
+            }
+        });
+    };
+    view! {
+        <div class="export">
+            <button type="button" class="button" on:click=start disabled=running
+                aria-describedby="export-status">
+                "Export CSV"
+            </button>
+            <Show when=running>
+                <progress
+                    max=move || match state.get() { ExportState::Running(p) => p.expected.unwrap_or(0).max(1) as f64, _ => 1.0 }
+                    value=move || match state.get() { ExportState::Running(p) if p.expected.is_some() => Some(p.received as f64), _ => None }
+                    aria-label="Export progress"></progress>
+                <button type="button" class="link" on:click=cancel>"Cancel"</button>
+            </Show>
+            <span id="export-status"
+                class=move || if matches!(state.get(), ExportState::Failed(_)) { "export-status error" } else { "export-status" }
+                role=move || if matches!(state.get(), ExportState::Failed(_)) { "alert" } else { "status" }>
+                {move || state.with(status_text)}
+            </span>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_says_how_far_and_what_came_of_it() {
+        let running = |received, expected| ExportState::Running(Progress { received, expected });
+        assert_eq!(status_text(&ExportState::Idle), "");
+        assert_eq!(status_text(&running(0, None)), "Exporting… 0 B");
+        assert_eq!(status_text(&running(450_000, Some(1_000_000))), "Exporting… 45% (450 KB)");
+        // Never 100% before the end, even if the view grew meanwhile.
+        assert_eq!(status_text(&running(3_450_000, Some(3_000_000))), "Exporting… 99% (3.4 MB)");
+        let done = |records| ExportState::Done { file_name: "phonerecords-2026-12-02.csv".into(), records };
+        assert_eq!(status_text(&done(Some(1234))), "Exported 1,234 calls to phonerecords-2026-12-02.csv.");
+        assert_eq!(status_text(&done(Some(1))), "Exported 1 call to phonerecords-2026-12-02.csv.");
+        assert_eq!(status_text(&done(None)), "Exported to phonerecords-2026-12-02.csv.");
+        assert_eq!(status_text(&ExportState::Cancelled), "Export cancelled.");
+    }
+
+    #[test]
+    fn file_names_come_from_the_answer_and_stay_names() {
+        assert_eq!(
+            api::attachment_name("attachment; filename=\"phonerecords-2026-12-02.csv\""),
+            Some("phonerecords-2026-12-02.csv".into())
+        );
+        assert_eq!(api::attachment_name("attachment"), None);
+        assert_eq!(api::attachment_name("attachment; filename=\"../x.csv\""), None);
+        assert_eq!(api::attachment_name("attachment; filename=\"\""), None);
+    }
+}
