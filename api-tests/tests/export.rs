@@ -390,3 +390,24 @@ fn allowed_origins_may_read_the_export_headers() {
         assert!(exposed.contains(h), "{h} in {exposed}");
     }
 }
+
+/// The main test server holds one export to 100 records (EXPORT_MAX_ROWS):
+/// a view of 101 is refused before any byte, one of 100 is whole.
+#[test]
+fn the_operators_record_cap_is_a_400_with_a_reason() {
+    let action = 900_000_000 + (nonce() % 100_000_000) as i64;
+    let records: Vec<Value> = (0..101)
+        .map(|i| json!({"direction": "in", "callTimestamp": "2025-07-01T10:00:00Z",
+            "outcome": format!("cap {i}"), "links": {"action": action}}))
+        .collect();
+    // A batch holds at most 100.
+    assert_eq!(post("/phonerecords", &json!({"phonerecords": records[..100]})).status, 200);
+    assert_eq!(post("/phonerecords", &records[100]).status, 200);
+    let r = export(&format!("/phonerecords?action={action}"), CSV);
+    assert_eq!(r.errors(400), vec![("export".to_owned(), "export_too_large".to_owned())]);
+    let detail = r.json()["errors"][0]["detail"].as_str().unwrap_or_default().to_owned();
+    assert!(detail.contains("101 records") && detail.contains("about 100"), "{detail}");
+    let r = export(&format!("/phonerecords?action={action}&outcome_nteq=cap%20100"), CSV);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(parse_csv(&r.text()).len(), 101, "the header and 100 rows");
+}

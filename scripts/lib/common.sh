@@ -71,6 +71,8 @@ start_server() {
 }
 
 stop_server() {
+    # Never a group of 0 or 1: `kill -- -0` would stop the caller's own group.
+    [[ "${1:-}" =~ ^[0-9]+$ && "$1" -gt 1 ]] || return 0
     kill -TERM -- "-$1" 2>/dev/null || true
     for _ in $(seq 1 50); do
         kill -0 -- "-$1" 2>/dev/null || return 0

@@ -28,6 +28,10 @@ pub struct Config {
     pub d1_queries_per_request: u32,
     /// `EXPORT_CHUNK_ROWS`: the most rows in one chunk of an export (export.rs).
     pub export_chunk_rows: u32,
+    /// `EXPORT_MAX_ROWS`: the most records one export may hold (unset: as
+    /// many as the D1 queries allow). On the Free plan the CPU limit comes
+    /// first: README, "Export".
+    pub export_max_rows: Option<u64>,
 }
 
 pub struct Token {
@@ -85,6 +89,10 @@ impl Config {
             fault_injection: text(env, "PHONERECORDS_FAULT_INJECTION").trim() == "1",
             d1_queries_per_request: number(env, "D1_QUERIES_PER_REQUEST", 50, 2..=100_000),
             export_chunk_rows: number(env, "EXPORT_CHUNK_ROWS", crate::export::CHUNK.rows, 1..=crate::export::CHUNK.rows),
+            export_max_rows: match number(env, "EXPORT_MAX_ROWS", 0, 0..=u32::MAX) {
+                0 => None,
+                n => Some(u64::from(n)),
+            },
         }
     }
 }

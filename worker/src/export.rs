@@ -350,6 +350,8 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 pub struct Budget {
     pub statements: u32,
     pub chunk: ChunkLimits,
+    /// The operator's cap on records per export, if any (`EXPORT_MAX_ROWS`).
+    pub max_records: Option<u64>,
 }
 
 /// Answers an export: sized and refused if too large, its first chunk read,
@@ -365,8 +367,9 @@ pub async fn send(
     // The size statement is one of the request's queries.
     let chunks_allowed = u64::from(budget.statements.saturating_sub(1));
     let needed = statements_needed(records, bytes, budget.chunk);
-    if needed > chunks_allowed {
-        return Err(too_large(records, bytes, needed, chunks_allowed, budget.statements));
+    let fits = (records * chunks_allowed / needed.max(1)).min(budget.max_records.unwrap_or(u64::MAX));
+    if needed > chunks_allowed || records > fits {
+        return Err(too_large(records, bytes, fits));
     }
     let keys = query.order();
     let first = store
@@ -416,15 +419,13 @@ pub const RECORD_COUNT_HEADER: &str = "X-Record-Count";
 /// (for progress: there is no Content-Length, as the body is streamed).
 pub const EXPECTED_BYTES_HEADER: &str = "X-Expected-Bytes";
 
-fn too_large(records: u64, bytes: u64, needed: u64, allowed: u64, limit: u32) -> ApiError {
-    let fits = records * allowed / needed.max(1);
+fn too_large(records: u64, bytes: u64, fits: u64) -> ApiError {
     ApiError::bad_request(
         "export",
         "export_too_large",
         format!(
-            "this view holds {records} records ({} MB); one export here can hold about {fits} \
-             (D1 allows {limit} queries per request on this plan): narrow the view with filters, \
-             for example a callTimestamp range, and export it in parts",
+            "this view holds {records} records ({} MB); one export here can hold about {fits}: \
+             narrow the view with filters, for example a callTimestamp range, and export it in parts",
             bytes.div_ceil(1_000_000)
         ),
     )

@@ -211,6 +211,7 @@ async fn export(ctx: &mut Ctx<'_>, format: Format) -> Result<Reply, ApiError> {
             rows: ctx.config.export_chunk_rows,
             ..export::CHUNK
         },
+        max_records: ctx.config.export_max_rows,
     };
     export::send(ctx.store, query, format, budget).await
 }
