@@ -9,11 +9,13 @@ use crate::error::ApiError;
 /// What the API's methods and headers are, for preflight answers.
 const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
 /// `x-d1-bookmark` travels both ways so that cross-origin clients get
-/// read-your-writes too (see `session`).
-const ALLOW_HEADERS: &str = "Authorization, Content-Type, Accept, x-d1-bookmark";
+/// read-your-writes too (see `session`); the conditional headers and
+/// `Idempotency-Key` make writes safe from other origins as well (etag.rs).
+const ALLOW_HEADERS: &str =
+    "Authorization, Content-Type, Accept, x-d1-bookmark, If-Match, If-None-Match, Idempotency-Key";
 /// Response headers a cross-origin script may read besides the simple ones.
-const EXPOSE_HEADERS: &str =
-    "Location, Retry-After, WWW-Authenticate, x-d1-bookmark, Server-Timing";
+const EXPOSE_HEADERS: &str = "Location, Retry-After, WWW-Authenticate, x-d1-bookmark, Server-Timing, \
+     ETag, Idempotent-Replayed";
 /// How long a browser may cache a preflight answer, in seconds.
 const MAX_AGE: &str = "600";
 

@@ -13,6 +13,7 @@ mod config;
 mod cors;
 mod envelope;
 mod error;
+mod etag;
 mod fault;
 mod http;
 mod openapi;
@@ -139,6 +140,7 @@ async fn serve(
             route,
             representation: &representation,
             store,
+            token_scope: &token.limiter_key,
         };
         routes::run(op, &mut ctx).await
     })
