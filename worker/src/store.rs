@@ -212,10 +212,15 @@ impl<'a> Store<'a> {
             .await
             .map_err(js_error)?
             .unchecked_into();
+        let calls = self.usage.get().calls;
         let mut last = Vec::new();
         for answer in answers.iter() {
             last = self.rows_of(&answer.unchecked_into::<D1Answer>());
         }
+        // Each statement counted, the batch one round trip.
+        let mut usage = self.usage.get();
+        usage.calls = calls + 1;
+        self.usage.set(usage);
         Ok(last)
     }
 
