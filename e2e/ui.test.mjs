@@ -31,7 +31,8 @@ async function open({ width = 1280, allow = [] } = {}) {
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
     const text = m.text();
-    if (allow.some((status) => text.includes(`status of ${status}`))) return;
+    // A number allows that HTTP status; a string, a message containing it.
+    if (allow.some((a) => text.includes(typeof a === 'string' ? a : `status of ${a}`))) return;
     errors.push(text);
   });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
@@ -272,6 +273,168 @@ test('works by keyboard, and on a 375-pixel phone without sideways scrolling', a
   assert.ok(s2 <= i2, 'the form fits too');
   await page.done();
 });
+
+/** A call made through the API for one test, with a note no other test uses. */
+async function callFor(tag) {
+  return api('POST', '/phonerecords', {
+    direction: 'in', callTimestamp: '2025-11-03T10:00:00+13:00', outcome: `Outcome ${tag}`,
+    notes: `Notes ${tag}`, actualHours: 0.333333, phoneNumber: '+64 9 555 0199',
+  });
+}
+
+async function editPage(id, opts) {
+  const page = await signedIn(opts);
+  await page.goto(`${BASE}/calls/${id}`);
+  await page.getByRole('heading', { name: 'Phone record' }).waitFor();
+  await page.getByLabel('Outcome').waitFor();
+  return page;
+}
+
+test('two tabs edit one call: the second save shows what changed, and "Save mine on top" keeps both', async () => {
+  const rec = await callFor('conflict-mine');
+  const a = await editPage(rec.id, { allow: [412] });
+  const b = await editPage(rec.id);
+  const puts = [];
+  a.on('request', (r) => { if (r.method() === 'PUT') puts.push({ body: JSON.parse(r.postData()), ifMatch: r.headers()['if-match'] }); });
+  await b.getByLabel('Outcome').fill('Their outcome');
+  await b.getByRole('button', { name: 'Save changes' }).click();
+  await b.getByRole('status').getByText(/Saved changes to the call/).waitFor();
+  await a.getByLabel('Notes').fill('My notes, typed in tab A');
+  await a.getByRole('button', { name: 'Save changes' }).click();
+  const panel = a.locator('.conflict-panel');
+  await panel.waitFor();
+  assert.equal(await panel.getAttribute('role'), 'alert', 'screen readers hear the conflict');
+  assert.equal(puts[0].ifMatch, `"${rec.id}-1"`, 'the save names the version the page loaded');
+  assert.deepEqual(puts[0].body, { notes: 'My notes, typed in tab A' }, 'only the changed field is sent');
+  const outcomeRow = panel.locator('tr[data-field=outcome]');
+  assert.deepEqual((await outcomeRow.locator('th, td').allTextContents()).map((t) => t.trim()),
+    ['Outcome', 'Outcome conflict-mine', 'Their outcome', 'not edited']);
+  const notesRow = panel.locator('tr[data-field=notes]');
+  assert.deepEqual((await notesRow.locator('th, td').allTextContents()).map((t) => t.trim()),
+    ['Notes', 'Notes conflict-mine', 'unchanged', 'My notes, typed in tab A']);
+  assert.equal(await a.getByLabel('Notes').inputValue(), 'My notes, typed in tab A', 'the form stays filled');
+  await a.screenshot({ path: `${SHOTS}/conflict.png`, fullPage: true });
+  await panel.getByRole('button', { name: 'Save mine on top' }).click();
+  await a.getByRole('status').getByText(/Saved changes to the call/).waitFor();
+  assert.equal(puts[1].ifMatch, `"${rec.id}-2"`, 'mine goes on top of their version');
+  assert.deepEqual(puts[1].body, { notes: 'My notes, typed in tab A' });
+  const stored = await api('GET', `/phonerecords/${rec.id}`);
+  assert.equal(stored.outcome, 'Their outcome', 'their change is kept');
+  assert.equal(stored.notes, 'My notes, typed in tab A', 'and mine');
+  assert.equal(stored.actualHours, 0.333333, 'an untouched field is never rewritten');
+  await b.done();
+  await a.done();
+});
+
+test('"Use theirs" asks before dropping my edits, then loads their version', async () => {
+  const rec = await callFor('conflict-theirs');
+  const a = await editPage(rec.id, { allow: [412] });
+  const b = await editPage(rec.id);
+  await b.getByLabel('Notes').fill('Their notes');
+  await b.getByRole('button', { name: 'Save changes' }).click();
+  await b.getByRole('status').getByText(/Saved changes to the call/).waitFor();
+  await a.getByLabel('Notes').fill('My notes');
+  await a.getByRole('button', { name: 'Save changes' }).click();
+  const panel = a.locator('.conflict-panel');
+  await panel.waitFor();
+  const notesRow = panel.locator('tr[data-field=notes]');
+  assert.deepEqual((await notesRow.locator('th, td').allTextContents()).map((t) => t.trim()),
+    ['Notes', 'Notes conflict-theirs', 'Their notes', 'My notes']);
+  assert.equal(await notesRow.getAttribute('class'), 'both');
+  // Declining the confirmation keeps everything typed.
+  const dialogs = [];
+  a.once('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+  await panel.getByRole('button', { name: 'Use theirs' }).click();
+  await eventually(async () => dialogs.length === 1, 'the confirmation');
+  assert.match(dialogs[0], /Discard your edits/);
+  assert.equal(await a.getByLabel('Notes').inputValue(), 'My notes');
+  assert.ok(await panel.isVisible());
+  a.once('dialog', (d) => d.accept());
+  await panel.getByRole('button', { name: 'Use theirs' }).click();
+  await eventually(async () => (await a.getByLabel('Notes').inputValue()) === 'Their notes', 'their version in the form');
+  assert.equal(await a.locator('.conflict-panel').count(), 0);
+  // Saved from their version: a new edit goes through (the page has the new ETag).
+  await a.getByLabel('Outcome').fill('After using theirs');
+  await a.getByRole('button', { name: 'Save changes' }).click();
+  await a.getByRole('status').getByText(/Saved changes to the call/).waitFor();
+  const stored = await api('GET', `/phonerecords/${rec.id}`);
+  assert.equal(stored.notes, 'Their notes');
+  assert.equal(stored.outcome, 'After using theirs');
+  await b.done();
+  await a.done();
+});
+
+test('deleting a call someone changed shows it again before deleting', async () => {
+  const rec = await callFor('delete-changed');
+  const a = await editPage(rec.id, { allow: [412] });
+  await api('PUT', `/phonerecords/${rec.id}`, { outcome: 'Changed elsewhere' });
+  const deletes = [];
+  a.on('request', (r) => { if (r.method() === 'DELETE') deletes.push(r.headers()['if-match']); });
+  await a.getByRole('button', { name: 'Delete this record…' }).click();
+  const dialog = a.getByRole('alertdialog');
+  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await dialog.getByText('This call changed since you opened it.', { exact: false }).waitFor();
+  assert.ok((await dialog.textContent()).includes('Outcome: Changed elsewhere (was Outcome delete-changed)'), await dialog.textContent());
+  assert.equal((await api('GET', `/phonerecords/${rec.id}`)).outcome, 'Changed elsewhere', 'not deleted yet');
+  await dialog.getByRole('button', { name: 'Delete it anyway' }).click();
+  await a.getByRole('status').getByText(/^Deleted the call/).waitFor();
+  assert.deepEqual(deletes, [`"${rec.id}-1"`, `"${rec.id}-2"`]);
+  const gone = await fetch(`${BASE}/phonerecords/${rec.id}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  assert.equal(gone.status, 404);
+  await a.done();
+});
+
+test('double-clicking "Record call" records one call', async () => {
+  const page = await signedIn();
+  await page.getByRole('link', { name: 'Record a call' }).first().click();
+  await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+  const outcome = `Double click ${Date.now()}`;
+  await page.getByLabel('Outcome').fill(outcome);
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST') posts.push(r.headers()['idempotency-key']); });
+  // Both clicks land before the page can disable the button: the form is
+  // submitted twice, as a fast double click (or a retry) would.
+  await page.evaluate(() => {
+    const button = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Record call');
+    button.click();
+    button.click();
+  });
+  await page.getByRole('status').getByText(/^Recorded the call/).waitFor();
+  await eventually(async () => posts.length === 2, 'both POSTs');
+  assert.ok(posts[0] && posts[0] === posts[1], `one Idempotency-Key for the submission: ${posts}`);
+  const found = await api('GET', `/phonerecords?outcome=${encodeURIComponent(outcome)}`);
+  assert.equal(found.phonerecords.length, 1, 'one call recorded');
+  await page.done();
+});
+
+test('a retry after a lost answer records the call once', async () => {
+  const page = await signedIn({ allow: ['net::ERR_CONNECTION_RESET'] });
+  await page.getByRole('link', { name: 'Record a call' }).first().click();
+  await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+  const outcome = `Lost answer ${Date.now()}`;
+  await page.getByLabel('Outcome').fill(outcome);
+  const keys = [];
+  // The first POST reaches the server (the call is recorded) but its answer
+  // never arrives, as when the network drops mid-request.
+  let first = true;
+  await page.route('**/phonerecords', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    keys.push(route.request().headers()['idempotency-key']);
+    if (first) {
+      first = false;
+      await route.fetch();
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+  await page.getByRole('button', { name: 'Record call' }).click();
+  await page.getByText('Could not reach the server.', { exact: false }).waitFor();
+  assert.equal((await api('GET', `/phonerecords?outcome=${encodeURIComponent(outcome)}`)).phonerecords.length, 1, 'the server has it');
+  await page.getByRole('button', { name: 'Record call' }).click();
+  await page.getByRole('status').getByText(/^Recorded the call/).waitFor();
+  assert.equal(keys.length, 2);
+  assert.equal(keys[0], keys[1], 'the retry reuses the Idempotency-Key');
+  assert.equal((await api('GET', `/phonerecords?outcome=${encodeURIComponent(outcome)}`)).phonerecords.length, 1, 'still one call');
 
 /** RFC 4180 rows of cells (quoted cells unquoted). */
 function parseCsv(text) {

@@ -45,7 +45,15 @@ fn preflight_from_an_allowed_origin_needs_no_token() {
         .header("access-control-allow-headers")
         .unwrap()
         .to_lowercase();
-    for h in ["authorization", "content-type", "accept", "x-d1-bookmark"] {
+    for h in [
+        "authorization",
+        "content-type",
+        "accept",
+        "x-d1-bookmark",
+        "if-match",
+        "if-none-match",
+        "idempotency-key",
+    ] {
         assert!(headers.contains(h), "{headers}");
     }
     assert!(
@@ -119,9 +127,11 @@ fn an_allowed_origin_reads_and_writes_with_a_token() {
     let r = send("POST", "/phonerecords", Some(&token()), &hdrs, Some(&body));
     assert_eq!(r.status, 200, "{}", r.text());
     let exposed = r.header("access-control-expose-headers").unwrap();
-    for h in ["Location", "x-d1-bookmark", "Server-Timing"] {
+    for h in ["Location", "x-d1-bookmark", "Server-Timing", "ETag", "Idempotent-Replayed"] {
         assert!(exposed.contains(h), "{exposed}");
     }
+    // The ETag is there for the script to read.
+    assert!(r.header("etag").is_some());
     // The token is still needed.
     let r = send("GET", "/phonerecords", None, &[("Origin", &origin)], None);
     r.errors(401);

@@ -15,6 +15,8 @@ pub enum Failure {
     /// 422 (or 400): problems by field, from the server.
     Invalid(Vec<ApiError>),
     NotFound,
+    /// 412: the record changed since the version the request named.
+    Changed,
     /// Anything else: network down, server error. Worth a retry.
     Other(String),
 }
@@ -31,6 +33,7 @@ impl Failure {
             Failure::NotFound => {
                 "That phone record does not exist (it may have been deleted).".into()
             }
+            Failure::Changed => "Someone else changed this call since you opened it.".into(),
             Failure::Other(m) => m.clone(),
         }
     }
@@ -73,6 +76,7 @@ async fn errors_of(resp: Response) -> Failure {
     match (status, parsed) {
         (401, _) => Failure::Unauthorized,
         (404, _) => Failure::NotFound,
+        (412, _) => Failure::Changed,
         (400 | 422, Some(e)) => Failure::Invalid(e.errors),
         (_, Some(e)) if !e.errors.is_empty() => Failure::Other(e.errors[0].detail.clone()),
         (s, _) => Failure::Other(format!("The server answered {s}. Please try again.")),
@@ -94,16 +98,77 @@ pub async fn list(token: &str, query: &str) -> Result<PagedPhoneRecords, Failure
     send(authorized(Request::get(&format!("{BASE}?{query}")), token).build()).await
 }
 
-pub async fn get(token: &str, id: i64) -> Result<PhoneRecord, Failure> {
-    send(authorized(Request::get(&format!("{BASE}/{id}")), token).build()).await
+/// A record and its version (the `ETag` of the answer), for conditional writes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Versioned {
+    pub record: PhoneRecord,
+    pub etag: Option<String>,
 }
 
-pub async fn create(token: &str, body: &Value) -> Result<PhoneRecord, Failure> {
-    send(authorized(Request::post(BASE), token).json(body)).await
+pub async fn get(token: &str, id: i64) -> Result<Versioned, Failure> {
+    let req = authorized(Request::get(&format!("{BASE}/{id}")), token)
+        .build()
+        .map_err(|e| Failure::Other(format!("Could not build the request: {e}")))?;
+    let resp = fetch(req).await?;
+    if !resp.ok() {
+        return Err(errors_of(resp).await);
+    }
+    let etag = resp.headers().get("ETag");
+    let record = resp
+        .json::<PhoneRecord>()
+        .await
+        .map_err(|e| Failure::Other(format!("The server's answer could not be read: {e}")))?;
+    Ok(Versioned { record, etag })
 }
 
-pub async fn update(token: &str, id: i64, body: &Value) -> Result<PhoneRecord, Failure> {
-    send(authorized(Request::put(&format!("{BASE}/{id}")), token).json(body)).await
+/// Records a call. `key` (an Idempotency-Key) is the same for every retry of
+/// one submission, so the server records it once however often it is sent.
+pub async fn create(token: &str, body: &Value, key: &str) -> Result<PhoneRecord, Failure> {
+    send(
+        authorized(Request::post(BASE), token)
+            .header("Idempotency-Key", key)
+            .json(body),
+    )
+    .await
+}
+
+/// A new Idempotency-Key: a random UUID (a counter and the time where the
+/// browser has no `crypto.randomUUID`).
+pub fn new_idempotency_key() -> String {
+    use wasm_bindgen::JsCast;
+    let global = js_sys::global();
+    let uuid = js_sys::Reflect::get(&global, &"crypto".into())
+        .ok()
+        .filter(|c| !c.is_undefined())
+        .and_then(|crypto| {
+            let f: js_sys::Function = js_sys::Reflect::get(&crypto, &"randomUUID".into())
+                .ok()?
+                .dyn_into()
+                .ok()?;
+            f.call0(&crypto).ok()?.as_string()
+        });
+    uuid.unwrap_or_else(|| {
+        format!(
+            "{}-{}",
+            js_sys::Date::now() as u64,
+            (js_sys::Math::random() * 1e15) as u64
+        )
+    })
+}
+
+/// Sends only the changed fields; with `if_match` (the version the page
+/// loaded), a record someone else changed meanwhile is `Failure::Changed`.
+pub async fn update(
+    token: &str,
+    id: i64,
+    body: &Value,
+    if_match: Option<&str>,
+) -> Result<PhoneRecord, Failure> {
+    let mut req = authorized(Request::put(&format!("{BASE}/{id}")), token);
+    if let Some(tag) = if_match {
+        req = req.header("If-Match", tag);
+    }
+    send(req.json(body)).await
 }
 
 /// Sends a request whose answer has no body worth reading.
@@ -117,8 +182,13 @@ async fn send_for_status(req: RequestBuilder) -> Result<(), Failure> {
     }
 }
 
-pub async fn delete(token: &str, id: i64) -> Result<(), Failure> {
-    send_for_status(authorized(Request::delete(&format!("{BASE}/{id}")), token)).await
+/// Deletes a record; with `if_match`, only at that version (else `Failure::Changed`).
+pub async fn delete(token: &str, id: i64, if_match: Option<&str>) -> Result<(), Failure> {
+    let mut req = authorized(Request::delete(&format!("{BASE}/{id}")), token);
+    if let Some(tag) = if_match {
+        req = req.header("If-Match", tag);
+    }
+    send_for_status(req).await
 }
 
 /// How far an export has come: bytes received, and what the server expects

@@ -188,19 +188,114 @@ impl FormValues {
         }
     }
 
-    /// The update body (every field, empty ones cleared), or every problem with it.
-    pub fn update_body(&self) -> Result<Value, Errors> {
-        let (body, mut errors) = self.body(true);
-        // Required fields are checked as on create: an update must not blank them either.
+    /// The update body: ONLY the fields the person changed from `original`
+    /// (what the page loaded), an emptied one cleared (`null`); a field changed
+    /// back to its original value is not sent, and an untouched field is never
+    /// rewritten, whatever its stored form (whitespace-only notes, hours that
+    /// are no whole number of minutes). Or every problem with the changed fields.
+    pub fn changes_body(&self, original: &FormValues) -> Result<Value, Errors> {
+        let changed: Vec<&'static str> = API_FIELDS
+            .iter()
+            .filter(|f| (f.display)(self) != (f.display)(original))
+            .map(|f| f.path)
+            .collect();
+        let (full, form_errors) = self.body(true);
         let (create_shape, _) = self.body(false);
-        errors = Self::check(errors, parse_create(&create_shape).map(|_| ()));
+        let mut body = Map::new();
+        let mut links = Map::new();
+        for path in &changed {
+            match path.strip_prefix("links.") {
+                Some(link) => {
+                    if let Some(v) = full["links"].get(link) {
+                        links.insert(link.to_owned(), v.clone());
+                    }
+                }
+                None => {
+                    if let Some(v) = full.get(*path) {
+                        body.insert((*path).to_owned(), v.clone());
+                    }
+                }
+            }
+        }
+        if !links.is_empty() {
+            body.insert("links".into(), Value::Object(links));
+        }
+        let body = Value::Object(body);
+        // Required fields are checked as on create (an update must not blank
+        // them either), but only the changed fields can be at fault.
+        let mut errors = Self::check(form_errors, parse_create(&create_shape).map(|_| ()));
         errors = Self::check(errors, parse_update(&body).map(|_| ()));
+        errors.retain(|path, _| changed.iter().any(|c| path == c));
         if errors.is_empty() {
             Ok(body)
         } else {
             Err(errors)
         }
     }
+}
+
+/// A field of the API as the form shows it: its path in a body (`links.action`),
+/// its label, and its value as a person reads it in the form.
+pub struct ApiField {
+    pub path: &'static str,
+    pub label: &'static str,
+    pub display: fn(&FormValues) -> String,
+}
+
+fn or_empty(s: &str) -> String {
+    s.to_owned()
+}
+
+/// Every field a person can change, in the form's order.
+pub const API_FIELDS: [ApiField; 12] = [
+    ApiField { path: "direction", label: "Direction", display: |v| match v.direction.as_str() {
+        "in" => "Incoming".into(),
+        "out" => "Outgoing".into(),
+        other => other.into(),
+    } },
+    ApiField { path: "callTimestamp", label: "Date and time", display: |v| format!("{} {} {}", v.date, v.time, v.offset.trim()) },
+    ApiField { path: "actualHours", label: "Duration", display: |v| {
+        let d = v.duration.trim();
+        if d.is_empty() {
+            String::new()
+        } else {
+            format!("{d} {}", if v.unit == DurationUnit::Hours { "hours" } else { "minutes" })
+        }
+    } },
+    ApiField { path: "outcome", label: "Outcome", display: |v| or_empty(&v.outcome) },
+    ApiField { path: "fromParticipantOther", label: "From (name)", display: |v| or_empty(&v.from_name) },
+    ApiField { path: "toParticipantOther", label: "To (name)", display: |v| or_empty(&v.to_name) },
+    ApiField { path: "phoneNumber", label: "Phone number", display: |v| or_empty(&v.phone_number) },
+    ApiField { path: "phoneNumberType", label: "Phone number type", display: |v| or_empty(&v.phone_number_type) },
+    ApiField { path: "links.action", label: "Matter (action id)", display: |v| or_empty(&v.matter) },
+    ApiField { path: "links.fromParticipant", label: "From participant id", display: |v| or_empty(&v.from_id) },
+    ApiField { path: "links.toParticipant", label: "To participant id", display: |v| or_empty(&v.to_id) },
+    ApiField { path: "notes", label: "Notes", display: |v| or_empty(&v.notes) },
+];
+
+/// One field two versions of a record disagree on, as the form shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldChange {
+    pub path: &'static str,
+    pub label: &'static str,
+    pub before: String,
+    pub after: String,
+}
+
+/// The fields `after` changed from `before`, in the form's order.
+pub fn changed_fields(before: &FormValues, after: &FormValues) -> Vec<FieldChange> {
+    API_FIELDS
+        .iter()
+        .filter_map(|f| {
+            let (b, a) = ((f.display)(before), (f.display)(after));
+            (b != a).then_some(FieldChange {
+                path: f.path,
+                label: f.label,
+                before: b,
+                after: a,
+            })
+        })
+        .collect()
 }
 
 /// A human description of a record for confirmations: "the call to Bob Smith on 2025-09-17".
@@ -289,23 +384,53 @@ mod tests {
             ("2025-09-17", "09:12:32", "-05:30")
         );
         assert_eq!((f.duration.as_str(), f.unit), ("30", DurationUnit::Minutes));
-        let body = f.update_body().unwrap();
-        assert_eq!(body["callTimestamp"], "2025-09-17T09:12:32-05:30");
-        assert_eq!(body["actualHours"], 0.5);
+        assert_eq!(f.changes_body(&f).unwrap(), json!({}), "nothing changed: nothing sent");
+        let edited = FormValues {
+            phone_number: "+1 555 0100".into(),
+            notes: String::new(),
+            to_id: String::new(),
+            matter: "42".into(),
+            ..f.clone()
+        };
         assert_eq!(
-            body["phoneNumber"],
-            Value::Null,
-            "empty fields clear on update"
+            edited.changes_body(&f).unwrap(),
+            json!({"phoneNumber": "+1 555 0100", "notes": null, "links": {"action": 42, "toParticipant": null}}),
+            "only what changed; emptied fields cleared"
         );
-        assert_eq!(
-            body["links"],
-            json!({"action": null, "fromParticipant": null, "toParticipant": 3})
-        );
+        let back = FormValues {
+            notes: "n".into(),
+            ..FormValues { notes: "x".into(), ..f.clone() }
+        };
+        assert_eq!(back.changes_body(&f).unwrap(), json!({}), "changed back: not sent");
+        let when = FormValues { time: "10:00".into(), ..f.clone() };
+        assert_eq!(when.changes_body(&f).unwrap(), json!({"callTimestamp": "2025-09-17T10:00:00-05:30"}));
         assert_eq!(describe(&r), "the call #7 on 2025-09-17");
         let blank = FormValues {
             outcome: " ".into(),
-            ..f
+            ..f.clone()
         };
-        assert!(blank.update_body().unwrap_err().contains_key("outcome"));
+        assert!(blank.changes_body(&f).unwrap_err().contains_key("outcome"));
+        let changes = changed_fields(&f, &edited);
+        let labels: Vec<&str> = changes.iter().map(|c| c.label).collect();
+        assert_eq!(labels, ["Phone number", "Matter (action id)", "To participant id", "Notes"]);
+        assert_eq!((changes[3].before.as_str(), changes[3].after.as_str()), ("n", ""));
+    }
+
+    #[test]
+    fn untouched_fields_are_never_rewritten_whatever_their_stored_form() {
+        // Whitespace-only notes, hours that are no whole number of minutes, an
+        // outcome the rules would now refuse: none of them is sent unless changed.
+        let r: PhoneRecord = serde_json::from_value(json!({
+            "id": 8, "direction": "out", "callTimestamp": "2025-09-17T09:12:32.5+12:00",
+            "outcome": "ok", "actualHours": 0.333333, "notes": "   ", "phoneNumber": "call me"
+        }))
+        .unwrap();
+        let f = FormValues::from_record(&r);
+        assert_eq!(f.changes_body(&f).unwrap(), json!({}));
+        let one = FormValues { outcome: "changed".into(), ..f.clone() };
+        assert_eq!(one.changes_body(&f).unwrap(), json!({"outcome": "changed"}),
+            "the stored phone number the rules refuse does not block another field's change");
+        let bad = FormValues { phone_number: "still call me".into(), ..f.clone() };
+        assert!(bad.changes_body(&f).unwrap_err().contains_key("phoneNumber"));
     }
 }

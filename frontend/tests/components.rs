@@ -389,7 +389,7 @@ async fn server_errors_appear_next_to_their_fields_until_edited() {
 }
 
 #[wasm_bindgen_test]
-async fn editing_a_record_keeps_its_offset_and_clears_emptied_fields() {
+async fn editing_a_record_sends_only_the_changed_fields() {
     let r = record(9, "in", "to be removed");
     let (f, _h) = mount_form(FormValues::from_record(&r), false);
     leptos::task::tick().await;
@@ -401,14 +401,24 @@ async fn editing_a_record_keeps_its_offset_and_clears_emptied_fields() {
             .value(),
         "90"
     );
+    // Nothing changed: nothing sent (no field rewritten).
+    click(&f.root, "button[type=submit]");
+    leptos::task::tick().await;
+    assert_eq!(f.submitted.get_untracked(), vec![json!({})]);
     let notes: web_sys::HtmlTextAreaElement = find(&f.root, "#notes").unchecked_into();
     notes.set_value("");
     notes.dispatch_event(&Event::new("input").unwrap()).unwrap();
+    // Changed and changed back: not sent.
+    type_into(&f.root, "#phoneNumber", "+1 555 0100");
+    type_into(&f.root, "#phoneNumber", "+44 493 993938");
+    type_into(&f.root, "#matter", "42");
     click(&f.root, "button[type=submit]");
     leptos::task::tick().await;
     let sent = f.submitted.get_untracked();
-    assert_eq!(sent.len(), 1);
-    assert_eq!(sent[0]["notes"], Value::Null);
-    assert_eq!(sent[0]["callTimestamp"], "2025-09-17T09:12:32+12:00");
-    assert_eq!(sent[0]["actualHours"], 1.5);
+    assert_eq!(sent.len(), 2);
+    assert_eq!(
+        sent[1],
+        json!({"notes": null, "links": {"action": 42}}),
+        "only the emptied notes and the changed matter"
+    );
 }

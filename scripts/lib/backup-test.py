@@ -76,6 +76,17 @@ def hostile(path):
         db.execute(sql, [row[c] for c in cols])
     last = db.execute(sql, [HOSTILE[0][c] for c in cols]).lastrowid
     db.execute("DELETE FROM phone_records WHERE id = ?", (last,))
+    # Versions above 1 (records updated since created), and remembered
+    # Idempotency-Key answers (one record, a batch), must come back as they were.
+    db.execute("UPDATE phone_records SET version = 7 WHERE id = 1000")
+    db.execute("UPDATE phone_records SET version = version + 1 WHERE id BETWEEN 2000 AND 2099")
+    db.executemany(
+        "INSERT INTO idempotency_keys (scope, key, body_hash, claim, after_id, status, content_type, body, "
+        "location, etag, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, 200, 'application/json; charset=utf-8', ?, ?, ?, ?, ?)",
+        [("0123456789abcdef0123456789abcdef", "key-1", "ab" * 32, "c1", 999, '{"id":1000}',
+          "https://example.test/phonerecords/1000", '"1000-1"', 1_800_000_000_000, 1_800_086_400_000),
+         ("0123456789abcdef0123456789abcdef", "key \"2\"\n", "cd" * 32, "c2", 2000, '{"phonerecords":[]}',
+          None, None, 1_800_000_000_001, 1_800_086_400_001)])
     db.execute("COMMIT")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     print(f"added {len(HOSTILE)} hostile rows; deleted ids 500 and {last}", file=sys.stderr)
@@ -144,6 +155,13 @@ def compare(src_path, dst_path, backup_path):
     check(same, "hostile rows restored exactly (quotes, newlines, CRLF, tabs, emoji, NUL, 2^63-1, "
           "0.1+0.2, 1/3, 5e-324, max double, inf, blob, text in an INTEGER column, 28 KB text)",
           f"{got!r} != {want!r}" if not same else "")
+    versions = lambda db: db.execute("SELECT id, version FROM phone_records WHERE version > 1 ORDER BY id").fetchall()
+    check(len(versions(src)) == 101 and versions(src) == versions(dst),
+          f"record versions kept ({len(versions(dst))} records above version 1; id 1000 at {dict(versions(dst)).get(1000)})",
+          f"{versions(src)[:3]} vs {versions(dst)[:3]}")
+    keys = lambda db: db.execute("SELECT * FROM idempotency_keys ORDER BY scope, key").fetchall()
+    check(len(keys(src)) == 2 and keys(src) == keys(dst), "remembered Idempotency-Key answers kept",
+          f"{keys(src)} vs {keys(dst)}")
     check(dst.execute("SELECT typeof(actual_hours), typeof(action_id), typeof(notes) FROM phone_records "
                       "WHERE from_participant_other = 'Smith'").fetchall() == [("real", "text", "blob")],
           "storage classes kept: REAL 2.0, TEXT '12abc' in an INTEGER column, a BLOB in a TEXT column")

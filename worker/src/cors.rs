@@ -9,12 +9,14 @@ use crate::error::ApiError;
 /// What the API's methods and headers are, for preflight answers.
 const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
 /// `x-d1-bookmark` travels both ways so that cross-origin clients get
-/// read-your-writes too (see `session`).
-const ALLOW_HEADERS: &str = "Authorization, Content-Type, Accept, x-d1-bookmark";
+/// read-your-writes too (see `session`); the conditional headers and
+/// `Idempotency-Key` make writes safe from other origins as well (etag.rs).
+const ALLOW_HEADERS: &str =
+    "Authorization, Content-Type, Accept, x-d1-bookmark, If-Match, If-None-Match, Idempotency-Key";
 /// Response headers a cross-origin script may read besides the simple ones.
 /// (An export's file name, record count and expected size too: export.rs.)
 const EXPOSE_HEADERS: &str = "Location, Retry-After, WWW-Authenticate, x-d1-bookmark, Server-Timing, \
-    Content-Disposition, X-Record-Count, X-Expected-Bytes";
+    ETag, Idempotent-Replayed, Content-Disposition, X-Record-Count, X-Expected-Bytes";
 /// How long a browser may cache a preflight answer, in seconds.
 const MAX_AGE: &str = "600";
 

@@ -70,6 +70,25 @@ impl Representation {
         resp
     }
 
+    /// The content type of its answers.
+    pub fn content_type(&self) -> &'static str {
+        match self {
+            Representation::Plain => PLAIN_CONTENT_TYPE,
+            Representation::Actionstep { .. } => MEDIA_TYPE,
+        }
+    }
+
+    /// The text of an answer (without `meta`) before and after the record
+    /// (`one`) or the JSON array of records: `body` is `before + records + after`.
+    pub fn around(&self, one: bool) -> (String, String) {
+        const MARK: &str = "\u{0}records\u{0}";
+        let body = self.body(if one { Payload::One(MARK) } else { Payload::Many(MARK) }, None);
+        match body.split_once(MARK) {
+            Some((before, after)) => (before.to_owned(), after.to_owned()),
+            None => (String::new(), String::new()),
+        }
+    }
+
     fn body(&self, payload: Payload, meta: Option<&PageMetaData>) -> String {
         let meta = meta
             .map(|m| format!(",\"meta\":{}", serde_json::to_string(m).unwrap_or_default()))
@@ -244,8 +263,8 @@ mod tests {
             r#"{"phonerecords":[{"id":7}],"meta":{"paging":{"phonerecords":{"recordCount":3,"pageCount":2,"page":1,"pageSize":2,"nextPage":"https://h/api/rest/phonerecords?page=2"}}}}"#
         );
         let records = [
-            RecordJson { id: 1, json: "{\"id\":1}".into() },
-            RecordJson { id: 2, json: "{\"id\":2}".into() },
+            RecordJson { id: 1, json: "{\"id\":1}".into(), version: None },
+            RecordJson { id: 2, json: "{\"id\":2}".into(), version: None },
         ];
         assert_eq!(array(&records), r#"[{"id":1},{"id":2}]"#);
         assert_eq!(array(&[]), "[]");

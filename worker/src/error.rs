@@ -18,6 +18,10 @@ pub enum ApiError {
     NotFound(Vec<String>),
     /// 405, with the methods the resource has.
     MethodNotAllowed(&'static str),
+    /// 409: a request with the same Idempotency-Key has not finished.
+    Conflict,
+    /// 412: the record is not at the version `If-Match` named; its current ETag.
+    PreconditionFailed(String),
     /// 413: the body is over this many bytes.
     PayloadTooLarge(usize),
     /// 415: the content type that was sent.
@@ -67,6 +71,8 @@ impl ApiError {
             ApiError::OriginNotAllowed(_) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed(_) => 405,
+            ApiError::Conflict => 409,
+            ApiError::PreconditionFailed(_) => 412,
             ApiError::PayloadTooLarge(_) => 413,
             ApiError::UnsupportedMediaType(_) => 415,
             ApiError::Unprocessable(_) => 422,
@@ -112,6 +118,22 @@ impl ApiError {
                 format!("this resource supports {allow}"),
                 None,
             )],
+            ApiError::Conflict => vec![item(
+                status,
+                "idempotency_key_in_use",
+                "Conflict",
+                "a request with this Idempotency-Key is still being processed; retry it in a moment to get its answer",
+                Some("Idempotency-Key".into()),
+            )],
+            ApiError::PreconditionFailed(etag) => vec![item(
+                status,
+                "precondition_failed",
+                "Precondition failed",
+                format!(
+                    "the record changed since the version If-Match names (it is now {etag}); nothing was written: read it again and apply your change to the current version"
+                ),
+                Some("If-Match".into()),
+            )],
             ApiError::PayloadTooLarge(limit) => vec![item(
                 status,
                 "payload_too_large",
@@ -150,6 +172,8 @@ impl ApiError {
             )),
             ApiError::MethodNotAllowed(allow) => Some(("Allow", (*allow).to_owned())),
             ApiError::TooManyRequests(secs, _) => Some(("Retry-After", secs.to_string())),
+            ApiError::PreconditionFailed(etag) => Some(("ETag", etag.clone())),
+            ApiError::Conflict => Some(("Retry-After", "1".to_owned())),
             _ => None,
         };
         let body = ApiErrors {

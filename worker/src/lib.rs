@@ -13,6 +13,7 @@ mod config;
 mod cors;
 mod envelope;
 mod error;
+mod etag;
 mod export;
 #[cfg(test)]
 mod export_tests;
@@ -144,6 +145,7 @@ async fn serve(
             representation: &representation,
             store,
             config,
+            token_scope: &token.limiter_key,
         };
         routes::run(op, &mut ctx).await
     })

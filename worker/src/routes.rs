@@ -3,7 +3,7 @@
 
 use phonerecords_shared::body::{CreateBody, parse_create_body, parse_update_body};
 use phonerecords_shared::query::{ListQuery, parse_ids, parse_record_query};
-use phonerecords_shared::{PageMetaData, PagingData, PhoneRecordPageData};
+use phonerecords_shared::{FieldError, PageMetaData, PagingData, PhoneRecordPageData};
 use web_sys::Request;
 
 use crate::body::read_json;
@@ -11,9 +11,10 @@ use crate::config::Config;
 use crate::envelope::{self, Payload, Representation};
 use crate::export::{self, Format};
 use crate::error::ApiError;
+use crate::etag::{self, Condition};
 use crate::http::Reply;
-use crate::sql::KeyOrder;
-use crate::store::Store;
+use crate::sql::{IdempotentCreate, KeyOrder};
+use crate::store::{Remembered, Store, Written};
 use crate::target::Target;
 
 pub const COLLECTION: &str = "/phonerecords";
@@ -129,6 +130,14 @@ pub struct Ctx<'a> {
     pub representation: &'a Representation,
     pub store: &'a Store<'a>,
     pub config: &'a Config,
+    /// Whose request it is (`Token::limiter_key`, a hash): Idempotency-Keys are per token.
+    pub token_scope: &'a str,
+}
+
+impl Ctx<'_> {
+    fn header(&self, name: &str) -> Option<String> {
+        self.req.headers().get(name).ok().flatten()
+    }
 }
 
 /// Runs the operation. Reads take everything from the URL and headers, so
@@ -218,12 +227,20 @@ async fn export(ctx: &mut Ctx<'_>, format: Format) -> Result<Reply, ApiError> {
 
 async fn create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     no_query(ctx.target)?;
+    let key = idempotency_key(ctx.header(IDEMPOTENCY_KEY))?;
     let body = read_json(ctx.req).await?;
-    match parse_create_body(&body).map_err(ApiError::Unprocessable)? {
+    let parsed = parse_create_body(&body).map_err(ApiError::Unprocessable)?;
+    if let Some(key) = key {
+        return create_once(ctx, &key, &body, parsed).await;
+    }
+    match parsed {
         CreateBody::One(create) => {
             let record = ctx.store.create(&create).await?;
             let mut resp = ctx.representation.respond(Payload::One(&record.json), None);
             resp.set("Location", ctx.target.item_url(ctx.route.collection, record.id));
+            if let Some(tag) = record.etag() {
+                resp.set("ETag", tag);
+            }
             Ok(resp)
         }
         // Several records have no one Location.
@@ -236,16 +253,141 @@ async fn create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     }
 }
 
+/// The header that makes a POST safe to retry.
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+/// Longest Idempotency-Key accepted.
+const MAX_IDEMPOTENCY_KEY: usize = 255;
+
+/// A well-formed Idempotency-Key (1 to 255 visible ASCII characters), if sent.
+fn idempotency_key(value: Option<String>) -> Result<Option<String>, ApiError> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    if value.is_empty()
+        || value.len() > MAX_IDEMPOTENCY_KEY
+        || !value.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Err(ApiError::bad_request(
+            IDEMPOTENCY_KEY,
+            "invalid_header",
+            format!(
+                "{IDEMPOTENCY_KEY} must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters (no spaces), such as a UUID"
+            ),
+        ));
+    }
+    Ok(Some(value))
+}
+
+/// SHA-256 (hex) of the request's JSON as parsed: the same body sent again
+/// (whatever its whitespace) has the same hash.
+fn body_hash(body: &serde_json::Value) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(serde_json::to_vec(body).unwrap_or_default());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A value no other request has (to tell this request's claim of a key from another's).
+fn claim() -> String {
+    let r = || (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+    format!("{:x}-{:x}-{:x}", js_sys::Date::now() as u64, r(), r())
+}
+
+/// A POST with an Idempotency-Key: performed the first time (the records,
+/// the key and the answer stored in one transaction), answered from what was
+/// remembered every other time within 24 hours.
+async fn create_once(
+    ctx: &mut Ctx<'_>,
+    key: &str,
+    body: &serde_json::Value,
+    parsed: CreateBody,
+) -> Result<Reply, ApiError> {
+    let (records, one) = match parsed {
+        CreateBody::One(create) => (vec![create], true),
+        CreateBody::Many(creates) => (creates, false),
+    };
+    let (before, after) = ctx.representation.around(one);
+    let hash = body_hash(body);
+    let claim = claim();
+    let collection_url = format!("{}{}", ctx.target.origin, ctx.route.collection);
+    let remembered = ctx
+        .store
+        .idempotent_create(
+            &records,
+            &IdempotentCreate {
+                scope: ctx.token_scope,
+                key,
+                body_hash: &hash,
+                claim: &claim,
+                now_ms: js_sys::Date::now() as i64,
+                one,
+                before: &before,
+                after: &after,
+                content_type: ctx.representation.content_type(),
+                collection_url: &collection_url,
+                refused_last: false,
+            },
+        )
+        .await?;
+    if !remembered.mine && remembered.body_hash != hash {
+        return Err(ApiError::Unprocessable(vec![FieldError::new(
+            IDEMPOTENCY_KEY,
+            "idempotency_key_reused",
+            "this Idempotency-Key was used in the last 24 hours for a request with a different body; send a new key for a new request (a key is remembered with the body it was first sent with)",
+        )]));
+    }
+    replay(remembered)
+}
+
+/// The answer remembered under an Idempotency-Key, byte for byte.
+fn replay(r: Remembered) -> Result<Reply, ApiError> {
+    let Some(status) = r.status else {
+        return Err(ApiError::Conflict);
+    };
+    let mut resp = Reply::bytes(r.body.into_bytes(), &r.content_type, status);
+    resp.set("Vary", "Accept");
+    if let Some(location) = r.location {
+        resp.set("Location", location);
+    }
+    if let Some(tag) = r.etag {
+        resp.set("ETag", tag);
+    }
+    if !r.mine {
+        resp.set("Idempotent-Replayed", "true");
+    }
+    Ok(resp)
+}
+
 async fn read(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let (ids, many) = ids(&ctx.route)?;
     let fields = parse_record_query(ctx.target.pairs()).map_err(ApiError::BadRequest)?;
     match ids.as_slice() {
-        [id] if !many => match ctx.store.get(*id, KeyOrder::Name, fields.as_ref()).await? {
-            Some(record) => Ok(ctx
-                .representation
-                .respond(Payload::One(&record.json), None)),
-            None => Err(not_found(&[*id])),
-        },
+        [id] if !many => {
+            let unless = etag::read(ctx.header("If-None-Match"), "If-None-Match")?;
+            match ctx.store.get(*id, KeyOrder::Name, fields.as_ref()).await? {
+                Some(record) => {
+                    let tag = record.etag();
+                    // If-None-Match compares weakly: W/"7-3" matches "7-3".
+                    let unchanged = match (&unless, record.version) {
+                        (Some(Condition::Any), _) => true,
+                        (Some(c), Some(v)) => c.versions(*id, false).is_some_and(|vs| vs.contains(&v)),
+                        _ => false,
+                    };
+                    let mut resp = if unchanged {
+                        let mut r = Reply::empty(304);
+                        r.set("Vary", "Accept");
+                        r
+                    } else {
+                        ctx.representation.respond(Payload::One(&record.json), None)
+                    };
+                    if let Some(tag) = tag {
+                        resp.set("ETag", tag);
+                    }
+                    Ok(resp)
+                }
+                None => Err(not_found(&[*id])),
+            }
+        }
         _ => match ctx.store.get_many(&ids, fields.as_ref()).await? {
             Ok(records) => Ok(ctx
                 .representation
@@ -264,13 +406,20 @@ async fn update(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         return Err(single_id());
     }
     no_query(ctx.target)?;
+    let condition = etag::read(ctx.header("If-Match"), "If-Match")?;
     let body = read_json(ctx.req).await?;
     let update = parse_update_body(*id, &body).map_err(ApiError::Unprocessable)?;
-    match ctx.store.update(*id, &update).await? {
-        Some(record) => Ok(ctx
-            .representation
-            .respond(Payload::One(&record.json), None)),
-        None => Err(not_found(&[*id])),
+    let versions = condition.and_then(|c| c.versions(*id, true));
+    match ctx.store.update(*id, &update, versions.as_deref()).await? {
+        Written::Done(record) => {
+            let mut resp = ctx.representation.respond(Payload::One(&record.json), None);
+            if let Some(tag) = record.etag() {
+                resp.set("ETag", tag);
+            }
+            Ok(resp)
+        }
+        Written::Missing => Err(not_found(&[*id])),
+        Written::Stale(v) => Err(ApiError::PreconditionFailed(etag::of(*id, v))),
     }
 }
 
@@ -283,12 +432,35 @@ fn single_id() -> ApiError {
 }
 
 async fn delete(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let (ids, _) = ids(&ctx.route)?;
+    let (ids, many) = ids(&ctx.route)?;
     no_query(ctx.target)?;
+    if let Some(condition) = etag::read(ctx.header("If-Match"), "If-Match")? {
+        let [id] = ids.as_slice() else {
+            return Err(if_match_one());
+        };
+        if many {
+            return Err(if_match_one());
+        }
+        if let Some(versions) = condition.versions(*id, true) {
+            return match ctx.store.delete_if_version(*id, &versions).await? {
+                Written::Done(()) => Ok(Reply::empty(204)),
+                Written::Missing => Err(not_found(&[*id])),
+                Written::Stale(v) => Err(ApiError::PreconditionFailed(etag::of(*id, v))),
+            };
+        }
+    }
     match ctx.store.delete_many(&ids).await? {
         Ok(()) => Ok(Reply::empty(204)),
         Err(missing) => Err(not_found(&missing)),
     }
+}
+
+fn if_match_one() -> ApiError {
+    ApiError::bad_request(
+        "If-Match",
+        "invalid_header",
+        "If-Match names one record's version: delete several ids without it, or one at a time with each one's ETag",
+    )
 }
 
 #[cfg(test)]

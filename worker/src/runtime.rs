@@ -22,6 +22,9 @@ extern "C" {
     pub type D1Session;
     #[wasm_bindgen(method, catch)]
     pub fn prepare(this: &D1Session, sql: &str) -> Result<D1Statement, JsValue>;
+    /// Runs the statements as one transaction: all of them, or none.
+    #[wasm_bindgen(method, catch)]
+    pub fn batch(this: &D1Session, statements: &Array) -> Result<Promise, JsValue>;
     #[wasm_bindgen(method, catch, js_name = getBookmark)]
     pub fn get_bookmark(this: &D1Session) -> Result<Option<String>, JsValue>;
 

@@ -362,9 +362,13 @@ const INSERTED: &str = "from_participant_other, to_participant_other, direction,
     phone_number, phone_number_type, actual_hours, notes, call_timestamp, call_at_ms, \
     outcome, action_id, from_participant_id, to_participant_id";
 
-/// What a write answers: the id and the stored record's JSON, in the contract's order.
+/// What a write answers: the id, the stored record's JSON in the contract's
+/// order, and its version (`id, j, v`; the version is the ETag, not a field).
 fn returning() -> String {
-    format!("RETURNING id, {} AS j", record_json(KeyOrder::Contract, None))
+    format!(
+        "RETURNING id, {} AS j, version AS v",
+        record_json(KeyOrder::Contract, None)
+    )
 }
 
 /// Stores a new record and returns it (`id, j`).
@@ -387,6 +391,16 @@ pub fn insert(rec: &CreatePhoneRecord) -> Statement {
 /// `refused_last` (the fault hook, tests only) gives the last record a
 /// direction the table's CHECK refuses, so D1 fails the statement part-way.
 pub fn insert_all(recs: &[CreatePhoneRecord], refused_last: bool) -> Statement {
+    let (sql, param) = insert_rows(recs, refused_last, "");
+    Statement {
+        sql: format!("{sql} {}", returning()),
+        params: vec![param],
+    }
+}
+
+/// `INSERT … SELECT … FROM json_each(?1) <guard> ORDER BY key` and its one
+/// parameter (the rows as a JSON array of arrays).
+fn insert_rows(recs: &[CreatePhoneRecord], refused_last: bool, guard: &str) -> (String, SqlValue) {
     let mut rows: Vec<serde_json::Value> = recs
         .iter()
         .map(|rec| {
@@ -397,14 +411,13 @@ pub fn insert_all(recs: &[CreatePhoneRecord], refused_last: bool) -> Statement {
         last[2] = "refused".into();
     }
     let extract: Vec<String> = (0..13).map(|i| format!("value ->> {i}")).collect();
-    Statement {
-        sql: format!(
-            "INSERT INTO phone_records ({INSERTED}) SELECT {} FROM json_each(?1) ORDER BY key {}",
+    (
+        format!(
+            "INSERT INTO phone_records ({INSERTED}) SELECT {} FROM json_each(?1){guard} ORDER BY json_each.key",
             extract.join(", "),
-            returning()
         ),
-        params: vec![SqlValue::Text(serde_json::Value::Array(rows).to_string())],
-    }
+        SqlValue::Text(serde_json::Value::Array(rows).to_string()),
+    )
 }
 
 fn json_value(v: SqlValue) -> serde_json::Value {
@@ -439,15 +452,18 @@ fn insert_values(rec: &CreatePhoneRecord) -> Vec<SqlValue> {
 pub fn get(id: i64, order: KeyOrder, fields: Option<&FieldSet>) -> Statement {
     Statement {
         sql: format!(
-            "SELECT id, {} AS j FROM phone_records WHERE id = ?1",
+            "SELECT id, {} AS j, version AS v FROM phone_records WHERE id = ?1",
             record_json(order, fields)
         ),
         params: vec![SqlValue::Int(id)],
     }
 }
 
-/// Applies a partial update and returns the record; `None` when nothing changes.
-pub fn update(id: i64, up: &UpdatePhoneRecord) -> Option<Statement> {
+/// Applies a partial update and returns the record (`id, j, v`); `None`
+/// when nothing changes. The version goes up by one in the same statement.
+/// `versions` (from `If-Match`): only when the record is at one of these
+/// (no row returned otherwise: see `version_of` for why).
+pub fn update(id: i64, up: &UpdatePhoneRecord, versions: Option<&[i64]>) -> Option<Statement> {
     let mut sets: Vec<(&str, SqlValue)> = Vec::new();
     let texts = [
         (Field::FromParticipantOther, &up.from_participant_other),
@@ -496,22 +512,49 @@ pub fn update(id: i64, up: &UpdatePhoneRecord) -> Option<Statement> {
     if sets.is_empty() {
         return None;
     }
-    let assignments: Vec<String> = sets
+    let mut assignments: Vec<String> = sets
         .iter()
         .enumerate()
         .map(|(i, (col, _))| format!("{col} = ?{}", i + 1))
         .collect();
+    assignments.push("version = version + 1".to_owned());
     let mut params: Vec<SqlValue> = sets.into_iter().map(|(_, v)| v).collect();
     params.push(SqlValue::Int(id));
+    let mut condition = format!("id = ?{}", params.len());
+    if let Some(versions) = versions {
+        params.push(id_array(versions));
+        condition.push_str(&format!(
+            " AND version IN (SELECT value FROM json_each(?{}))",
+            params.len()
+        ));
+    }
     Some(Statement {
         sql: format!(
-            "UPDATE phone_records SET {} WHERE id = ?{} {}",
+            "UPDATE phone_records SET {} WHERE {condition} {}",
             assignments.join(", "),
-            params.len(),
             returning()
         ),
         params,
     })
+}
+
+/// A record's version (`v`), if it exists: after a conditional write that
+/// returned no row, whether that was a missing record (404) or another
+/// version (412).
+pub fn version_of(id: i64) -> Statement {
+    Statement {
+        sql: "SELECT id, version AS v FROM phone_records WHERE id = ?1".to_owned(),
+        params: vec![SqlValue::Int(id)],
+    }
+}
+
+/// Deletes one record if it is at one of these versions (`If-Match`), returning its id.
+pub fn delete_if_version(id: i64, versions: &[i64]) -> Statement {
+    Statement {
+        sql: "DELETE FROM phone_records WHERE id = ?1 AND version IN (SELECT value FROM json_each(?2)) RETURNING id"
+            .to_owned(),
+        params: vec![SqlValue::Int(id), id_array(versions)],
+    }
 }
 
 /// The ids as one JSON array parameter, so 200 ids take one bound parameter.
@@ -550,4 +593,133 @@ pub fn existing_ids(ids: &[i64]) -> Statement {
             .to_owned(),
         params: vec![id_array(ids)],
     }
+}
+
+/// How long an idempotency key's answer is remembered: 24 hours.
+pub const IDEMPOTENCY_TTL_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Expired keys deleted by one idempotent POST, at most (so the purge costs
+/// every such POST a bounded amount, and a backlog still drains).
+const PURGED_PER_REQUEST: i64 = 20;
+
+/// An idempotent create: whose key, which request, and the answer around the records.
+pub struct IdempotentCreate<'a> {
+    /// The token's hash (`Token::limiter_key`): keys are per token.
+    pub scope: &'a str,
+    pub key: &'a str,
+    /// SHA-256 (hex) of the request's JSON.
+    pub body_hash: &'a str,
+    /// A value only this request has: the batch's statements act only on its claim.
+    pub claim: &'a str,
+    pub now_ms: i64,
+    /// One record (`Location` and `ETag` are remembered) or an array of them.
+    pub one: bool,
+    /// The answer's text before and after the record or the array of records.
+    pub before: &'a str,
+    pub after: &'a str,
+    pub content_type: &'a str,
+    /// The collection's URL; one record's `Location` is this, `/`, its id.
+    pub collection_url: &'a str,
+    /// The fault hook (tests only): the last record refused, as in `insert_all`.
+    pub refused_last: bool,
+}
+
+/// The statements of an idempotent create, run as ONE D1 batch (one
+/// transaction: all of them or none):
+///
+/// 1. up to `PURGED_PER_REQUEST` expired keys are deleted;
+/// 2. the key is claimed for this request (a new row, or an expired one taken
+///    over); a live key of another request is left alone;
+/// 3. the records are inserted, only if the claim is this request's;
+/// 4. the answer is written into the key row from the inserted rows, only if
+///    the claim is this request's;
+/// 5. the key row is read (`status, ct, body, location, etag, body_hash, mine`):
+///    this request's answer, or the remembered one of the request that had
+///    the key first.
+pub fn idempotent_create(recs: &[CreatePhoneRecord], ic: &IdempotentCreate) -> Vec<Statement> {
+    let key = |extra: Vec<SqlValue>| {
+        let mut p = vec![
+            SqlValue::Text(ic.scope.to_owned()),
+            SqlValue::Text(ic.key.to_owned()),
+            SqlValue::Text(ic.claim.to_owned()),
+        ];
+        p.extend(extra);
+        p
+    };
+    let purge = Statement {
+        sql: "DELETE FROM idempotency_keys WHERE (scope, key) IN \
+              (SELECT scope, key FROM idempotency_keys WHERE expires_ms < ?1 ORDER BY expires_ms LIMIT ?2)"
+            .to_owned(),
+        params: vec![SqlValue::Int(ic.now_ms), SqlValue::Int(PURGED_PER_REQUEST)],
+    };
+    let claim = Statement {
+        sql: "INSERT INTO idempotency_keys (scope, key, claim, body_hash, after_id, created_ms, expires_ms) \
+              VALUES (?1, ?2, ?3, ?4, (SELECT COALESCE(MAX(id), 0) FROM phone_records), ?5, ?6) \
+              ON CONFLICT (scope, key) DO UPDATE SET claim = excluded.claim, body_hash = excluded.body_hash, \
+              after_id = excluded.after_id, status = NULL, content_type = NULL, body = NULL, location = NULL, \
+              etag = NULL, created_ms = excluded.created_ms, expires_ms = excluded.expires_ms \
+              WHERE idempotency_keys.expires_ms < excluded.created_ms"
+            .to_owned(),
+        params: key(vec![
+            SqlValue::Text(ic.body_hash.to_owned()),
+            SqlValue::Int(ic.now_ms),
+            SqlValue::Int(ic.now_ms + IDEMPOTENCY_TTL_MS),
+        ]),
+    };
+    const MINE: &str = "SELECT 1 FROM idempotency_keys WHERE scope = ?2 AND idempotency_keys.key = ?3 \
+                        AND claim = ?4 AND status IS NULL";
+    let (insert_sql, rows) = insert_rows(recs, ic.refused_last, &format!(" WHERE EXISTS ({MINE})"));
+    let mut insert_params = vec![rows];
+    insert_params.extend(key(vec![]));
+    let insert = Statement {
+        sql: insert_sql,
+        params: insert_params,
+    };
+    // The records this request inserted: those above the largest id when it claimed the key.
+    const NEW: &str = "phone_records WHERE id > \
+                       (SELECT after_id FROM idempotency_keys WHERE scope = ?1 AND key = ?2)";
+    let json = record_json(KeyOrder::Contract, None);
+    let (records, location, etag) = if ic.one {
+        (
+            format!("(SELECT {json} FROM {NEW} ORDER BY id LIMIT 1)"),
+            format!("?7 || '/' || (SELECT MIN(id) FROM {NEW})"),
+            format!("(SELECT '\"' || id || '-' || version || '\"' FROM {NEW} ORDER BY id LIMIT 1)"),
+        )
+    } else {
+        (
+            // The subquery's LIMIT keeps its order (see `ListSql::combined`).
+            format!(
+                "(SELECT '[' || COALESCE(group_concat(j, ','), '') || ']' FROM \
+                 (SELECT {json} AS j FROM {NEW} ORDER BY id LIMIT ?8))"
+            ),
+            "NULL".to_owned(),
+            "NULL".to_owned(),
+        )
+    };
+    let finish = Statement {
+        sql: format!(
+            "UPDATE idempotency_keys SET status = 200, content_type = ?4, body = ?5 || {records} || ?6, \
+             location = {location}, etag = {etag} \
+             WHERE scope = ?1 AND key = ?2 AND claim = ?3 AND status IS NULL"
+        ),
+        params: key(vec![
+            SqlValue::Text(ic.content_type.to_owned()),
+            SqlValue::Text(ic.before.to_owned()),
+            SqlValue::Text(ic.after.to_owned()),
+            SqlValue::Text(ic.collection_url.to_owned()),
+            SqlValue::Int(recs.len() as i64),
+        ]),
+    };
+    let mut finish = finish;
+    if ic.one {
+        // ?8 (the count) is not in one record's statement; D1 refuses extra bindings.
+        finish.params.truncate(7);
+    }
+    let read = Statement {
+        sql: "SELECT status, content_type AS ct, body, location, etag, body_hash, claim = ?3 AS mine \
+              FROM idempotency_keys WHERE scope = ?1 AND key = ?2"
+            .to_owned(),
+        params: key(vec![]),
+    };
+    vec![purge, claim, insert, finish, read]
 }

@@ -13,11 +13,12 @@ use std::cmp::Ordering;
 
 use crate::sql::{self, SqlValue, Statement};
 
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     include_str!("../../migrations/0001_create_phone_records.sql"),
     include_str!("../../migrations/0002_index_documented_filters.sql"),
     include_str!("../../migrations/0003_record_count.sql"),
     include_str!("../../migrations/0004_search_index.sql"),
+    include_str!("../../migrations/0005_versions_and_idempotency.sql"),
 ];
 
 pub(crate) fn database() -> Connection {
@@ -590,7 +591,7 @@ fn update_and_multi_id_statements() {
     )
     .unwrap();
     let id = records[0].id;
-    assert_eq!(ids(&c, &sql::update(id, &update).unwrap()), vec![id]);
+    assert_eq!(ids(&c, &sql::update(id, &update, None).unwrap()), vec![id]);
     let (notes, ms): (Option<String>, i64) = c
         .query_row(
             "SELECT notes, call_at_ms FROM phone_records WHERE id = ?1",
@@ -599,7 +600,7 @@ fn update_and_multi_id_statements() {
         )
         .unwrap();
     assert_eq!((notes, ms), (None, 1_767_222_000_000));
-    assert!(sql::update(id, &Default::default()).is_none());
+    assert!(sql::update(id, &Default::default(), None).is_none());
 }
 
 #[test]
@@ -771,9 +772,9 @@ fn record_count_and_search_index_stay_exact() {
         &json!({"notes": "Quarterly zebra review", "outcome": "Left a message"}),
     )
     .unwrap();
-    ids(&c, &sql::update(records[3].id, &up).unwrap());
+    ids(&c, &sql::update(records[3].id, &up, None).unwrap());
     let up = phonerecords_shared::validate::parse_update(&json!({"actualHours": 2})).unwrap();
-    ids(&c, &sql::update(records[4].id, &up).unwrap());
+    ids(&c, &sql::update(records[4].id, &up, None).unwrap());
     let found = actual(&c, &query(&[("q".into(), "ZEBRA".into())]));
     assert_eq!(found, (vec![records[3].id], 1));
     c.execute_batch(
@@ -1057,5 +1058,175 @@ fn a_batch_is_one_statement_all_or_nothing() {
             json_of(&c, &sql::get(*id, sql::KeyOrder::Contract, None)),
             vec![serde_json::to_string(&m).unwrap()]
         );
+    }
+}
+
+fn version(c: &Connection, id: i64) -> Option<i64> {
+    c.query_row("SELECT version FROM phone_records WHERE id = ?1", [id], |r| r.get(0))
+        .ok()
+}
+
+/// Versions: 1 when created, raised by every update (in the update's own
+/// statement, read back with it), and conditional writes act only at the
+/// versions named.
+#[test]
+fn versions_and_conditional_writes() {
+    let c = database();
+    let mut rng = Rng(0x5EED_0011);
+    let records = seed(&c, &mut rng, 4);
+    let id = records[0].id;
+    assert_eq!(version(&c, id), Some(1));
+    let create = sql::insert(&records[1].rec);
+    let v: Vec<i64> = column(&c, &create, 2);
+    assert_eq!(v, vec![1], "a create returns version 1 (`v`)");
+    let up = phonerecords_shared::validate::parse_update(&json!({"outcome": "changed"})).unwrap();
+    let stmt = sql::update(id, &up, None).unwrap();
+    assert_eq!(column::<i64>(&c, &stmt, 2), vec![2], "the update returns the new version");
+    assert_eq!(version(&c, id), Some(2));
+    // At a version it is not: nothing written, no row.
+    let stale = sql::update(id, &up, Some(&[1])).unwrap();
+    assert!(ids(&c, &stale).is_empty());
+    assert_eq!(version(&c, id), Some(2));
+    assert_eq!(column::<i64>(&c, &sql::version_of(id), 1), vec![2]);
+    assert!(ids(&c, &sql::version_of(999_999)).is_empty());
+    // At one of the versions named: written once.
+    let fresh = sql::update(id, &up, Some(&[1, 2])).unwrap();
+    assert_eq!(ids(&c, &fresh), vec![id]);
+    assert_eq!(version(&c, id), Some(3));
+    assert!(ids(&c, &sql::update(id, &up, Some(&[])).unwrap()).is_empty(), "no version: nothing");
+    // The other records are untouched.
+    assert_eq!(version(&c, records[2].id), Some(1));
+    // Two writers that read version 3: the first wins, the second finds none.
+    let a = phonerecords_shared::validate::parse_update(&json!({"notes": "a"})).unwrap();
+    let b = phonerecords_shared::validate::parse_update(&json!({"outcome": "b"})).unwrap();
+    assert_eq!(ids(&c, &sql::update(id, &a, Some(&[3])).unwrap()), vec![id]);
+    assert!(ids(&c, &sql::update(id, &b, Some(&[3])).unwrap()).is_empty());
+    // Deletes: only at the version named.
+    assert!(ids(&c, &sql::delete_if_version(id, &[3])).is_empty());
+    assert_eq!(version(&c, id), Some(4));
+    assert_eq!(ids(&c, &sql::delete_if_version(id, &[4])), vec![id]);
+    assert_eq!(version(&c, id), None);
+    // Each statement finds the record by its primary key, never by scanning.
+    for stmt in [
+        sql::update(records[2].id, &up, Some(&[1])).unwrap(),
+        sql::delete_if_version(records[2].id, &[1]),
+        sql::version_of(records[2].id),
+    ] {
+        let p = plan(&c, &stmt);
+        assert!(!p.contains("SCAN phone_records"), "{p}\n{}", stmt.sql);
+    }
+}
+
+/// Runs statements as D1 runs a batch: in one transaction, all or none;
+/// returns the last one's rows as (status, ct, body, location, etag, body_hash, mine).
+type KeyRow = (Option<i64>, Option<String>, Option<String>, Option<String>, Option<String>, String, i64);
+
+fn batch(c: &mut Connection, stmts: &[Statement]) -> Result<Vec<KeyRow>, rusqlite::Error> {
+    let tx = c.transaction()?;
+    let mut last = Vec::new();
+    for s in stmts {
+        let mut q = tx.prepare(&s.sql)?;
+        let n = q.column_count();
+        let mut rows = q.query(params_from_iter(params(s)))?;
+        last.clear();
+        while let Some(r) = rows.next()? {
+            if n == 7 {
+                last.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?));
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(last)
+}
+
+fn idempotent<'a>(key: &'a str, hash: &'a str, claim: &'a str, now_ms: i64, one: bool) -> sql::IdempotentCreate<'a> {
+    sql::IdempotentCreate {
+        scope: "token-a",
+        key,
+        body_hash: hash,
+        claim,
+        now_ms,
+        one,
+        before: if one { "" } else { "{\"phonerecords\":" },
+        after: if one { "" } else { "}" },
+        content_type: "application/json; charset=utf-8",
+        collection_url: "http://x/phonerecords",
+        refused_last: false,
+    }
+}
+
+/// An idempotent create is one batch: the first request with a key stores
+/// its records and its answer together; a repeat stores nothing and reads
+/// the first answer; a batch refused part-way leaves neither records nor
+/// key; an expired key is claimed anew; keys are per token.
+#[test]
+fn idempotent_creates_store_records_and_answer_together() {
+    let mut c = database();
+    let mut rng = Rng(0x5EED_0012);
+    seed(&c, &mut rng, 3);
+    let rec = parse_create(&random_body(&mut rng)).unwrap();
+    let t0 = 1_800_000_000_000;
+    let first = batch(&mut c, &sql::idempotent_create(&[rec.clone()], &idempotent("k1", "h1", "c1", t0, true))).unwrap();
+    let (status, ct, body, location, etag, hash, mine) = first[0].clone();
+    assert_eq!((status, mine, hash.as_str()), (Some(200), 1, "h1"));
+    assert_eq!(ct.as_deref(), Some("application/json; charset=utf-8"));
+    let id: i64 = c.query_row("SELECT MAX(id) FROM phone_records", [], |r| r.get(0)).unwrap();
+    assert_eq!(location, Some(format!("http://x/phonerecords/{id}")));
+    assert_eq!(etag, Some(format!("\"{id}-1\"")));
+    // The answer is the record exactly as a plain create answers it.
+    let m = model(&Stored { id, rec: rec.clone() });
+    assert_eq!(body.as_deref(), Some(serde_json::to_string(&m).unwrap().as_str()));
+    let count = count_all(&c);
+    // A repeat (another claim) inserts nothing and reads the first answer.
+    let again = batch(&mut c, &sql::idempotent_create(&[rec.clone()], &idempotent("k1", "h1", "c2", t0 + 1000, true))).unwrap();
+    assert_eq!(again[0].0, Some(200));
+    assert_eq!(again[0].2, body);
+    assert_eq!(again[0].6, 0, "not this request's");
+    assert_eq!(count_all(&c), count);
+    // Another body under the key: the first hash comes back (the route answers 422).
+    let other = batch(&mut c, &sql::idempotent_create(&[rec.clone()], &idempotent("k1", "h2", "c3", t0 + 2000, true))).unwrap();
+    assert_eq!((other[0].5.as_str(), other[0].6), ("h1", 0));
+    assert_eq!(count_all(&c), count);
+    // Another token's same key is another key.
+    let mut ic = idempotent("k1", "h1", "c4", t0 + 3000, true);
+    ic.scope = "token-b";
+    assert_eq!(batch(&mut c, &sql::idempotent_create(&[rec.clone()], &ic)).unwrap()[0].6, 1);
+    assert_eq!(count_all(&c).0, count.0 + 1);
+    // A batch of records, in the envelope given; refused part-way: nothing, key included.
+    let recs: Vec<CreatePhoneRecord> = (0..20).map(|_| parse_create(&random_body(&mut rng)).unwrap()).collect();
+    let before = count_all(&c);
+    let mut refused = idempotent("k2", "h", "c5", t0, false);
+    refused.refused_last = true;
+    assert!(batch(&mut c, &sql::idempotent_create(&recs, &refused)).is_err());
+    assert_eq!(count_all(&c), before);
+    let keys: i64 = c.query_row("SELECT COUNT(*) FROM idempotency_keys WHERE key = 'k2'", [], |r| r.get(0)).unwrap();
+    assert_eq!(keys, 0, "the key is not remembered without its records");
+    let many = batch(&mut c, &sql::idempotent_create(&recs, &idempotent("k2", "h", "c6", t0, false))).unwrap();
+    let (status, _, body, location, etag, _, mine) = many[0].clone();
+    assert_eq!((status, location, etag, mine), (Some(200), None, None, 1));
+    let body: Value = serde_json::from_str(&body.unwrap()).unwrap();
+    let got: Vec<i64> = body["phonerecords"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert_eq!(got.len(), 20);
+    assert!(got.windows(2).all(|w| w[1] == w[0] + 1), "in the order sent: {got:?}");
+    assert_eq!(count_all(&c), (before.0 + 20, before.1 + 20));
+    // Deleting the newest record does not confuse the next key's records (ids only grow).
+    c.execute("DELETE FROM phone_records WHERE id = ?1", [got[19]]).unwrap();
+    let next = batch(&mut c, &sql::idempotent_create(&[rec.clone()], &idempotent("k3", "h", "c7", t0, true))).unwrap();
+    assert_eq!(next[0].3, Some(format!("http://x/phonerecords/{}", got[19] + 1)));
+    // 24 hours on, the key is expired: claimed anew (a new record), and others purged.
+    let later = t0 + sql::IDEMPOTENCY_TTL_MS + 1;
+    let before = count_all(&c);
+    let renewed = batch(&mut c, &sql::idempotent_create(&[rec.clone()], &idempotent("k1", "h9", "c8", later, true))).unwrap();
+    assert_eq!((renewed[0].6, renewed[0].5.as_str()), (1, "h9"));
+    assert_eq!(count_all(&c).0, before.0 + 1);
+    let left: Vec<String> = {
+        let mut q = c.prepare("SELECT key FROM idempotency_keys WHERE scope = 'token-a' ORDER BY key").unwrap();
+        q.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(left, vec!["k1"], "the expired keys are purged");
+    // The purge and the key look-up use the index and the key, not a scan.
+    for stmt in &sql::idempotent_create(&[rec], &idempotent("k4", "h", "c9", later, true)) {
+        let p = plan(&c, stmt);
+        assert!(!p.contains("SCAN idempotency_keys") && !p.contains("SCAN phone_records"), "{p}\n{}", stmt.sql);
     }
 }

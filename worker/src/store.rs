@@ -53,6 +53,26 @@ extern "C" {
     fn body(this: &Row) -> JsValue;
     #[wasm_bindgen(method, getter)]
     fn fetched(this: &Row) -> Option<f64>;
+    /// A record's version.
+    #[wasm_bindgen(method, getter)]
+    fn v(this: &Row) -> Option<f64>;
+
+    /// A row of `idempotency_keys` as `sql::idempotent_create` reads it.
+    type KeyRow;
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &KeyRow) -> Option<f64>;
+    #[wasm_bindgen(method, getter)]
+    fn ct(this: &KeyRow) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn body(this: &KeyRow) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn location(this: &KeyRow) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn etag(this: &KeyRow) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn body_hash(this: &KeyRow) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn mine(this: &KeyRow) -> Option<f64>;
 }
 
 /// One chunk of an export (export.rs): its lines as the runtime's string
@@ -65,10 +85,41 @@ pub struct ExportChunk {
     pub last: Vec<SqlValue>,
 }
 
-/// A record as stored: its id and its JSON text.
+/// A record as stored: its id, its JSON text, and its version when the
+/// statement read it (one record's reads and writes do).
 pub struct RecordJson {
     pub id: i64,
     pub json: String,
+    pub version: Option<i64>,
+}
+
+impl RecordJson {
+    /// Its ETag, when its version was read.
+    pub fn etag(&self) -> Option<String> {
+        self.version.map(|v| crate::etag::of(self.id, v))
+    }
+}
+
+/// What became of a write conditional on the record's version.
+pub enum Written<T> {
+    Done(T),
+    /// No such record.
+    Missing,
+    /// The record is at another version (this one).
+    Stale(i64),
+}
+
+/// The remembered answer to a POST with an Idempotency-Key.
+pub struct Remembered {
+    /// `None` only while the request that has the key has not finished.
+    pub status: Option<u16>,
+    pub content_type: String,
+    pub body: String,
+    pub location: Option<String>,
+    pub etag: Option<String>,
+    pub body_hash: String,
+    /// This request made it (otherwise it is an earlier request's).
+    pub mine: bool,
 }
 
 impl Row {
@@ -77,6 +128,7 @@ impl Row {
             (Some(id), Some(json)) => Ok(RecordJson {
                 id: id as i64,
                 json,
+                version: self.v().map(|v| v as i64),
             }),
             _ => Err(ApiError::Internal("a record row lacks id or j".into())),
         }
@@ -130,7 +182,7 @@ impl<'a> Store<'a> {
         self.run(stmt).await
     }
 
-    async fn run(&self, stmt: &Statement) -> Result<Vec<Row>, ApiError> {
+    fn prepare(&self, stmt: &Statement) -> Result<crate::runtime::D1Statement, ApiError> {
         let values: Array = stmt
             .params
             .iter()
@@ -144,11 +196,20 @@ impl<'a> Store<'a> {
             })
             .collect();
         let prepared = self.db.prepare(&stmt.sql).map_err(js_error)?;
-        let bound = prepared.bind(&values).map_err(js_error)?;
+        prepared.bind(&values).map_err(js_error)
+    }
+
+    async fn run(&self, stmt: &Statement) -> Result<Vec<Row>, ApiError> {
+        let bound = self.prepare(stmt)?;
         let answer: D1Answer = JsFuture::from(bound.all().map_err(js_error)?)
             .await
             .map_err(js_error)?
             .unchecked_into();
+        Ok(self.rows_of(&answer))
+    }
+
+    /// Counts a statement's cost and returns its rows.
+    fn rows_of<T: JsCast>(&self, answer: &D1Answer) -> Vec<T> {
         let mut usage = self.usage.get();
         let meta = answer.meta();
         usage.add_statement(
@@ -157,10 +218,37 @@ impl<'a> Store<'a> {
             meta.as_ref().and_then(D1Meta::duration),
         );
         self.usage.set(usage);
-        Ok(answer
+        answer
             .results()
             .map(|rows| rows.iter().map(JsCast::unchecked_into).collect())
-            .unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    /// Runs the statements as one D1 batch (one round trip, one transaction:
+    /// every statement or none) and returns the last one's rows.
+    async fn batch_last<T: JsCast>(&self, stmts: &[Statement]) -> Result<Vec<T>, ApiError> {
+        if matches!(self.fault, Some(Fault::Store | Fault::Bookmark)) {
+            self.rows(stmts.first().ok_or_else(|| ApiError::Internal("an empty batch".into()))?)
+                .await?;
+        }
+        let prepared: Array = stmts
+            .iter()
+            .map(|s| self.prepare(s).map(JsValue::from))
+            .collect::<Result<_, _>>()?;
+        let answers: Array = JsFuture::from(self.db.batch(&prepared).map_err(js_error)?)
+            .await
+            .map_err(js_error)?
+            .unchecked_into();
+        let calls = self.usage.get().calls;
+        let mut last = Vec::new();
+        for answer in answers.iter() {
+            last = self.rows_of(&answer.unchecked_into::<D1Answer>());
+        }
+        // Each statement counted, the batch one round trip.
+        let mut usage = self.usage.get();
+        usage.calls = calls + 1;
+        self.usage.set(usage);
+        Ok(last)
     }
 
     async fn first_record(&self, stmt: &Statement) -> Result<Option<RecordJson>, ApiError> {
@@ -210,19 +298,82 @@ impl<'a> Store<'a> {
         self.first_record(&sql::get(id, order, fields)).await
     }
 
-    /// Applies a partial update in one statement; `None` if there is no such record.
+    /// Applies a partial update in one statement (the version raised in it),
+    /// if the record is at one of `versions` (`If-Match`; `None`: any).
     pub async fn update(
         &self,
         id: i64,
         up: &UpdatePhoneRecord,
-    ) -> Result<Option<RecordJson>, ApiError> {
+        versions: Option<&[i64]>,
+    ) -> Result<Written<RecordJson>, ApiError> {
         if id > MAX_ID {
-            return Ok(None);
+            return Ok(Written::Missing);
         }
-        match sql::update(id, up) {
-            Some(stmt) => self.first_record(&stmt).await,
-            None => self.get(id, KeyOrder::Contract, None).await,
+        let Some(stmt) = sql::update(id, up, versions) else {
+            // Nothing to change: nothing written, the version stays.
+            return Ok(match self.get(id, KeyOrder::Contract, None).await? {
+                None => Written::Missing,
+                Some(r) => match (versions, r.version) {
+                    (Some(vs), Some(v)) if !vs.contains(&v) => Written::Stale(v),
+                    _ => Written::Done(r),
+                },
+            });
+        };
+        match self.first_record(&stmt).await? {
+            Some(r) => Ok(Written::Done(r)),
+            None if versions.is_some() => self.why_not_written(id).await,
+            None => Ok(Written::Missing),
         }
+    }
+
+    /// After a conditional write changed nothing: missing, or at another version.
+    async fn why_not_written<T>(&self, id: i64) -> Result<Written<T>, ApiError> {
+        let rows = self.rows(&sql::version_of(id)).await?;
+        Ok(match rows.first().and_then(Row::v) {
+            Some(v) => Written::Stale(v as i64),
+            None => Written::Missing,
+        })
+    }
+
+    /// Deletes one record if it is at one of these versions (`If-Match`).
+    pub async fn delete_if_version(&self, id: i64, versions: &[i64]) -> Result<Written<()>, ApiError> {
+        if id > MAX_ID {
+            return Ok(Written::Missing);
+        }
+        if self.rows(&sql::delete_if_version(id, versions)).await?.is_empty() {
+            return self.why_not_written(id).await;
+        }
+        Ok(Written::Done(()))
+    }
+
+    /// Creates the records under an Idempotency-Key, or finds the answer of
+    /// the request that used the key first: one D1 batch (`sql::idempotent_create`).
+    pub async fn idempotent_create(
+        &self,
+        recs: &[CreatePhoneRecord],
+        ic: &sql::IdempotentCreate<'_>,
+    ) -> Result<Remembered, ApiError> {
+        let ic = sql::IdempotentCreate {
+            refused_last: self.fault == Some(Fault::Batch),
+            ..*ic
+        };
+        let rows: Vec<KeyRow> = self.batch_last(&sql::idempotent_create(recs, &ic)).await?;
+        let row = rows
+            .first()
+            .ok_or_else(|| ApiError::Internal("the idempotency key row is missing".into()))?;
+        let remembered = Remembered {
+            status: row.status().map(|s| s as u16),
+            content_type: row.ct().unwrap_or_default(),
+            body: row.body().unwrap_or_default(),
+            location: row.location(),
+            etag: row.etag(),
+            body_hash: row.body_hash().unwrap_or_default(),
+            mine: row.mine() == Some(1.0),
+        };
+        if remembered.mine && remembered.status.is_none() {
+            return Err(ApiError::Internal("an idempotent create wrote no answer".into()));
+        }
+        Ok(remembered)
     }
 
     /// One page (a JSON array of records) and the count of all matching

@@ -7,11 +7,11 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use phonerecords_shared::PhoneRecord;
 use serde_json::Value;
 
-use crate::api::{self, Failure};
+use crate::api::{self, Failure, Versioned};
 use crate::clock;
 use crate::components::list::LastList;
 use crate::components::retry_panel;
-use crate::form_model::{DurationUnit, Errors, FormValues, describe};
+use crate::form_model::{API_FIELDS, DurationUnit, Errors, FieldChange, FormValues, changed_fields, describe};
 use crate::session::use_session;
 
 /// The form's state, shared by its fields.
@@ -113,15 +113,21 @@ pub fn RecordForm(
     #[prop(into)] saving: Signal<bool>,
     on_submit: Callback<Value>,
     on_cancel: Callback<bool>,
+    /// The form's values, when the page needs to see them (the edit page's
+    /// conflict panel); set to `initial` by the page.
+    #[prop(optional)]
+    edited: Option<RwSignal<FormValues>>,
 ) -> impl IntoView {
-    let values = RwSignal::new(initial.clone());
-    // The body to send, or the browser's problems with it: computed once per change.
+    let values = edited.unwrap_or_else(|| RwSignal::new(initial.clone()));
+    let original = initial.clone();
+    // The body to send, or the browser's problems with it: computed once per
+    // change. An edit sends only what the person changed from what was loaded.
     let checked = Memo::new(move |_| {
         values.with(|v| {
             if is_new {
                 v.create_body()
             } else {
-                v.update_body()
+                v.changes_body(&original)
             }
         })
     });
@@ -403,11 +409,26 @@ pub fn NewRecordPage() -> impl IntoView {
     let (date, time, offset) = clock::now_local();
     let server_errors = RwSignal::new(Errors::new());
     let failure = RwSignal::new(None::<String>);
+    // One Idempotency-Key per submission of the form: the same body sent again
+    // (a double click, a retry after a network error) goes with the same key,
+    // so the server records the call once; a changed body gets a new key.
+    let last_key = StoredValue::new_local(None::<(Value, String)>);
     let (submit, saving) = save_action(
         "Recorded",
         server_errors,
         failure,
-        |token, body| async move { api::create(&token, &body).await },
+        move |token, body| {
+            let key = last_key.with_value(|k| match k {
+                Some((sent, key)) if *sent == body => Some(key.clone()),
+                _ => None,
+            });
+            let key = key.unwrap_or_else(|| {
+                let key = api::new_idempotency_key();
+                last_key.set_value(Some((body.clone(), key.clone())));
+                key
+            });
+            async move { api::create(&token, &body, &key).await }
+        },
     );
     view! {
         <section class="form-page" aria-labelledby="form-title">
@@ -456,56 +477,238 @@ pub fn EditRecordPage() -> impl IntoView {
                 }
                 .into_any(),
                 Some(Err(f)) => retry_panel(f.message(), retry).into_any(),
-                Some(Ok(r)) => view! { <EditRecord record=r/> }.into_any(),
+                Some(Ok(v)) => view! {
+                    <EditRecord record=v.record etag=v.etag reload=Callback::new(move |()| retry.update(|n| *n += 1))/>
+                }
+                .into_any(),
             }}
         </section>
     }
 }
 
+/// Why a conditional save or delete was not done.
+#[derive(Clone)]
+enum Refused {
+    /// Someone changed the record since this page loaded it: it is now this.
+    Changed(Versioned),
+    Failed(Failure),
+}
+
+/// A PUT or DELETE with If-Match; on 412, the record as it is now.
+async fn conditional<T>(
+    token: &str,
+    id: i64,
+    write: impl std::future::Future<Output = Result<T, Failure>>,
+) -> Result<T, Refused> {
+    match write.await {
+        Ok(done) => Ok(done),
+        Err(Failure::Changed) => match api::get(token, id).await {
+            Ok(now) => Err(Refused::Changed(now)),
+            Err(f) => Err(Refused::Failed(f)),
+        },
+        Err(f) => Err(Refused::Failed(f)),
+    }
+}
+
+/// A save refused because someone else changed the call: what they changed
+/// and what this person changed, each against what the page loaded.
+#[derive(Clone)]
+struct Conflict {
+    now: Versioned,
+    theirs: Vec<FieldChange>,
+    mine: Vec<FieldChange>,
+}
+
+/// The conflict panel: field by field, the value this page loaded, theirs
+/// now, and this person's edit; "Save mine on top" and "Use theirs".
+fn conflict_panel(c: Conflict, save_mine: Callback<()>, use_theirs: Callback<()>) -> impl IntoView {
+    let mut paths: Vec<&'static str> = Vec::new();
+    for f in API_FIELDS.iter() {
+        if c.theirs.iter().chain(&c.mine).any(|x| x.path == f.path) {
+            paths.push(f.path);
+        }
+    }
+    let shown = |v: &str| if v.trim().is_empty() { "(empty)".to_owned() } else { v.to_owned() };
+    let rows = paths
+        .into_iter()
+        .map(|path| {
+            let theirs = c.theirs.iter().find(|x| x.path == path);
+            let mine = c.mine.iter().find(|x| x.path == path);
+            let any = theirs.or(mine).cloned().expect("a listed field changed");
+            let both = theirs.is_some() && mine.is_some();
+            view! {
+                <tr class:both=both data-field=path>
+                    <th scope="row">{any.label}</th>
+                    <td>{shown(&any.before)}</td>
+                    <td class="theirs">{theirs.map(|t| shown(&t.after)).unwrap_or_else(|| "unchanged".into())}</td>
+                    <td class="mine">{mine.map(|m| shown(&m.after)).unwrap_or_else(|| "not edited".into())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let n = c.theirs.len();
+    let summary = if n == 0 {
+        "Someone else saved this call while you were editing it (no field you can see changed).".to_owned()
+    } else {
+        format!(
+            "Someone else changed this call while you were editing it: {} field{} changed. Your edits are not saved yet and are still in the form.",
+            n,
+            if n == 1 { "" } else { "s" }
+        )
+    };
+    view! {
+        <div class="conflict-panel" role="alert" aria-labelledby="conflict-title" aria-describedby="conflict-summary">
+            <h2 id="conflict-title">"This call was changed by someone else"</h2>
+            <p id="conflict-summary">{summary}</p>
+            <table class="conflict-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Field"</th>
+                        <th scope="col">"When you opened it"</th>
+                        <th scope="col">"Their version now"</th>
+                        <th scope="col">"Your edit"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <div class="actions">
+                <button type="button" class="primary" on:click=move |_| save_mine.run(())>"Save mine on top"</button>
+                <button type="button" on:click=move |_| use_theirs.run(())>"Use theirs"</button>
+            </div>
+        </div>
+    }
+}
+
 #[component]
-fn EditRecord(record: PhoneRecord) -> impl IntoView {
+fn EditRecord(record: PhoneRecord, etag: Option<String>, reload: Callback<()>) -> impl IntoView {
     let session = use_session();
     let back = back_to_list();
     let id = record.id;
     let name = describe(&record);
+    let loaded = FormValues::from_record(&record);
+    let edited = RwSignal::new(loaded.clone());
+    // The version this page's edits are based on (sent as If-Match).
+    let etag = StoredValue::new(etag);
     let server_errors = RwSignal::new(Errors::new());
     let failure = RwSignal::new(None::<String>);
-    let (submit, saving) = save_action(
-        "Saved changes to",
-        server_errors,
-        failure,
-        move |token, body| async move { api::update(&token, id, &body).await },
-    );
-    let remove = Action::new_local(move |_: &()| {
+    let conflict = RwSignal::new(None::<Conflict>);
+    let save = Action::new_local(move |(body, tag): &(Value, Option<String>)| {
         let token = session.token();
-        async move { api::delete(&token, id).await }
+        let (body, tag) = (body.clone(), tag.clone());
+        async move { conditional(&token, id, api::update(&token, id, &body, tag.as_deref())).await }
+    });
+    let saved_back = back.clone();
+    let loaded_for_conflict = loaded.clone();
+    Effect::new(move |_| {
+        let Some(result) = save.value().get() else {
+            return;
+        };
+        match result {
+            Ok(record) => {
+                session
+                    .notice
+                    .set(Some(format!("Saved changes to {}.", describe(&record))));
+                saved_back();
+            }
+            Err(Refused::Changed(now)) => {
+                let theirs_now = FormValues::from_record(&now.record);
+                let mine = edited.with_untracked(|e| changed_fields(&loaded_for_conflict, e));
+                conflict.set(Some(Conflict {
+                    theirs: changed_fields(&loaded_for_conflict, &theirs_now),
+                    mine,
+                    now,
+                }));
+            }
+            Err(Refused::Failed(f)) => {
+                session.check(&Err::<(), _>(f.clone()));
+                let (by_path, other) = split_failure(&f);
+                server_errors.set(by_path);
+                failure.set(other);
+            }
+        }
+    });
+    let submit = Callback::new(move |body: Value| {
+        failure.set(None);
+        conflict.set(None);
+        save.dispatch_local((body, etag.get_value()));
+    });
+    let loaded_for_mine = loaded.clone();
+    // "Save mine on top": only this person's changed fields, on their version.
+    let save_mine = Callback::new(move |()| {
+        let Some(c) = conflict.get_untracked() else {
+            return;
+        };
+        match edited.with_untracked(|e| e.changes_body(&loaded_for_mine)) {
+            Ok(body) => {
+                failure.set(None);
+                conflict.set(None);
+                save.dispatch_local((body, c.now.etag.clone()));
+            }
+            Err(_) => failure.set(Some("Please correct the problems marked in the form first.".into())),
+        }
+    });
+    // "Use theirs": reload the record (asking first when it drops edits).
+    let use_theirs = Callback::new(move |()| {
+        let has_edits = conflict.with_untracked(|c| c.as_ref().is_some_and(|c| !c.mine.is_empty()));
+        let go = !has_edits
+            || window()
+                .confirm_with_message("Discard your edits and load their version of the call?")
+                .unwrap_or(false);
+        if go {
+            reload.run(());
+        }
+    });
+    let saving: Signal<bool> = save.pending().into();
+
+    // Deleting: with If-Match; when the call changed, it is shown again first.
+    let delete_changed = RwSignal::new(None::<(Versioned, Vec<FieldChange>)>);
+    let remove = Action::new_local(move |tag: &Option<String>| {
+        let token = session.token();
+        let tag = tag.clone();
+        async move { conditional(&token, id, api::delete(&token, id, tag.as_deref())).await }
     });
     let deleted_name = name.clone();
     let after_delete = back.clone();
+    let loaded_for_delete = loaded.clone();
     Effect::new(move |_| {
         if let Some(result) = remove.value().get() {
-            session.check(&result);
             match result {
                 Ok(()) => {
                     session.notice.set(Some(format!("Deleted {deleted_name}.")));
                     after_delete();
                 }
-                Err(f) => failure.set(Some(f.message())),
+                Err(Refused::Changed(now)) => {
+                    let changes = changed_fields(&loaded_for_delete, &FormValues::from_record(&now.record));
+                    delete_changed.set(Some((now, changes)));
+                }
+                Err(Refused::Failed(f)) => {
+                    session.check(&Err::<(), _>(f.clone()));
+                    failure.set(Some(f.message()));
+                }
             }
         }
     });
     let confirming = RwSignal::new(false);
-    let confirm_text = format!("Delete {name}? This cannot be undone.");
+    let confirm_text = StoredValue::new(format!("Delete {name}? This cannot be undone."));
+    let delete_now = move |_| {
+        let tag = match delete_changed.get_untracked() {
+            Some((now, _)) => now.etag,
+            None => etag.get_value(),
+        };
+        remove.dispatch_local(tag);
+    };
     view! {
         <p class="subtitle">{format!("Recorded as {} · id {}", record.call_timestamp.as_str(), record.id)}</p>
         {move || failure.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
+        {move || conflict.get().map(|c| conflict_panel(c, save_mine, use_theirs))}
         <RecordForm
-            initial=FormValues::from_record(&record)
+            initial=loaded.clone()
             is_new=false
             server_errors=server_errors
             saving=saving
             on_submit=submit
-            on_cancel=cancel_callback()/>
+            on_cancel=cancel_callback()
+            edited=edited/>
         <div class="danger-zone">
             <Show
                 when=move || confirming.get()
@@ -514,12 +717,29 @@ fn EditRecord(record: PhoneRecord) -> impl IntoView {
                 }
             >
                 <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
-                    <p id="confirm-text">{confirm_text.clone()}</p>
+                    {move || match delete_changed.get() {
+                        None => view! { <p id="confirm-text">{confirm_text.get_value()}</p> }.into_any(),
+                        Some((now, changes)) => {
+                            let rows = changes
+                                .into_iter()
+                                .map(|c| view! {
+                                    <li><strong>{c.label}</strong>": "{c.after}" (was "{c.before}")"</li>
+                                })
+                                .collect_view();
+                            view! {
+                                <div id="confirm-text" role="alert">
+                                    <p>{format!("This call changed since you opened it. Delete {} as it is now? This cannot be undone.", describe(&now.record))}</p>
+                                    <ul class="delete-changes">{rows}</ul>
+                                </div>
+                            }
+                            .into_any()
+                        }
+                    }}
                     <button type="button" class="danger" autofocus=true disabled=move || remove.pending().get()
-                        on:click=move |_| { remove.dispatch_local(()); }>
-                        {move || if remove.pending().get() { "Deleting…" } else { "Delete" }}
+                        on:click=delete_now>
+                        {move || if remove.pending().get() { "Deleting…" } else if delete_changed.with(Option::is_some) { "Delete it anyway" } else { "Delete" }}
                     </button>
-                    <button type="button" on:click=move |_| confirming.set(false)>"Keep it"</button>
+                    <button type="button" on:click=move |_| { confirming.set(false); delete_changed.set(None); }>"Keep it"</button>
                 </div>
             </Show>
         </div>
