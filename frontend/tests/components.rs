@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use phonerecords_shared::{Field, PhoneRecord, PhoneRecordPageData};
-use phonerecords_ui::components::form::RecordForm;
+use phonerecords_ui::components::record_form::RecordForm;
 use phonerecords_ui::components::list::{Pager, RecordsTable};
 use phonerecords_ui::form_model::{Errors, FormValues};
 use phonerecords_ui::list_state::Sort;

@@ -167,13 +167,13 @@ impl Field {
             Field::Direction => "Direction",
             Field::PhoneNumber => "Phone number",
             Field::PhoneNumberType => "Phone number type",
-            Field::ActualHours => "Duration (hours)",
+            Field::ActualHours => "Duration",
             Field::Notes => "Notes",
             Field::CallTimestamp => "Date and time",
             Field::Outcome => "Outcome",
-            Field::Action => "Matter",
-            Field::FromParticipant => "From participant",
-            Field::ToParticipant => "To participant",
+            Field::Action => "Matter (action id)",
+            Field::FromParticipant => "From participant id",
+            Field::ToParticipant => "To participant id",
         }
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::components::form::{EditRecordPage, NewRecordPage};
+use crate::components::record_pages::{EditRecordPage, NewRecordPage};
 use crate::components::list::{LastList, ListPage};
 use crate::components::signin::SignIn;
 use crate::session::Session;

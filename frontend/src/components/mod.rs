@@ -3,8 +3,10 @@
 
 pub mod app;
 pub mod export;
-pub mod form;
+pub mod fields;
 pub mod list;
+pub mod record_form;
+pub mod record_pages;
 pub mod signin;
 
 use leptos::prelude::*;
