@@ -1,11 +1,11 @@
 //! Calls to the Phone Records API on this origin, with the session's token.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use phonerecords_shared::{ApiError, ApiErrors, PagedPhoneRecords, PhoneRecord};
+use phonerecords_shared::{ErrorItem, ApiErrors, PagedPhoneRecords, PhoneRecord};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-const BASE: &str = "/phonerecords";
+const BASE: &str = phonerecords_shared::COLLECTION_PATH;
 
 /// Why a call failed, as the UI needs to tell it apart.
 #[derive(Clone, Debug, PartialEq)]
@@ -13,7 +13,7 @@ pub enum Failure {
     /// The token was refused: back to sign-in.
     Unauthorized,
     /// 422 (or 400): problems by field, from the server.
-    Invalid(Vec<ApiError>),
+    Invalid(Vec<ErrorItem>),
     NotFound,
     /// 412: the record changed since the version the request named.
     Changed,
@@ -40,7 +40,7 @@ impl Failure {
 }
 
 /// The header that carries D1's session bookmark both ways.
-const BOOKMARK: &str = "x-d1-bookmark";
+const BOOKMARK: &str = phonerecords_shared::BOOKMARK_HEADER;
 
 thread_local! {
     /// The latest bookmark the API returned: sent back with every request so

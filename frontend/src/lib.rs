@@ -11,7 +11,7 @@ pub mod session;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-/// Mounts the app; called by `app.js` once the module is loaded.
+/// Mounts the app; called by `main.js` once the module is loaded.
 #[wasm_bindgen]
 pub fn start() {
     leptos::mount::mount_to_body(components::app::App);

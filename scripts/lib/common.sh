@@ -46,17 +46,24 @@ new_token() {
 
 # Starts `wrangler dev` in its own process group on a free port with its own
 # state, after applying the migrations to that state. Sets SERVER_URL and
-# SERVER_PID (and SERVER_INSPECTOR, its DevTools port); stop it with stop_server. CONFIG defaults to wrangler.toml.
-#   start_server STATE_DIR ENV_FILE LOG_FILE [CONFIG]
+# SERVER_PID (and SERVER_INSPECTOR, its DevTools port); stop it with stop_server.
+# WHICH is an environment of wrangler.toml (`test`, `test-rate-limit`) or
+# another config file (`*.toml`); by default wrangler.toml's top level.
+#   start_server STATE_DIR ENV_FILE LOG_FILE [WHICH]
 start_server() {
-    local state="$1" env_file="$2" log_file="$3" config="${4:-wrangler.toml}" port inspector
+    local state="$1" env_file="$2" log_file="$3" which="${4:-}" port inspector config=(--config wrangler.toml)
+    case "$which" in
+    "") ;;
+    *.toml) config=(--config "$which") ;;
+    *) config+=(--env "$which") ;;
+    esac
     port="$(free_port)"
     inspector="$(free_port)"
-    npx wrangler d1 migrations apply DB --local --config "$config" --persist-to "$state" >"$log_file.migrations" 2>&1 || {
+    npx wrangler d1 migrations apply DB --local "${config[@]}" --persist-to "$state" >"$log_file.migrations" 2>&1 || {
         cat "$log_file.migrations" >&2
         return 1
     }
-    setsid npx wrangler dev --config "$config" --ip 127.0.0.1 --port "$port" --inspector-port "$inspector" \
+    setsid npx wrangler dev "${config[@]}" --ip 127.0.0.1 --port "$port" --inspector-port "$inspector" \
         --show-interactive-dev-session=false --persist-to "$state" --env-file "$env_file" \
         >"$log_file" 2>&1 </dev/null &
     SERVER_PID=$!

@@ -30,7 +30,7 @@ pub enum CreateBody {
 }
 
 /// What a body holds, before any record in it is validated.
-enum Form<'a> {
+enum Wrapping<'a> {
     Bare,
     One(&'a Value),
     Many(&'a [Value]),
@@ -38,31 +38,31 @@ enum Form<'a> {
     NotARecord,
 }
 
-fn form(body: &Value) -> Form<'_> {
+fn wrapping(body: &Value) -> Wrapping<'_> {
     let Some(obj) = body.as_object() else {
-        return Form::Bare;
+        return Wrapping::Bare;
     };
     match obj.get(RESOURCE) {
         Some(inner) if obj.len() == 1 => match inner {
-            Value::Object(_) => Form::One(inner),
-            Value::Array(items) => Form::Many(items),
-            _ => Form::NotARecord,
+            Value::Object(_) => Wrapping::One(inner),
+            Value::Array(items) => Wrapping::Many(items),
+            _ => Wrapping::NotARecord,
         },
-        _ => Form::Bare,
+        _ => Wrapping::Bare,
     }
 }
 
 /// Validates a create body in either form; on failure, every problem found.
 pub fn parse_create_body(body: &Value) -> Result<CreateBody, Vec<FieldError>> {
-    match form(body) {
-        Form::Bare => parse_create(body)
+    match wrapping(body) {
+        Wrapping::Bare => parse_create(body)
             .map(CreateBody::One)
             .map_err(explain_stray_wrapper),
-        Form::One(record) => parse_create(record)
+        Wrapping::One(record) => parse_create(record)
             .map(CreateBody::One)
             .map_err(|errors| within(RESOURCE, errors)),
-        Form::Many(items) => parse_batch(items).map(CreateBody::Many),
-        Form::NotARecord => Err(vec![not_a_record(
+        Wrapping::Many(items) => parse_batch(items).map(CreateBody::Many),
+        Wrapping::NotARecord => Err(vec![not_a_record(
             "phonerecords must be a phone record object, or an array of them to create several",
         )]),
     }
@@ -89,14 +89,14 @@ fn without_own_id(record: &Value, path_id: i64) -> std::borrow::Cow<'_, Value> {
 /// Validates an update body in either form, for the record `path_id`. An
 /// update names one record, so an array is refused.
 pub fn parse_update_body(path_id: i64, body: &Value) -> Result<UpdatePhoneRecord, Vec<FieldError>> {
-    match form(body) {
-        Form::Bare => parse_update(&without_own_id(body, path_id)).map_err(explain_stray_wrapper),
-        Form::One(record) => parse_update(&without_own_id(record, path_id))
+    match wrapping(body) {
+        Wrapping::Bare => parse_update(&without_own_id(body, path_id)).map_err(explain_stray_wrapper),
+        Wrapping::One(record) => parse_update(&without_own_id(record, path_id))
             .map_err(|errors| within(RESOURCE, errors)),
-        Form::Many(_) => Err(vec![not_a_record(
+        Wrapping::Many(_) => Err(vec![not_a_record(
             "an update changes one record: send {\"phonerecords\": {…}} with an object, not an array",
         )]),
-        Form::NotARecord => Err(vec![not_a_record(
+        Wrapping::NotARecord => Err(vec![not_a_record(
             "phonerecords must be a phone record object",
         )]),
     }

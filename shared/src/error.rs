@@ -5,12 +5,12 @@ use serde::{Deserialize, Serialize};
 /// `{"errors":[…]}`: the body of every error response.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApiErrors {
-    pub errors: Vec<ApiError>,
+    pub errors: Vec<ErrorItem>,
 }
 
 /// One problem. `status` is the HTTP status as a string, as Actionstep sends it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ApiError {
+pub struct ErrorItem {
     pub status: String,
     pub code: String,
     pub title: String,

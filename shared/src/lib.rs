@@ -13,7 +13,15 @@ pub mod query;
 pub mod timestamp;
 pub mod validate;
 
-pub use error::{ApiError, ApiErrors, FieldError};
+pub use error::{ApiErrors, ErrorItem, FieldError};
+
+/// The collection's path: the API answers here (and under Actionstep's
+/// `/api/rest`), and the UI calls it.
+pub const COLLECTION_PATH: &str = "/phonerecords";
+
+/// The header that carries a D1 session bookmark both ways
+/// (read-your-writes across requests; worker/src/session.rs).
+pub const BOOKMARK_HEADER: &str = "x-d1-bookmark";
 pub use fields::Field;
 pub use model::{
     CreatePhoneRecord, CreatePhoneRecordLinks, Direction, PageMetaData, PagedPhoneRecords,

@@ -1,6 +1,6 @@
 //! Every way a request can fail, and the one envelope each is answered with.
 
-use phonerecords_shared::{ApiError as ErrorItem, ApiErrors, FieldError};
+use phonerecords_shared::{ApiErrors, ErrorItem, FieldError};
 use wasm_bindgen::JsValue;
 
 use crate::http::Reply;

@@ -17,7 +17,7 @@ use crate::sql::{IdempotentCreate, KeyOrder};
 use crate::store::{Remembered, Store, Written};
 use crate::target::Target;
 
-pub const COLLECTION: &str = "/phonerecords";
+pub const COLLECTION: &str = phonerecords_shared::COLLECTION_PATH;
 
 /// The prefix Actionstep's API puts before its resources. The collection
 /// answers under it too, so a client written for Actionstep changes only the host.

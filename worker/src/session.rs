@@ -9,7 +9,7 @@ use crate::fault::Fault;
 use crate::store::Store;
 
 /// The request and response header carrying a D1 session bookmark.
-pub const BOOKMARK_HEADER: &str = "x-d1-bookmark";
+pub use phonerecords_shared::BOOKMARK_HEADER;
 
 /// Longest bookmark we pass on (D1's are about 60 characters).
 const MAX_BOOKMARK_LEN: usize = 200;
@@ -24,7 +24,7 @@ pub fn valid_bookmark(b: &str) -> bool {
 
 /// Where a request's D1 session starts.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Start {
+pub enum SessionStart {
     /// A read that continues from the client's bookmark (read-your-writes).
     Bookmark(String),
     /// A read without a bookmark: any replica will do.
@@ -34,24 +34,24 @@ pub enum Start {
     Primary,
 }
 
-impl Start {
+impl SessionStart {
     /// Reads continue from a well-formed bookmark the client sent; writes
     /// always start at the primary (the bookmark would add nothing there).
-    pub fn for_request(method: &str, bookmark: Option<&str>) -> Start {
+    pub fn for_request(method: &str, bookmark: Option<&str>) -> SessionStart {
         if method != "GET" {
-            return Start::Primary;
+            return SessionStart::Primary;
         }
         match bookmark.filter(|b| valid_bookmark(b)) {
-            Some(b) => Start::Bookmark(b.to_owned()),
-            None => Start::Unconstrained,
+            Some(b) => SessionStart::Bookmark(b.to_owned()),
+            None => SessionStart::Unconstrained,
         }
     }
 
     fn constraint(&self) -> &str {
         match self {
-            Start::Bookmark(b) => b,
-            Start::Unconstrained => "first-unconstrained",
-            Start::Primary => "first-primary",
+            SessionStart::Bookmark(b) => b,
+            SessionStart::Unconstrained => "first-unconstrained",
+            SessionStart::Primary => "first-primary",
         }
     }
 }
@@ -70,8 +70,8 @@ pub async fn run(
     fault: Option<Fault>,
     mut op: impl AsyncFnMut(&Store<'_>) -> Result<Reply, ApiError>,
 ) -> Result<Reply, ApiError> {
-    let start = Start::for_request(method, bookmark);
-    if matches!(start, Start::Bookmark(_)) {
+    let start = SessionStart::for_request(method, bookmark);
+    if matches!(start, SessionStart::Bookmark(_)) {
         match answer(db, &start, fault, Retry::Allowed, &mut op).await {
             Err(e) => {
                 console_warn(&format!(
@@ -80,7 +80,7 @@ pub async fn run(
             }
             answered => return answered,
         }
-        return answer(db, &Start::Primary, fault, Retry::No, &mut op).await;
+        return answer(db, &SessionStart::Primary, fault, Retry::No, &mut op).await;
     }
     answer(db, &start, fault, Retry::No, &mut op).await
 }
@@ -94,14 +94,14 @@ enum Retry {
 
 async fn answer(
     db: &D1Database,
-    start: &Start,
+    start: &SessionStart,
     fault: Option<Fault>,
     retry: Retry,
     op: &mut impl AsyncFnMut(&Store<'_>) -> Result<Reply, ApiError>,
 ) -> Result<Reply, ApiError> {
     let session: D1Session = db.with_session(start.constraint())?;
     // The fault hook (tests only): `bookmark` fails only a session started from one.
-    let fault = fault.filter(|f| *f != Fault::Bookmark || matches!(start, Start::Bookmark(_)));
+    let fault = fault.filter(|f| *f != Fault::Bookmark || matches!(start, SessionStart::Bookmark(_)));
     let store = Store::new(&session, fault);
     let resp = match op(&store).await {
         Ok(resp) => resp,
@@ -123,16 +123,16 @@ mod tests {
     #[test]
     fn bookmarks_and_starts() {
         let b = "0000000a-00000001-00004f1d-3f7a6c2b9d1e4a5b8c7d6e5f4a3b2c1d";
-        let start = Start::for_request;
-        assert_eq!(start("GET", Some(b)), Start::Bookmark(b.to_owned()));
+        let start = SessionStart::for_request;
+        assert_eq!(start("GET", Some(b)), SessionStart::Bookmark(b.to_owned()));
         assert_eq!(start("GET", Some(b)).constraint(), b);
-        assert_eq!(start("POST", Some(b)), Start::Primary);
+        assert_eq!(start("POST", Some(b)), SessionStart::Primary);
         assert_eq!(start("GET", None).constraint(), "first-unconstrained");
         assert_eq!(start("PUT", None).constraint(), "first-primary");
         for bad in ["", "first-primary", "x y", "<script>", &"a".repeat(201)] {
             assert!(!valid_bookmark(bad), "{bad}");
-            assert_eq!(start("GET", Some(bad)), Start::Unconstrained);
-            assert_eq!(start("DELETE", Some(bad)), Start::Primary);
+            assert_eq!(start("GET", Some(bad)), SessionStart::Unconstrained);
+            assert_eq!(start("DELETE", Some(bad)), SessionStart::Primary);
         }
     }
 }
