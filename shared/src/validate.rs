@@ -357,22 +357,53 @@ struct CreateParts {
 }
 
 impl CreateParts {
+    /// Keeps an optional field's value. Matched by field, exhaustively: a new
+    /// field does not compile until it says where its value goes.
     fn set(&mut self, field: Field, value: FieldValue) {
-        match (field, value) {
-            (Field::FromParticipantOther, FieldValue::Text(s)) => {
-                self.from_participant_other = Some(s)
-            }
-            (Field::ToParticipantOther, FieldValue::Text(s)) => self.to_participant_other = Some(s),
-            (Field::PhoneNumber, FieldValue::Text(s)) => self.phone_number = Some(s),
-            (Field::PhoneNumberType, FieldValue::Text(s)) => self.phone_number_type = Some(s),
-            (Field::Notes, FieldValue::Text(s)) => self.notes = Some(s),
-            (Field::ActualHours, FieldValue::Hours(h)) => self.actual_hours = Some(h),
-            (Field::Action, FieldValue::LinkId(id)) => self.links.action = Some(id),
-            (Field::FromParticipant, FieldValue::LinkId(id)) => {
-                self.links.from_participant = Some(id)
-            }
-            (Field::ToParticipant, FieldValue::LinkId(id)) => self.links.to_participant = Some(id),
-            _ => {}
+        match field {
+            Field::FromParticipantOther => self.from_participant_other = value.text(),
+            Field::ToParticipantOther => self.to_participant_other = value.text(),
+            Field::PhoneNumber => self.phone_number = value.text(),
+            Field::PhoneNumberType => self.phone_number_type = value.text(),
+            Field::Notes => self.notes = value.text(),
+            Field::ActualHours => self.actual_hours = value.hours(),
+            Field::Action => self.links.action = value.link_id(),
+            Field::FromParticipant => self.links.from_participant = value.link_id(),
+            Field::ToParticipant => self.links.to_participant = value.link_id(),
+            // Required, or never sent: parse_create takes these itself.
+            Field::Id | Field::Direction | Field::CallTimestamp | Field::Outcome => {}
+        }
+    }
+}
+
+impl FieldValue {
+    fn text(self) -> Option<String> {
+        match self {
+            FieldValue::Text(s) => Some(s),
+            FieldValue::Direction(_)
+            | FieldValue::Hours(_)
+            | FieldValue::Timestamp(_)
+            | FieldValue::LinkId(_) => None,
+        }
+    }
+
+    fn hours(self) -> Option<f64> {
+        match self {
+            FieldValue::Hours(h) => Some(h),
+            FieldValue::Text(_)
+            | FieldValue::Direction(_)
+            | FieldValue::Timestamp(_)
+            | FieldValue::LinkId(_) => None,
+        }
+    }
+
+    fn link_id(self) -> Option<i64> {
+        match self {
+            FieldValue::LinkId(id) => Some(id),
+            FieldValue::Text(_)
+            | FieldValue::Direction(_)
+            | FieldValue::Hours(_)
+            | FieldValue::Timestamp(_) => None,
         }
     }
 }
@@ -411,20 +442,15 @@ pub fn parse_update(body: &Value) -> Result<UpdatePhoneRecord, Vec<FieldError>> 
 }
 
 fn set_patch(up: &mut UpdatePhoneRecord, field: Field, patch: Patch<FieldValue>) {
-    fn text(p: Patch<FieldValue>) -> Patch<String> {
+    fn take<T>(p: Patch<FieldValue>, get: fn(FieldValue) -> Option<T>) -> Patch<T> {
         match p {
-            Patch::Set(FieldValue::Text(s)) => Patch::Set(s),
+            Patch::Set(v) => get(v).map_or(Patch::Unchanged, Patch::Set),
             Patch::Clear => Patch::Clear,
-            _ => Patch::Unchanged,
+            Patch::Unchanged => Patch::Unchanged,
         }
     }
-    fn id(p: Patch<FieldValue>) -> Patch<i64> {
-        match p {
-            Patch::Set(FieldValue::LinkId(v)) => Patch::Set(v),
-            Patch::Clear => Patch::Clear,
-            _ => Patch::Unchanged,
-        }
-    }
+    let text = |p| take(p, FieldValue::text);
+    let id = |p| take(p, FieldValue::link_id);
     let links: &mut UpdatePhoneRecordLinks = &mut up.links;
     match field {
         Field::FromParticipantOther => up.from_participant_other = text(patch),
@@ -432,13 +458,7 @@ fn set_patch(up: &mut UpdatePhoneRecord, field: Field, patch: Patch<FieldValue>)
         Field::PhoneNumber => up.phone_number = text(patch),
         Field::PhoneNumberType => up.phone_number_type = text(patch),
         Field::Notes => up.notes = text(patch),
-        Field::ActualHours => {
-            up.actual_hours = match patch {
-                Patch::Set(FieldValue::Hours(h)) => Patch::Set(h),
-                Patch::Clear => Patch::Clear,
-                _ => Patch::Unchanged,
-            }
-        }
+        Field::ActualHours => up.actual_hours = take(patch, FieldValue::hours),
         Field::Action => links.action = id(patch),
         Field::FromParticipant => links.from_participant = id(patch),
         Field::ToParticipant => links.to_participant = id(patch),
