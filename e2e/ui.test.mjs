@@ -203,6 +203,16 @@ test('edits a call, and shows the server\'s validation errors next to their fiel
   await page.getByLabel('Search').fill('zoë');
   await eventually(async () => (await rows(page).count()) === 1, 'the recorded call');
   await rows(page).first().getByRole('link').click();
+  // The call's own page: every field as text, then Edit.
+  const details = page.locator('dl.call-details');
+  await details.waitFor();
+  const shown = await details.textContent();
+  for (const part of ['Incoming', 'Zoë <b>Bold</b> Smith', '+64 9 555 0101', '0:15', 'Call completed', '#321845',
+    'recorded as 2025-09-17T09:12:32+12:00', 'Will call back.']) {
+    assert.ok(shown.includes(part), `${part} missing from the call's page: ${shown}`);
+  }
+  assert.equal(await page.locator('dl.call-details img, dl.call-details b').count(), 0, 'markup is never rendered');
+  await page.getByRole('link', { name: 'Edit' }).click();
   await page.getByRole('heading', { name: 'Phone record' }).waitFor();
   assert.equal(await page.locator('#offset').inputValue(), '+12:00', 'the recorded offset is kept');
   await page.getByLabel('Outcome').fill('Left a message');
@@ -284,7 +294,7 @@ async function callFor(tag) {
 
 async function editPage(id, opts) {
   const page = await signedIn(opts);
-  await page.goto(`${BASE}/calls/${id}`);
+  await page.goto(`${BASE}/calls/${id}/edit`);
   await page.getByRole('heading', { name: 'Phone record' }).waitFor();
   await page.getByLabel('Outcome').waitFor();
   return page;
@@ -435,6 +445,15 @@ test('a retry after a lost answer records the call once', async () => {
   assert.equal(keys.length, 2);
   assert.equal(keys[0], keys[1], 'the retry reuses the Idempotency-Key');
   assert.equal((await api('GET', `/phonerecords?outcome=${encodeURIComponent(outcome)}`)).phonerecords.length, 1, 'still one call');
+  await page.done();
+});
+
+test('a call that does not exist has a clear page with a way back', async () => {
+  const page = await signedIn({ allow: [404] });
+  await page.goto(`${BASE}/calls/999999999`);
+  await page.getByRole('heading', { name: 'No such call' }).waitFor();
+  await page.getByRole('link', { name: 'Back to the phone records' }).click();
+  await page.getByRole('heading', { name: 'Phone records' }).waitFor();
   await page.done();
 });
 

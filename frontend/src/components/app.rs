@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
+use crate::components::call_page::CallPage;
 use crate::components::record_pages::{EditRecordPage, NewRecordPage};
 use crate::components::list::{LastList, ListPage};
 use crate::components::signin::SignIn;
@@ -43,7 +44,8 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <section><h1>"Not found"</h1><p><a href="/">"Back to the phone records"</a></p></section> }>
                         <Route path=path!("/") view=ListPage/>
                         <Route path=path!("/calls/new") view=NewRecordPage/>
-                        <Route path=path!("/calls/:id") view=EditRecordPage/>
+                        <Route path=path!("/calls/:id") view=CallPage/>
+                        <Route path=path!("/calls/:id/edit") view=EditRecordPage/>
                     </Routes>
                 </Show>
             </main>

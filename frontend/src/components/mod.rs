@@ -2,6 +2,7 @@
 //! directly, and the pages that fetch data for them.
 
 pub mod app;
+pub mod call_page;
 pub mod export;
 pub mod fields;
 pub mod list;

@@ -282,7 +282,6 @@ fn EditRecord(record: PhoneRecord, etag: Option<String>, reload: Callback<()>) -
     let session = use_session();
     let back = back_to_list();
     let id = record.id;
-    let name = describe(&record);
     let loaded = FormValues::from_record(&record);
     let edited = RwSignal::new(loaded.clone());
     // The version this page's edits are based on (sent as If-Match).
@@ -358,43 +357,6 @@ fn EditRecord(record: PhoneRecord, etag: Option<String>, reload: Callback<()>) -
     });
     let saving: Signal<bool> = save.pending().into();
 
-    // Deleting: with If-Match; when the call changed, it is shown again first.
-    let delete_changed = RwSignal::new(None::<(Versioned, Vec<FieldChange>)>);
-    let remove = Action::new_local(move |tag: &Option<String>| {
-        let token = session.token();
-        let tag = tag.clone();
-        async move { conditional(&token, id, api::delete(&token, id, tag.as_deref())).await }
-    });
-    let deleted_name = name.clone();
-    let after_delete = back.clone();
-    let loaded_for_delete = loaded.clone();
-    Effect::new(move |_| {
-        if let Some(result) = remove.value().get() {
-            match result {
-                Ok(()) => {
-                    session.notice.set(Some(format!("Deleted {deleted_name}.")));
-                    after_delete();
-                }
-                Err(Refused::Changed(now)) => {
-                    let changes = changed_fields(&loaded_for_delete, &FormValues::from_record(&now.record));
-                    delete_changed.set(Some((now, changes)));
-                }
-                Err(Refused::Failed(f)) => {
-                    session.check(&Err::<(), _>(f.clone()));
-                    failure.set(Some(f.message()));
-                }
-            }
-        }
-    });
-    let confirming = RwSignal::new(false);
-    let confirm_text = StoredValue::new(format!("Delete {name}? This cannot be undone."));
-    let delete_now = move |_| {
-        let tag = match delete_changed.get_untracked() {
-            Some((now, _)) => now.etag,
-            None => etag.get_value(),
-        };
-        remove.dispatch_local(tag);
-    };
     view! {
         <p class="subtitle">{format!("Recorded as {} · id {}", record.call_timestamp.as_str(), record.id)}</p>
         {move || failure.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
@@ -407,6 +369,56 @@ fn EditRecord(record: PhoneRecord, etag: Option<String>, reload: Callback<()>) -
             on_submit=submit
             on_cancel=cancel_callback()
             edited=edited/>
+        <DeleteCall record=record.clone() etag=etag.get_value() failure=failure/>
+    }
+}
+
+/// "Delete this record…", confirmed, sent with If-Match; when the call
+/// changed since it was loaded, the confirmation shows it again first. After
+/// the delete: back to the list, with a notice.
+#[component]
+pub(crate) fn DeleteCall(record: PhoneRecord, etag: Option<String>, failure: RwSignal<Option<String>>) -> impl IntoView {
+    let session = use_session();
+    let back = back_to_list();
+    let id = record.id;
+    let name = describe(&record);
+    let loaded = FormValues::from_record(&record);
+    let delete_changed = RwSignal::new(None::<(Versioned, Vec<FieldChange>)>);
+    let remove = Action::new_local(move |tag: &Option<String>| {
+        let token = session.token();
+        let tag = tag.clone();
+        async move { conditional(&token, id, api::delete(&token, id, tag.as_deref())).await }
+    });
+    let deleted_name = name.clone();
+    Effect::new(move |_| {
+        if let Some(result) = remove.value().get() {
+            match result {
+                Ok(()) => {
+                    session.notice.set(Some(format!("Deleted {deleted_name}.")));
+                    back();
+                }
+                Err(Refused::Changed(now)) => {
+                    let changes = changed_fields(&loaded, &FormValues::from_record(&now.record));
+                    delete_changed.set(Some((now, changes)));
+                }
+                Err(Refused::Failed(f)) => {
+                    session.check(&Err::<(), _>(f.clone()));
+                    failure.set(Some(f.message()));
+                }
+            }
+        }
+    });
+    let confirming = RwSignal::new(false);
+    let confirm_text = StoredValue::new(format!("Delete {name}? This cannot be undone."));
+    let etag = StoredValue::new(etag);
+    let delete_now = move |_| {
+        let tag = match delete_changed.get_untracked() {
+            Some((now, _)) => now.etag,
+            None => etag.get_value(),
+        };
+        remove.dispatch_local(tag);
+    };
+    view! {
         <div class="danger-zone">
             <Show
                 when=move || confirming.get()

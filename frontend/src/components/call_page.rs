@@ -1,0 +1,162 @@
+//! A call's own page (`/calls/{id}`): every field as text, readable on a
+//! phone, with Edit and Delete. The list's "when" links here, and so does a
+//! shared link; an unknown id gets a clear "no such call" page.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use phonerecords_shared::{CallTimestamp, Direction, Field, PhoneRecord};
+
+use crate::api::{self, Failure, Versioned};
+use crate::clock;
+use crate::components::record_pages::DeleteCall;
+use crate::components::retry_panel;
+use crate::form_model::describe;
+use crate::format::duration_hm;
+use crate::session::use_session;
+
+/// The record's fields as (label, text), in the contract's order; `—` for
+/// what it does not hold. `local` shows a time in the browser's time zone.
+pub fn field_rows(r: &PhoneRecord, local: impl Fn(&CallTimestamp) -> String) -> Vec<(&'static str, String)> {
+    let text = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "—".into());
+    let id = |v: Option<i64>| v.map(|n| format!("#{n}")).unwrap_or_else(|| "—".into());
+    Field::ALL
+        .into_iter()
+        .filter(|f| *f != Field::Id)
+        .map(|f| {
+            let value = match f {
+                Field::Id => r.id.to_string(),
+                Field::FromParticipantOther => text(&r.from_participant_other),
+                Field::ToParticipantOther => text(&r.to_participant_other),
+                Field::Direction => match r.direction {
+                    Direction::In => "Incoming".into(),
+                    Direction::Out => "Outgoing".into(),
+                },
+                Field::PhoneNumber => text(&r.phone_number),
+                Field::PhoneNumberType => text(&r.phone_number_type),
+                Field::ActualHours => r.actual_hours.map(duration_hm).unwrap_or_else(|| "—".into()),
+                Field::Notes => text(&r.notes),
+                Field::CallTimestamp => format!(
+                    "{} (recorded as {})",
+                    local(&r.call_timestamp),
+                    r.call_timestamp.as_str()
+                ),
+                Field::Outcome => r.outcome.clone(),
+                Field::Action => id(r.links.action),
+                Field::FromParticipant => id(r.links.from_participant),
+                Field::ToParticipant => id(r.links.to_participant),
+            };
+            (f.label(), value)
+        })
+        .collect()
+}
+
+/// The record, every field as text.
+#[component]
+pub fn CallDetails(record: PhoneRecord) -> impl IntoView {
+    let rows = field_rows(&record, clock::local_display)
+        .into_iter()
+        .map(|(label, value)| {
+            let class = if label == Field::Notes.label() { "notes-text" } else { "" };
+            view! { <dt>{label}</dt><dd class=class>{value}</dd> }
+        })
+        .collect_view();
+    view! { <dl class="call-details">{rows}</dl> }
+}
+
+#[component]
+pub fn CallPage() -> impl IntoView {
+    let session = use_session();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())));
+    let retry = RwSignal::new(0u32);
+    let record = LocalResource::new(move || {
+        let id = id.get();
+        retry.track();
+        let token = session.token();
+        async move {
+            let result = match id {
+                Some(id) => api::get(&token, id).await,
+                None => Err(Failure::NotFound),
+            };
+            session.check(&result);
+            result
+        }
+    });
+    let failure = RwSignal::new(None::<String>);
+    view! {
+        <section class="call-page" aria-labelledby="call-title">
+            {move || match record.get() {
+                None => view! {
+                    <h1 id="call-title">"Phone record"</h1>
+                    <p class="loading" role="status">"Loading…"</p>
+                }
+                .into_any(),
+                Some(Err(Failure::NotFound)) => view! {
+                    <h1 id="call-title">"No such call"</h1>
+                    <div class="error-panel" role="alert">
+                        <p>{Failure::NotFound.message()}</p>
+                        <A href="/">"Back to the phone records"</A>
+                    </div>
+                }
+                .into_any(),
+                Some(Err(f)) => view! {
+                    <h1 id="call-title">"Phone record"</h1>
+                    {retry_panel(f.message(), retry)}
+                }
+                .into_any(),
+                Some(Ok(Versioned { record, etag })) => {
+                    let edit = format!("/calls/{}/edit", record.id);
+                    view! {
+                        <div class="page-head">
+                            <h1 id="call-title">{describe(&record)}</h1>
+                            <A href=edit attr:class="button primary">"Edit"</A>
+                        </div>
+                        {move || failure.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
+                        <CallDetails record=record.clone()/>
+                        <p class="subtitle">{format!("id {}", record.id)}</p>
+                        <DeleteCall record=record etag=etag failure=failure/>
+                    }
+                    .into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phonerecords_shared::validate::parse_create;
+
+    #[test]
+    fn every_field_has_a_row_and_absent_ones_a_dash() {
+        let body = serde_json::json!({"direction": "out", "callTimestamp": "2025-09-17T09:12:32+12:00",
+            "outcome": "Call completed", "notes": "Line one\nline two", "actualHours": 0.25,
+            "links": {"action": 321845}});
+        let c = parse_create(&body).unwrap();
+        let r = PhoneRecord {
+            id: 7,
+            from_participant_other: c.from_participant_other,
+            to_participant_other: c.to_participant_other,
+            direction: c.direction,
+            phone_number: c.phone_number,
+            phone_number_type: c.phone_number_type,
+            actual_hours: c.actual_hours,
+            notes: c.notes,
+            call_timestamp: c.call_timestamp,
+            outcome: c.outcome,
+            links: c.links,
+        };
+        let rows = field_rows(&r, |_| "17 Sep 2025, 9:12 am".into());
+        assert_eq!(rows.len(), Field::ALL.len() - 1);
+        let get = |f: Field| rows.iter().find(|(l, _)| *l == f.label()).unwrap().1.clone();
+        assert_eq!(get(Field::Direction), "Outgoing");
+        assert_eq!(get(Field::ActualHours), "0:15");
+        assert_eq!(get(Field::Action), "#321845");
+        assert_eq!(get(Field::FromParticipant), "—");
+        assert_eq!(get(Field::PhoneNumber), "—");
+        assert_eq!(get(Field::Notes), "Line one\nline two");
+        assert_eq!(get(Field::CallTimestamp), "17 Sep 2025, 9:12 am (recorded as 2025-09-17T09:12:32+12:00)");
+    }
+}
