@@ -148,22 +148,28 @@ pub enum Scalar {
 /// What a filter asks of its field.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Condition {
-    /// `eq`, `nteq`, `lt`, `lteq`, `gt`, `gteq` with a value.
-    Compare(Op, Scalar),
-    /// `eq`/`nteq` with `:NULL`: the field is absent (or present).
-    IsNull { negated: bool },
+    /// `eq`/`nteq`, `lt`, `lteq`, `gt`, `gteq` with a value.
+    Compare(Comparison, Scalar),
+    /// `eq`/`nteq` with `:NULL`: the field is absent.
+    IsNull,
     /// `in`/`ntin`; `null` when the list holds `:NULL`.
-    In {
-        negated: bool,
-        values: Vec<Scalar>,
-        null: bool,
-    },
+    In { values: Vec<Scalar>, null: bool },
     /// `like` family: the pattern as written, `*` its only wildcard.
     Like {
-        negated: bool,
         case_sensitive: bool,
         pattern: String,
     },
+}
+
+/// An equality or an ordering. Never negated: a filter's negation is its
+/// operator's alone (`Filter::negated`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Comparison {
+    Eq,
+    Lt,
+    LtEq,
+    Gt,
+    GtEq,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -176,6 +182,12 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// Whether the filter keeps the records its condition does not match
+    /// (records without a value included): said by the operator alone.
+    pub const fn negated(&self) -> bool {
+        self.op.is_negated()
+    }
+
     /// The query parameter's name: `direction` for `eq`, else `field_op`.
     pub fn param(&self) -> String {
         if self.op == Op::Eq {
@@ -189,7 +201,7 @@ impl Filter {
     fn value_count(&self) -> usize {
         match &self.condition {
             Condition::Compare(..) | Condition::Like { .. } => 1,
-            Condition::IsNull { .. } => 0,
+            Condition::IsNull => 0,
             Condition::In { values, .. } => values.len(),
         }
     }
@@ -583,57 +595,61 @@ fn parse_filter(key: &str, value: &str) -> Result<Filter, FieldError> {
             ),
         ));
     }
-    let condition = if op.is_pattern() {
-        if value.is_empty() {
+    let null = value == NULL_VALUE;
+    let compare = |c: Comparison| -> Result<Condition, FieldError> {
+        if null {
             return Err(FieldError::new(
                 key,
                 "invalid_parameter",
-                format!("{key} needs a pattern, e.g. *invoice*"),
+                ":NULL can only be used with eq, nteq, in and ntin",
             ));
         }
-        let case_sensitive = matches!(op, Op::Like | Op::NtLike);
-        if pattern::filter_pattern(value, case_sensitive).len() > MAX_PATTERN_BYTES {
-            return Err(FieldError::new(
-                key,
-                "invalid_parameter",
-                pattern::too_long_message(),
-            ));
-        }
-        Condition::Like {
-            negated: op.is_negated(),
-            case_sensitive,
-            pattern: value.to_owned(),
-        }
-    } else if op.is_list() {
-        let mut values = Vec::new();
-        let mut null = false;
-        for item in value.split(',') {
-            if item == NULL_VALUE {
-                null = true;
-            } else {
-                values.push(scalar(key, field, item)?);
-            }
-        }
-        Condition::In {
-            negated: op.is_negated(),
-            values,
-            null,
-        }
-    } else if value == NULL_VALUE {
-        match op {
-            Op::Eq | Op::NtEq => Condition::IsNull {
-                negated: op == Op::NtEq,
-            },
-            _ => {
+        Ok(Condition::Compare(c, scalar(key, field, value)?))
+    };
+    // Exhaustive over the operators: a new one says here what it means.
+    let condition = match op {
+        Op::Like | Op::NtLike | Op::ILike | Op::NtILike => {
+            if value.is_empty() {
                 return Err(FieldError::new(
                     key,
                     "invalid_parameter",
-                    ":NULL can only be used with eq, nteq, in and ntin",
+                    format!("{key} needs a pattern, e.g. *invoice*"),
                 ));
             }
+            let case_sensitive = matches!(op, Op::Like | Op::NtLike);
+            if pattern::filter_pattern(value, case_sensitive).len() > MAX_PATTERN_BYTES {
+                return Err(FieldError::new(
+                    key,
+                    "invalid_parameter",
+                    pattern::too_long_message(),
+                ));
+            }
+            Condition::Like {
+                case_sensitive,
+                pattern: value.to_owned(),
+            }
         }
-    } else {
-        Condition::Compare(op, scalar(key, field, value)?)
+        Op::In | Op::NtIn => {
+            let mut values = Vec::new();
+            let mut has_null = false;
+            for item in value.split(',') {
+                if item == NULL_VALUE {
+                    has_null = true;
+                } else {
+                    values.push(scalar(key, field, item)?);
+                }
+            }
+            Condition::In {
+                values,
+                null: has_null,
+            }
+        }
+        Op::Eq | Op::NtEq if null => Condition::IsNull,
+        Op::Eq | Op::NtEq => compare(Comparison::Eq)?,
+        Op::Lt => compare(Comparison::Lt)?,
+        Op::LtEq => compare(Comparison::LtEq)?,
+        Op::Gt => compare(Comparison::Gt)?,
+        Op::GtEq => compare(Comparison::GtEq)?,
     };
     Ok(Filter {
         field,
@@ -782,13 +798,13 @@ mod tests {
         assert_eq!(q.filters.len(), 2);
         assert_eq!(
             q.filters[0].condition,
-            Condition::Compare(Op::Eq, Scalar::Text("in".into()))
+            Condition::Compare(Comparison::Eq, Scalar::Text("in".into()))
         );
         let jan1 = 1_735_689_600_000;
         assert_eq!(
             q.filters[1].condition,
             Condition::Compare(
-                Op::GtEq,
+                Comparison::GtEq,
                 Scalar::Time(TimeSpan {
                     start_ms: jan1,
                     width_ms: 86_400_000
@@ -831,7 +847,6 @@ mod tests {
         assert_eq!(
             q.filters[0].condition,
             Condition::In {
-                negated: false,
                 values: vec![Scalar::Int(1), Scalar::Int(2)],
                 null: true
             }
@@ -839,21 +854,20 @@ mod tests {
         assert_eq!(
             q.filters[1].condition,
             Condition::Like {
-                negated: false,
                 case_sensitive: false,
                 pattern: "*invoice*".into()
             }
         );
         assert_eq!(
             q.filters[2].condition,
-            Condition::Compare(Op::Lt, Scalar::Real(0.5))
+            Condition::Compare(Comparison::Lt, Scalar::Real(0.5))
         );
-        assert_eq!(q.filters[3].condition, Condition::IsNull { negated: true });
+        assert_eq!(q.filters[3].condition, Condition::IsNull);
+        assert!(q.filters[3].negated());
         assert_eq!(q.filters[3].param(), "outcome_nteq");
         assert_eq!(
             q.filters[4].condition,
             Condition::In {
-                negated: true,
                 values: vec![Scalar::Int(3)],
                 null: false
             }

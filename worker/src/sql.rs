@@ -5,7 +5,7 @@
 use phonerecords_shared::fields::{Field, FieldKind};
 use phonerecords_shared::pattern::{MAX_PATTERN_BYTES, filter_pattern, search_pattern};
 use phonerecords_shared::query::{
-    Condition, FieldSet, Filter, ListQuery, Op, SEARCHED, Scalar, SortKey,
+    Comparison, Condition, FieldSet, Filter, ListQuery, SEARCHED, Scalar, SortKey,
 };
 use phonerecords_shared::{CreatePhoneRecord, Patch, UpdatePhoneRecord};
 
@@ -126,26 +126,26 @@ fn scalar_value(s: &Scalar) -> SqlValue {
     }
 }
 
-/// `c <op> value`, for a time value over the span it names.
-fn compare(col: &str, op: Op, value: &Scalar, params: &mut Params) -> String {
+/// `c <comparison> value`, for a time value over the span it names.
+fn compare(col: &str, comparison: Comparison, value: &Scalar, params: &mut Params) -> String {
     let p = params.bind(scalar_value(value));
     if let Scalar::Time(span) = value {
         // The width is ours (a day, a second or a millisecond), never client text.
         let end = format!("{p} + {}", span.width_ms);
-        return match op {
-            Op::Lt => format!("{col} < {p}"),
-            Op::LtEq => format!("{col} < {end}"),
-            Op::Gt => format!("{col} >= {end}"),
-            Op::GtEq => format!("{col} >= {p}"),
-            _ => format!("({col} >= {p} AND {col} < {end})"),
+        return match comparison {
+            Comparison::Lt => format!("{col} < {p}"),
+            Comparison::LtEq => format!("{col} < {end}"),
+            Comparison::Gt => format!("{col} >= {end}"),
+            Comparison::GtEq => format!("{col} >= {p}"),
+            Comparison::Eq => format!("({col} >= {p} AND {col} < {end})"),
         };
     }
-    let sym = match op {
-        Op::Lt => "<",
-        Op::LtEq => "<=",
-        Op::Gt => ">",
-        Op::GtEq => ">=",
-        _ => "=",
+    let sym = match comparison {
+        Comparison::Lt => "<",
+        Comparison::LtEq => "<=",
+        Comparison::Gt => ">",
+        Comparison::GtEq => ">=",
+        Comparison::Eq => "=",
     };
     format!("{col} {sym} {p}")
 }
@@ -155,23 +155,19 @@ fn compare(col: &str, op: Op, value: &Scalar, params: &mut Params) -> String {
 fn filter_sql(filter: &Filter, params: &mut Params) -> String {
     let col = column(filter.field);
     let nullable = filter.field.is_nullable();
+    let negated = filter.negated();
     // The positive condition, FALSE (never NULL) for a record without a value.
-    let (positive, negated) = match &filter.condition {
-        Condition::IsNull { negated } => {
-            let op = if *negated { "IS NOT NULL" } else { "IS NULL" };
+    let positive = match &filter.condition {
+        Condition::IsNull => {
+            let op = if negated { "IS NOT NULL" } else { "IS NULL" };
             return format!("{col} {op}");
         }
-        // `compare` treats every operator but the orderings as equality.
-        Condition::Compare(op, value) => (compare(col, *op, value, params), *op == Op::NtEq),
-        Condition::In {
-            negated,
-            values,
-            null,
-        } => {
+        Condition::Compare(comparison, value) => compare(col, *comparison, value, params),
+        Condition::In { values, null } => {
             let mut parts: Vec<String> = Vec::new();
             let times = values.iter().any(|v| matches!(v, Scalar::Time(_)));
             if times {
-                parts.extend(values.iter().map(|v| compare(col, Op::Eq, v, params)));
+                parts.extend(values.iter().map(|v| compare(col, Comparison::Eq, v, params)));
             } else if !values.is_empty() {
                 let ps: Vec<String> = values
                     .iter()
@@ -189,16 +185,15 @@ fn filter_sql(filter: &Filter, params: &mut Params) -> String {
             };
             // With :NULL in the list the condition is already TRUE or FALSE for a missing value.
             if *null {
-                return if *negated {
+                return if negated {
                     format!("NOT {positive}")
                 } else {
                     positive
                 };
             }
-            (positive, *negated)
+            positive
         }
         Condition::Like {
-            negated,
             case_sensitive,
             pattern,
         } => {
@@ -208,7 +203,7 @@ fn filter_sql(filter: &Filter, params: &mut Params) -> String {
             let expr = if *case_sensitive { "GLOB" } else { "LIKE" };
             let p = params.bind(SqlValue::Text(sql_pattern));
             let escape = if *case_sensitive { "" } else { " ESCAPE '\\'" };
-            (format!("{col} {expr} {p}{escape}"), *negated)
+            format!("{col} {expr} {p}{escape}")
         }
     };
     match (nullable, negated) {

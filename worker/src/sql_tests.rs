@@ -4,7 +4,7 @@
 
 use phonerecords_shared::CreatePhoneRecord;
 use phonerecords_shared::fields::{Field, FieldKind};
-use phonerecords_shared::query::{Condition, Filter, ListQuery, Op, SEARCHED, Scalar, SortKey};
+use phonerecords_shared::query::{Comparison, Condition, Filter, ListQuery, Op, SEARCHED, Scalar, SortKey};
 use phonerecords_shared::validate::parse_create;
 use rusqlite::types::Value as Db;
 use rusqlite::{Connection, params_from_iter};
@@ -236,29 +236,29 @@ fn value(s: &Stored, f: Field) -> V<'_> {
     }
 }
 
-fn holds(ord: Ordering, op: Op) -> bool {
-    match op {
-        Op::Lt => ord.is_lt(),
-        Op::LtEq => ord.is_le(),
-        Op::Gt => ord.is_gt(),
-        Op::GtEq => ord.is_ge(),
-        _ => ord.is_eq(),
+fn holds(ord: Ordering, c: Comparison) -> bool {
+    match c {
+        Comparison::Lt => ord.is_lt(),
+        Comparison::LtEq => ord.is_le(),
+        Comparison::Gt => ord.is_gt(),
+        Comparison::GtEq => ord.is_ge(),
+        Comparison::Eq => ord.is_eq(),
     }
 }
 
-fn compares(v: V, op: Op, x: &Scalar) -> bool {
+fn compares(v: V, c: Comparison, x: &Scalar) -> bool {
     match (v, x) {
         (V::Null, _) => false,
-        (V::Time(ms), Scalar::Time(span)) => match op {
-            Op::Lt => ms < span.start_ms,
-            Op::LtEq => ms < span.end_ms(),
-            Op::Gt => ms >= span.end_ms(),
-            Op::GtEq => ms >= span.start_ms,
-            _ => span.start_ms <= ms && ms < span.end_ms(),
+        (V::Time(ms), Scalar::Time(span)) => match c {
+            Comparison::Lt => ms < span.start_ms,
+            Comparison::LtEq => ms < span.end_ms(),
+            Comparison::Gt => ms >= span.end_ms(),
+            Comparison::GtEq => ms >= span.start_ms,
+            Comparison::Eq => span.start_ms <= ms && ms < span.end_ms(),
         },
-        (V::Int(a), Scalar::Int(b)) => holds(a.cmp(b), op),
-        (V::Real(a), Scalar::Real(b)) => a.partial_cmp(b).is_some_and(|o| holds(o, op)),
-        (V::Text(a), Scalar::Text(b)) => holds(a.as_bytes().cmp(b.as_bytes()), op),
+        (V::Int(a), Scalar::Int(b)) => holds(a.cmp(b), c),
+        (V::Real(a), Scalar::Real(b)) => a.partial_cmp(b).is_some_and(|o| holds(o, c)),
+        (V::Text(a), Scalar::Text(b)) => holds(a.as_bytes().cmp(b.as_bytes()), c),
         other => panic!("value and filter of different kinds: {other:?}"),
     }
 }
@@ -297,33 +297,21 @@ fn wildcard(pattern: &str, text: &str, case_sensitive: bool) -> bool {
 
 fn matches(s: &Stored, f: &Filter) -> bool {
     let v = value(s, f.field);
-    match &f.condition {
-        Condition::IsNull { negated } => matches!(v, V::Null) != *negated,
-        Condition::Compare(op, x) => {
-            let positive = compares(v, if *op == Op::NtEq { Op::Eq } else { *op }, x);
-            if *op == Op::NtEq { !positive } else { positive }
-        }
-        Condition::In {
-            negated,
-            values,
-            null,
-        } => {
-            let positive =
-                (*null && matches!(v, V::Null)) || values.iter().any(|x| compares(v, Op::Eq, x));
-            positive != *negated
+    let positive = match &f.condition {
+        Condition::IsNull => matches!(v, V::Null),
+        Condition::Compare(c, x) => compares(v, *c, x),
+        Condition::In { values, null } => {
+            (*null && matches!(v, V::Null)) || values.iter().any(|x| compares(v, Comparison::Eq, x))
         }
         Condition::Like {
-            negated,
             case_sensitive,
             pattern,
-        } => {
-            let positive = match v {
-                V::Text(t) => wildcard(pattern, t, *case_sensitive),
-                _ => false,
-            };
-            positive != *negated
-        }
-    }
+        } => match v {
+            V::Text(t) => wildcard(pattern, t, *case_sensitive),
+            _ => false,
+        },
+    };
+    positive != f.negated()
 }
 
 fn searched(s: &Stored, q: &str) -> bool {
