@@ -164,13 +164,7 @@ fn the_plain_form_does_not_depend_on_accept_or_prefix() {
         let (status, bare) = get_without_accept(&path);
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bare));
         let any = get(&path);
-        let json = send(
-            "GET",
-            &path,
-            Some(&token()),
-            &[("Accept", "application/json")],
-            None,
-        );
+        let json = request("GET", &path).token(&token()).header("Accept", "application/json").send();
         assert_eq!(any.body, bare, "{path}");
         assert_eq!(json.body, bare, "{path}");
         assert_eq!(
@@ -197,7 +191,7 @@ fn actionstep(method: &str, path: &str, body: Option<&Value>) -> Resp {
     if bytes.is_some() {
         headers.push(("Content-Type", VND));
     }
-    send(method, path, Some(&token()), &headers, bytes.as_deref())
+    request(method, path).token(&token()).headers(&headers).maybe_body(bytes.as_deref()).send()
 }
 
 /// The link templates, with this service's own `/api/rest` as the base
@@ -576,7 +570,7 @@ fn errors_keep_their_envelope_when_actionstep_asks() {
     actionstep("DELETE", &path, None).errors(404);
     actionstep("GET", &format!("{API}?pageSize=0"), None).errors(400);
     actionstep("PATCH", &path, None).errors(405);
-    let r = send("GET", API, None, &[("Accept", VND)], None);
+    let r = request("GET", API).header("Accept", VND).send();
     r.errors(401);
     assert!(r.header("www-authenticate").is_some());
 }

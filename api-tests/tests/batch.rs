@@ -66,14 +66,7 @@ fn a_batch_d1_refuses_part_way_stores_nothing() {
     let marker = format!("refused-{}", nonce());
     let before = record_count();
     let body = serde_json::to_vec(&batch(20, &marker)).unwrap();
-    let r = send_allowing_500(
-        &base_url(),
-        "POST",
-        "/phonerecords",
-        Some(&token()),
-        &[("Content-Type", "application/json"), ("X-Phonerecords-Fault", "batch")],
-        Some(&body),
-    );
+    let r = request("POST", "/phonerecords").to(&base_url()).token(&token()).header("Content-Type", "application/json").header("X-Phonerecords-Fault", "batch").body(&body).send_allowing_500();
     assert_eq!(r.status, 500, "{}", r.text());
     assert_eq!(record_count(), before, "none of the 20 was stored");
     let found = get(&format!("/phonerecords?notes_like={}*", enc(&marker))).json();

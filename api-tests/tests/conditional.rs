@@ -24,7 +24,7 @@ fn with(method: &str, path: &str, headers: &[(&str, &str)], body: Option<&Value>
     if body.is_some() {
         h.push(("Content-Type", "application/json"));
     }
-    send(method, path, Some(&token()), &h, bytes.as_deref())
+    request(method, path).token(&token()).headers(&h).maybe_body(bytes.as_deref()).send()
 }
 
 fn error_detail(r: &Resp) -> String {
@@ -41,7 +41,7 @@ fn etag_on_every_single_record_answer_changing_only_with_updates() {
     // Reads do not change it, in either representation, with or without a fieldset.
     assert_eq!(etag(&get(&path)), created);
     assert_eq!(etag(&get(&format!("{path}?fields=outcome"))), created);
-    let env = send("GET", &format!("/api/rest{path}"), Some(&token()), &[("Accept", "application/vnd.api+json")], None);
+    let env = request("GET", &format!("/api/rest{path}")).token(&token()).header("Accept", "application/vnd.api+json").send();
     assert_eq!(etag(&env), created);
     // The version is not a field: the record's JSON keeps the contract's shape.
     assert!(get(&path).json().get("version").is_none());
@@ -88,13 +88,7 @@ fn if_match_on_put_and_delete() {
     assert!(error_detail(&r).contains("changed"), "{}", error_detail(&r));
     assert_eq!(get(&path).record().notes.as_deref(), Some("first"));
     // The same through Actionstep's path and envelope.
-    let r = send(
-        "PUT",
-        &format!("/api/rest{path}"),
-        Some(&token()),
-        &[("If-Match", &v1), ("Content-Type", "application/vnd.api+json"), ("Accept", "application/vnd.api+json")],
-        Some(br#"{"phonerecords":{"notes":"lost?"}}"#),
-    );
+    let r = request("PUT", &format!("/api/rest{path}")).token(&token()).header("If-Match", &v1).header("Content-Type", "application/vnd.api+json").header("Accept", "application/vnd.api+json").body(br#"{"phonerecords":{"notes":"lost?"}}"#).send();
     assert_eq!(r.status, 412, "{}", r.text());
     assert_eq!(etag(&r), v2);
     // A list naming the current one; W/ tags never match If-Match (strong comparison).

@@ -12,20 +12,7 @@ fn allowed() -> String {
 }
 
 fn preflight(origin: &str, method: &str) -> Resp {
-    send(
-        "OPTIONS",
-        "/phonerecords",
-        None,
-        &[
-            ("Origin", origin),
-            ("Access-Control-Request-Method", method),
-            (
-                "Access-Control-Request-Headers",
-                "authorization, content-type",
-            ),
-        ],
-        None,
-    )
+    request("OPTIONS", "/phonerecords").header("Origin", origin).header("Access-Control-Request-Method", method).header("Access-Control-Request-Headers", "authorization, content-type").send()
 }
 
 #[test]
@@ -71,14 +58,8 @@ fn a_foreign_origin_is_refused_with_403() {
     let errs = preflight(FOREIGN, "DELETE").errors(403);
     assert_eq!(errs[0].1, "origin_not_allowed");
     for r in [
-        send(
-            "GET",
-            "/phonerecords",
-            Some(&token()),
-            &[("Origin", FOREIGN)],
-            None,
-        ),
-        send("GET", "/phonerecords", None, &[("Origin", "null")], None),
+        request("GET", "/phonerecords").token(&token()).header("Origin", FOREIGN).send(),
+        request("GET", "/phonerecords").header("Origin", "null").send(),
     ] {
         assert_eq!(r.errors(403)[0].1, "origin_not_allowed");
         assert_eq!(r.header("access-control-allow-origin"), None);
@@ -91,14 +72,8 @@ fn a_foreign_origin_changes_nothing() {
     let before = record_count();
     let body = serde_json::to_vec(&minimal()).unwrap();
     let hdrs = [("Origin", FOREIGN), ("Content-Type", "application/json")];
-    send("POST", "/phonerecords", Some(&token()), &hdrs, Some(&body)).errors(403);
-    send(
-        "DELETE",
-        &format!("/phonerecords/{id}"),
-        Some(&token()),
-        &hdrs,
-        None,
-    )
+    request("POST", "/phonerecords").token(&token()).headers(&hdrs).body(&body).send().errors(403);
+    request("DELETE", &format!("/phonerecords/{id}")).token(&token()).headers(&hdrs).send()
     .errors(403);
     assert_eq!(record_count(), before);
     assert_eq!(get(&format!("/phonerecords/{id}")).status, 200);
@@ -107,13 +82,7 @@ fn a_foreign_origin_changes_nothing() {
 #[test]
 fn an_allowed_origin_reads_and_writes_with_a_token() {
     let origin = allowed();
-    let r = send(
-        "GET",
-        "/phonerecords",
-        Some(&token()),
-        &[("Origin", &origin)],
-        None,
-    );
+    let r = request("GET", "/phonerecords").token(&token()).header("Origin", &origin).send();
     assert_eq!(r.status, 200);
     assert_eq!(
         r.header("access-control-allow-origin"),
@@ -124,7 +93,7 @@ fn an_allowed_origin_reads_and_writes_with_a_token() {
         ("Origin", origin.as_str()),
         ("Content-Type", "application/json"),
     ];
-    let r = send("POST", "/phonerecords", Some(&token()), &hdrs, Some(&body));
+    let r = request("POST", "/phonerecords").token(&token()).headers(&hdrs).body(&body).send();
     assert_eq!(r.status, 200, "{}", r.text());
     let exposed = r.header("access-control-expose-headers").unwrap();
     for h in ["Location", "x-d1-bookmark", "Server-Timing", "ETag", "Idempotent-Replayed"] {
@@ -133,7 +102,7 @@ fn an_allowed_origin_reads_and_writes_with_a_token() {
     // The ETag is there for the script to read.
     assert!(r.header("etag").is_some());
     // The token is still needed.
-    let r = send("GET", "/phonerecords", None, &[("Origin", &origin)], None);
+    let r = request("GET", "/phonerecords").header("Origin", &origin).send();
     r.errors(401);
     assert_eq!(
         r.header("access-control-allow-origin"),
@@ -144,15 +113,9 @@ fn an_allowed_origin_reads_and_writes_with_a_token() {
 #[test]
 fn same_origin_requests_work_as_before() {
     let own = base_url();
-    let r = send(
-        "GET",
-        "/phonerecords",
-        Some(&token()),
-        &[("Origin", &own)],
-        None,
-    );
+    let r = request("GET", "/phonerecords").token(&token()).header("Origin", &own).send();
     assert_eq!(r.status, 200);
     assert_eq!(r.header("access-control-allow-origin"), None);
-    let r = send("GET", "/phonerecords", Some(&token()), &[], None);
+    let r = request("GET", "/phonerecords").token(&token()).send();
     assert_eq!(r.status, 200);
 }

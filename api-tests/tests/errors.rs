@@ -5,13 +5,7 @@ mod common;
 use common::*;
 
 fn raw_post(content_type: &str, body: &[u8]) -> Resp {
-    send(
-        "POST",
-        "/phonerecords",
-        Some(&token()),
-        &[("Content-Type", content_type)],
-        Some(body),
-    )
+    request("POST", "/phonerecords").token(&token()).header("Content-Type", content_type).body(body).send()
 }
 
 #[test]
@@ -50,13 +44,7 @@ fn bodies_over_64_kib_are_413() {
     let bytes = serde_json::to_vec(&body).unwrap();
     let errs = raw_post("application/json", &bytes).errors(413);
     assert_eq!(errs[0].1, "payload_too_large");
-    let errs = send(
-        "PUT",
-        "/phonerecords/1",
-        Some(&token()),
-        &[("Content-Type", "application/json")],
-        Some(&bytes),
-    )
+    let errs = request("PUT", "/phonerecords/1").token(&token()).header("Content-Type", "application/json").body(&bytes).send()
     .errors(413);
     assert_eq!(errs[0].1, "payload_too_large");
     assert_eq!(record_count(), before);
@@ -74,7 +62,7 @@ fn non_json_content_types_are_415() {
         let errs = raw_post(ct, &body).errors(415);
         assert_eq!(errs[0].1, "unsupported_media_type", "{ct}");
     }
-    let errs = send("POST", "/phonerecords", Some(&token()), &[], Some(&body)).errors(415);
+    let errs = request("POST", "/phonerecords").token(&token()).body(&body).send().errors(415);
     assert_eq!(
         errs[0].1, "unsupported_media_type",
         "no content type at all"
@@ -95,7 +83,7 @@ fn unsupported_methods_are_405_with_allow() {
         ("QUERY", "/phonerecords/1", "GET, PUT, DELETE"),
         ("PROPFIND", "/api/rest/phonerecords", "GET, POST"),
     ] {
-        let r = send(method, path, Some(&token()), &[], None);
+        let r = request(method, path).token(&token()).send();
         assert_eq!(r.header("allow"), Some(allow), "{method} {path}");
         assert_eq!(r.errors(405)[0].1, "method_not_allowed");
     }

@@ -86,7 +86,7 @@ fn seed(action: i64) -> usize {
 }
 
 fn export(path: &str, accept: &str) -> Resp {
-    send("GET", path, Some(&token()), &[("Accept", accept)], None)
+    request("GET", path).token(&token()).header("Accept", accept).send()
 }
 
 /// The view read page by page through the JSON API (pages of 5).
@@ -317,20 +317,13 @@ fn bad_queries_and_paging_are_400s_before_any_byte() {
         );
     }
     // Without a token: 401, nothing exported.
-    let r = send("GET", "/phonerecords", None, &[("Accept", CSV)], None);
+    let r = request("GET", "/phonerecords").header("Accept", CSV).send();
     r.errors(401);
 }
 
 #[test]
 fn a_failure_before_the_first_byte_is_a_500_answer() {
-    let r = send_allowing_500(
-        &base_url(),
-        "GET",
-        "/phonerecords",
-        Some(&token()),
-        &[("Accept", CSV), ("X-Phonerecords-Fault", "store")],
-        None,
-    );
+    let r = request("GET", "/phonerecords").to(&base_url()).token(&token()).header("Accept", CSV).header("X-Phonerecords-Fault", "store").send_allowing_500();
     r.errors(500);
 }
 
@@ -368,13 +361,13 @@ fn a_failure_part_way_ends_the_transfer_in_error() {
 #[test]
 fn a_view_too_large_for_one_request_is_refused_with_a_reason() {
     let base = std::env::var("PHONERECORDS_RATE_LIMIT_URL").expect("PHONERECORDS_RATE_LIMIT_URL");
-    let r = send_to(&base, "GET", "/phonerecords", Some(&token()), &[("Accept", CSV)], None);
+    let r = request("GET", "/phonerecords").to(&base).token(&token()).header("Accept", CSV).send();
     let errors = r.errors(400);
     assert_eq!(errors, vec![("export".to_owned(), "export_too_large".to_owned())]);
     let detail = r.json()["errors"][0]["detail"].as_str().unwrap_or_default().to_owned();
     assert!(detail.contains("narrow the view"), "{detail}");
     // The JSON list is unaffected by the limit.
-    let r = send_to(&base, "GET", "/phonerecords?pageSize=1", Some(&token()), &[], None);
+    let r = request("GET", "/phonerecords?pageSize=1").to(&base).token(&token()).send();
     assert_eq!(r.status, 200);
 }
 
@@ -382,7 +375,7 @@ fn a_view_too_large_for_one_request_is_refused_with_a_reason() {
 #[test]
 fn allowed_origins_may_read_the_export_headers() {
     let origin = std::env::var("PHONERECORDS_CORS_ORIGIN").expect("PHONERECORDS_CORS_ORIGIN");
-    let r = send("GET", "/phonerecords?action=1", Some(&token()), &[("Accept", CSV), ("Origin", &origin)], None);
+    let r = request("GET", "/phonerecords?action=1").token(&token()).header("Accept", CSV).header("Origin", &origin).send();
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.header("access-control-allow-origin"), Some(origin.as_str()));
     let exposed = r.header("access-control-expose-headers").unwrap_or_default().to_ascii_lowercase();

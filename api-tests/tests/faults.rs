@@ -29,7 +29,7 @@ fn send_raw_with(
 ) -> (u16, String) {
     let mut all = vec![("Content-Type", "application/json")];
     all.extend_from_slice(headers);
-    let r = send_allowing_500(base, method, path, Some(token), &all, body);
+    let r = request(method, path).to(base).token(token).headers(&all).maybe_body(body).send_allowing_500();
     (r.status, r.text())
 }
 
@@ -73,29 +73,17 @@ fn a_read_whose_bookmark_d1_refuses_is_answered_from_the_primary() {
         ("x-d1-bookmark", bookmark.as_str()),
     ];
     let path = format!("/phonerecords/{id}");
-    let r = send("GET", &path, Some(&token()), &refused, None);
+    let r = request("GET", &path).token(&token()).headers(&refused).send();
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.record(), made.record(), "the record, read at the primary");
     assert!(
         r.header("x-d1-bookmark").is_some(),
         "and a bookmark to go on from"
     );
-    let r = send(
-        "GET",
-        "/phonerecords?pageSize=1",
-        Some(&token()),
-        &refused,
-        None,
-    );
+    let r = request("GET", "/phonerecords?pageSize=1").token(&token()).headers(&refused).send();
     assert_eq!(r.status, 200, "{}", r.text());
     // Writes start at the primary whatever bookmark comes with them.
-    let r = send(
-        "PUT",
-        &path,
-        Some(&token()),
-        &[refused[0], refused[1], ("Content-Type", "application/json")],
-        Some(br#"{"notes":"after a refused bookmark"}"#),
-    );
+    let r = request("PUT", &path).token(&token()).headers(&[refused[0], refused[1], ("Content-Type", "application/json")]).body(br#"{"notes":"after a refused bookmark"}"#).send();
     assert_eq!(r.status, 200, "{}", r.text());
     // A failure that is not the bookmark's is still a 500 after the retry.
     let with_store_fault = [FAULT, ("x-d1-bookmark", bookmark.as_str())];

@@ -79,13 +79,7 @@ fn odd_path_ids_are_400_or_404() {
     ] {
         for method in ["GET", "PUT", "DELETE"] {
             let body = serde_json::to_vec(&json!({"notes": "x"})).unwrap();
-            let r = send(
-                method,
-                &format!("/phonerecords/{id}"),
-                Some(&token()),
-                &[("Content-Type", "application/json")],
-                (method == "PUT").then_some(body.as_slice()),
-            );
+            let r = request(method, &format!("/phonerecords/{id}")).token(&token()).header("Content-Type", "application/json").maybe_body((method == "PUT").then_some(body.as_slice())).send();
             assert!(
                 r.status == 400 || r.status == 404,
                 "{method} {id}: {}",

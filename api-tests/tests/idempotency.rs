@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 fn post_keyed(path: &str, key: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
     let mut h = vec![("Content-Type", "application/json"), ("Idempotency-Key", key)];
     h.extend_from_slice(headers);
-    send("POST", path, Some(&token()), &h, Some(body))
+    request("POST", path).token(&token()).headers(&h).body(body).send()
 }
 
 fn tagged(tag: &str) -> Value {
@@ -70,13 +70,7 @@ fn a_repeat_replays_the_first_answer_and_creates_nothing() {
     assert!(other.text().contains("different body"), "{}", other.text());
     assert_eq!(stored_with(&format!("{tag} other")), 0);
     // Keys are per token: the other token's same key is a new request.
-    let mine = send(
-        "POST",
-        "/phonerecords",
-        Some(&std::env::var("PHONERECORDS_API_TOKEN_2").unwrap()),
-        &[("Content-Type", "application/json"), ("Idempotency-Key", &key)],
-        Some(&body),
-    );
+    let mine = request("POST", "/phonerecords").token(&std::env::var("PHONERECORDS_API_TOKEN_2").unwrap()).header("Content-Type", "application/json").header("Idempotency-Key", &key).body(&body).send();
     assert_eq!(mine.status, 200);
     assert_ne!(mine.record().id, id);
     assert_eq!(stored_with(&tag), 2);
@@ -105,14 +99,7 @@ fn batches_and_actionstep_envelopes_replay_too() {
     let fault_key = format!("fault-{run}");
     let fault_tag = format!("{tag} fault");
     let fault_body = serde_json::to_vec(&json!({"phonerecords": (0..5).map(|_| tagged(&fault_tag)).collect::<Vec<_>>()})).unwrap();
-    let r = send_allowing_500(
-        &base_url(),
-        "POST",
-        "/phonerecords",
-        Some(&token()),
-        &[("Content-Type", "application/json"), ("Idempotency-Key", &fault_key), ("X-Phonerecords-Fault", "batch")],
-        Some(&fault_body),
-    );
+    let r = request("POST", "/phonerecords").to(&base_url()).token(&token()).header("Content-Type", "application/json").header("Idempotency-Key", &fault_key).header("X-Phonerecords-Fault", "batch").body(&fault_body).send_allowing_500();
     assert_eq!(r.status, 500, "{}", r.text());
     assert_eq!(stored_with(&fault_tag), 0);
     let r = post_keyed("/phonerecords", &fault_key, &[], &fault_body);

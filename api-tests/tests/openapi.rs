@@ -5,7 +5,7 @@ use common::*;
 
 #[test]
 fn the_document_is_public_json() {
-    let r = send("GET", "/openapi.json", None, &[], None);
+    let r = request("GET", "/openapi.json").send();
     assert_eq!(r.status, 200);
     assert!(
         r.header("content-type")
@@ -20,7 +20,7 @@ fn the_document_is_public_json() {
         "bearer"
     );
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
-    let r = send("POST", "/openapi.json", None, &[], Some(b"{}"));
+    let r = request("POST", "/openapi.json").body(b"{}").send();
     assert_eq!(r.header("allow"), Some("GET, HEAD"));
     r.errors(405);
 }

@@ -26,14 +26,7 @@ fn a_flooding_token_gets_429_and_others_do_not() {
     let base = rate_limit_url();
     let other = other_token();
     let flood = |token: &str| {
-        send_to(
-            &base,
-            "GET",
-            "/phonerecords/not-an-id",
-            Some(token),
-            &[],
-            None,
-        )
+        request("GET", "/phonerecords/not-an-id").to(&base).token(token).send()
     };
     let mut limited = None;
     for i in 0..LIMIT * 3 {
@@ -54,7 +47,7 @@ fn a_flooding_token_gets_429_and_others_do_not() {
     flood(&other).errors(400);
     assert_eq!(flood(&token()).status, 429);
     // No token is not a way around it: still 401, not served.
-    send_to(&base, "GET", "/phonerecords", None, &[], None).errors(401);
+    request("GET", "/phonerecords").to(&base).send().errors(401);
 }
 
 #[test]
@@ -62,7 +55,7 @@ fn guessing_tokens_gets_429_and_the_right_token_is_still_served() {
     let base = rate_limit_url();
     let guess = |i: usize| {
         let wrong = format!("guess-{i}-{}", token());
-        send_to(&base, "GET", "/phonerecords", Some(&wrong), &[], None)
+        request("GET", "/phonerecords").to(&base).token(&wrong).send()
     };
     let mut limited = None;
     for i in 0..REFUSED_LIMIT * 3 {
@@ -83,25 +76,11 @@ fn guessing_tokens_gets_429_and_the_right_token_is_still_served() {
     assert!(r.text().contains("wrong API token"), "{}", r.text());
     assert_eq!(r.header("retry-after"), Some("60"));
     // A malformed Authorization header is a guess too.
-    let r = send_to(
-        &base,
-        "GET",
-        "/phonerecords",
-        None,
-        &[("Authorization", "Basic x")],
-        None,
-    );
+    let r = request("GET", "/phonerecords").to(&base).header("Authorization", "Basic x").send();
     assert_eq!(r.status, 429, "{}", r.text());
     // The right token is still served from the same address, and a request
     // without any token (no guess) is still told to send one.
-    let r = send_to(
-        &base,
-        "GET",
-        "/phonerecords",
-        Some(&other_token()),
-        &[],
-        None,
-    );
+    let r = request("GET", "/phonerecords").to(&base).token(&other_token()).send();
     assert_eq!(r.status, 200, "{}", r.text());
-    send_to(&base, "GET", "/phonerecords", None, &[], None).errors(401);
+    request("GET", "/phonerecords").to(&base).send().errors(401);
 }

@@ -31,7 +31,7 @@ fn the_ui_files_carry_the_policy() {
         // Client-side routes are index.html too.
         "/records/new",
     ] {
-        let r = send("GET", path, None, &[], None);
+        let r = request("GET", path).send();
         assert_eq!(r.status, 200, "{path}");
         assert_defences(&r, path);
         let csp = r.header("content-security-policy").unwrap();
@@ -54,7 +54,7 @@ fn the_ui_files_carry_the_policy() {
 #[test]
 fn api_answers_carry_a_closed_policy() {
     let ok = get("/phonerecords");
-    let denied = send("GET", "/phonerecords", None, &[], None);
+    let denied = request("GET", "/phonerecords").send();
     let missing = get("/api/rest/phonerecords/999999999999");
     for (r, what) in [(&ok, "200"), (&denied, "401"), (&missing, "404")] {
         assert_defences(r, what);

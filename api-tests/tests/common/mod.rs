@@ -98,86 +98,129 @@ impl Resp {
     }
 }
 
-/// Sends a request; `auth` None means no Authorization header at all.
-pub fn send(
-    method: &str,
-    path: &str,
-    auth: Option<&str>,
-    headers: &[(&str, &str)],
-    body: Option<&[u8]>,
-) -> Resp {
-    send_to(&base_url(), method, path, auth, headers, body)
+/// A request being built: `request("GET", "/phonerecords").token(&t).header("Accept", x).send()`.
+/// No Authorization header unless `token` (or a raw `header`) adds one; the
+/// main test server unless `to` names another.
+#[must_use]
+pub struct Request {
+    base: String,
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
 }
 
-/// `send` to another server (one started with a different configuration).
-pub fn send_to(
-    base: &str,
-    method: &str,
-    path: &str,
-    auth: Option<&str>,
-    headers: &[(&str, &str)],
-    body: Option<&[u8]>,
-) -> Resp {
-    let r = send_allowing_500(base, method, path, auth, headers, body);
-    assert_ne!(r.status, 500, "{method} {path} answered 500: {}", r.text());
-    r
+pub fn request(method: &str, path: &str) -> Request {
+    Request {
+        base: base_url(),
+        method: method.to_owned(),
+        path: path.to_owned(),
+        headers: Vec::new(),
+        body: None,
+    }
 }
 
-/// `send_to` for the tests that expect an internal failure.
-pub fn send_allowing_500(
-    base: &str,
-    method: &str,
-    path: &str,
-    auth: Option<&str>,
-    headers: &[(&str, &str)],
-    body: Option<&[u8]>,
-) -> Resp {
-    let agent = ureq::AgentBuilder::new()
-        .timeout(Duration::from_secs(30))
-        .redirects(0)
-        .build();
-    let mut req = agent.request(method, &format!("{base}{path}"));
-    if let Some(token) = auth {
-        req = req.set("Authorization", &format!("Bearer {token}"));
+impl Request {
+    /// Another server (one started with a different configuration).
+    pub fn to(mut self, base: &str) -> Self {
+        self.base = base.to_owned();
+        self
     }
-    for (k, v) in headers {
-        req = req.set(k, v);
+
+    /// `Authorization: Bearer <token>`.
+    pub fn token(self, token: &str) -> Self {
+        self.header("Authorization", &format!("Bearer {token}"))
     }
-    let result = match body {
-        Some(b) => req.send_bytes(b),
-        None => req.call(),
-    };
-    let resp = match result {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("{method} {path}: {e}"),
-    };
-    let status = resp.status();
-    let headers = resp
-        .headers_names()
-        .into_iter()
-        .map(|n| {
-            let v = resp.header(&n).unwrap_or_default().to_owned();
-            (n, v)
-        })
-        .collect();
-    let mut body = Vec::new();
-    resp.into_reader()
-        .read_to_end(&mut body)
-        .expect("read body");
-    Resp {
-        status,
-        headers,
-        body,
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn headers(self, headers: &[(&str, &str)]) -> Self {
+        headers.iter().fold(self, |r, (k, v)| r.header(k, v))
+    }
+
+    pub fn body(mut self, body: &[u8]) -> Self {
+        self.body = Some(body.to_vec());
+        self
+    }
+
+    /// A body when there is one.
+    pub fn maybe_body(self, body: Option<&[u8]>) -> Self {
+        match body {
+            Some(b) => self.body(b),
+            None => self,
+        }
+    }
+
+    /// A JSON body, with its content type.
+    pub fn json(self, body: &Value) -> Self {
+        let bytes = serde_json::to_vec(body).unwrap();
+        self.header("Content-Type", "application/json").body(&bytes)
+    }
+
+    /// Sends it; a 500 fails the test (a client's mistake is never one).
+    pub fn send(self) -> Resp {
+        let (method, path) = (self.method.clone(), self.path.clone());
+        let r = self.send_allowing_500();
+        assert_ne!(r.status, 500, "{method} {path} answered 500: {}", r.text());
+        r
+    }
+
+    /// Sends it, for the tests that expect an internal failure.
+    pub fn send_allowing_500(self) -> Resp {
+        let Request {
+            base,
+            method,
+            path,
+            headers,
+            body,
+        } = self;
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(30))
+            .redirects(0)
+            .build();
+        let mut req = agent.request(&method, &format!("{base}{path}"));
+        for (k, v) in &headers {
+            req = req.set(k, v);
+        }
+        let result = match &body {
+            Some(b) => req.send_bytes(b),
+            None => req.call(),
+        };
+        let resp = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{method} {path}: {e}"),
+        };
+        let status = resp.status();
+        let headers = resp
+            .headers_names()
+            .into_iter()
+            .map(|n| {
+                let v = resp.header(&n).unwrap_or_default().to_owned();
+                (n, v)
+            })
+            .collect();
+        let mut body = Vec::new();
+        resp.into_reader()
+            .read_to_end(&mut body)
+            .expect("read body");
+        Resp {
+            status,
+            headers,
+            body,
+        }
     }
 }
 
 pub fn get(path: &str) -> Resp {
-    send("GET", path, Some(&token()), &[], None)
+    request("GET", path).token(&token()).send()
 }
 
 pub fn delete(path: &str) -> Resp {
-    send("DELETE", path, Some(&token()), &[], None)
+    request("DELETE", path).token(&token()).send()
 }
 
 pub fn post(path: &str, body: &Value) -> Resp {
@@ -189,14 +232,7 @@ pub fn put(path: &str, body: &Value) -> Resp {
 }
 
 pub fn send_json(method: &str, path: &str, body: &Value) -> Resp {
-    let bytes = serde_json::to_vec(body).unwrap();
-    send(
-        method,
-        path,
-        Some(&token()),
-        &[("Content-Type", "application/json")],
-        Some(&bytes),
-    )
+    request(method, path).token(&token()).json(body).send()
 }
 
 /// The contract's example record, every field set.
