@@ -3,13 +3,11 @@
 //! PUT and DELETE (412 when the record changed, nothing written), `If-None-Match`
 //! on GET (304); malformed headers 400; and two writers on the same record:
 //! exactly one wins per version, and no acknowledged change is lost.
-mod common;
-
 use std::collections::HashSet;
 use std::sync::{Arc, Barrier};
 use std::thread;
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 fn etag(r: &Resp) -> String {

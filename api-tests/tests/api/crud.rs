@@ -1,8 +1,6 @@
 //! The five operations, partial-update semantics, and faithful round trips.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use phonerecords_shared::PhoneRecord;
 use serde_json::{Value, json};
 

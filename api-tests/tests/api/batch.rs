@@ -3,9 +3,7 @@
 //! nothing: an invalid record stores none, and so does a statement D1 itself
 //! refuses part-way (the fault hook `batch`, test servers only).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 fn batch(n: usize, marker: &str) -> Value {

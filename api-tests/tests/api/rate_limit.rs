@@ -5,9 +5,7 @@
 //! server (PHONERECORDS_RATE_LIMIT_URL), whose wrangler.toml copy lowers the
 //! limits to 20 requests per 10 seconds per token and 10 wrong tokens per
 //! 60 seconds per address.
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const LIMIT: usize = 20;
 const REFUSED_LIMIT: usize = 10;

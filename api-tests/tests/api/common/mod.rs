@@ -1,7 +1,5 @@
 //! A small HTTP client for the API tests. The server is a real `wrangler dev`
 //! started by scripts/test, which passes its address and tokens in the environment.
-#![allow(dead_code)]
-
 use std::io::Read;
 use std::time::Duration;
 

@@ -1,8 +1,6 @@
 //! Every validation rule over HTTP: 422 naming the field, and nothing stored.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 fn with(key: &str, value: Value) -> Value {

@@ -1,8 +1,6 @@
 //! The browser's defences: a Content-Security-Policy and friends on the UI's
 //! static files (frontend/_headers) and on every API answer.
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn assert_defences(r: &Resp, what: &str) {
     assert_eq!(

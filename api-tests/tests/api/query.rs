@@ -1,9 +1,7 @@
 //! The query language over HTTP: every operator, sort, fieldset, search,
 //! multi-id and error, on a small data set of known answers.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 /// Five records, told apart from everything else in the database by

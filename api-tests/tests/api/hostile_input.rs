@@ -2,9 +2,7 @@
 //! in every field and parameter, NaN-like and extreme hours, odd path ids and
 //! very long query strings. Each is a clear 4xx (or, where the text is a
 //! valid value, stored verbatim), never a 500, and changes nothing else.
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 const SQL: &str = "x'); DROP TABLE phone_records; --";

@@ -1,8 +1,6 @@
 //! Paging of `GET /phonerecords`: counts, neighbours as absolute URLs, defaults and limits.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use phonerecords_shared::PagedPhoneRecords;
 
 fn page(query: &str) -> PagedPhoneRecords {

@@ -1,12 +1,10 @@
 //! Many writers at once: every acknowledged create is stored exactly once with
 //! a unique id, every acknowledged update is what is stored, and recordCount
 //! is exact. Bounded: 8 threads, 200 creates and 200 updates, on 127.0.0.1.
-mod common;
-
 use std::collections::HashSet;
 use std::thread;
 
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 const THREADS: usize = 8;

@@ -1,9 +1,7 @@
 //! What a request costs in D1 (`Server-Timing`), the session bookmark
 //! (`x-d1-bookmark`), and the counter and search index the triggers keep.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 #[test]

@@ -2,9 +2,7 @@
 //! worker/src/fault.rs) answers 500 in the error envelope without detail, and
 //! the next request is served normally; a read whose bookmark D1 refuses is
 //! answered from the primary. The hook is off without its variable.
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const FAULT: (&str, &str) = ("X-Phonerecords-Fault", "store");
 

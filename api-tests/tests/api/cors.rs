@@ -1,8 +1,6 @@
 //! Cross-origin requests: only from CORS_ALLOWED_ORIGINS (the test server
 //! allows PHONERECORDS_CORS_ORIGIN); preflights need no token.
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const FOREIGN: &str = "https://evil.example";
 

@@ -1,8 +1,6 @@
 //! Malformed requests: 400, 405, 413, 415, each in the error envelope, none a 500, nothing stored.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn raw_post(content_type: &str, body: &[u8]) -> Resp {
     request("POST", "/phonerecords").token(&token()).header("Content-Type", content_type).body(body).send()

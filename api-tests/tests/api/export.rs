@@ -5,9 +5,7 @@
 //! clean, shorter file. The main test server cuts exports into chunks of 7
 //! rows (EXPORT_CHUNK_ROWS), so every export here spans several chunks.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use std::io::Read;
 

@@ -4,9 +4,7 @@
 //! PHONERECORDS_SEEDED set to the number of records (`--ignored`: the
 //! ordinary API test run has no seeded table to measure).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// D1's `rows_read`, `rows_written` and round trips of a successful request.
 fn cost(path: &str, r: &Resp) -> (u64, u64, u64) {

@@ -2,13 +2,11 @@
 //! envelope with link templates, and the `/api/rest/` prefix; and the plain
 //! form pinned byte for byte.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 /// A GET with no `Accept` header at all (ureq always sends `Accept: */*`):

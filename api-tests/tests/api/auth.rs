@@ -1,8 +1,6 @@
 //! Bearer-token authentication.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn no_token_is_401_with_a_bearer_challenge() {

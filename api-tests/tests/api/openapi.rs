@@ -1,7 +1,5 @@
 //! GET /openapi.json: the published document, without a token.
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn the_document_is_public_json() {

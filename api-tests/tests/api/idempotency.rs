@@ -3,12 +3,10 @@
 //! Location without creating anything (plain and Actionstep, one record and
 //! batches); another body under the key is 422; keys are per token; repeats
 //! at the same moment create exactly one record; old clients see no change.
-mod common;
-
 use std::sync::{Arc, Barrier};
 use std::thread;
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 fn post_keyed(path: &str, key: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
