@@ -435,6 +435,8 @@ test('a retry after a lost answer records the call once', async () => {
   assert.equal(keys.length, 2);
   assert.equal(keys[0], keys[1], 'the retry reuses the Idempotency-Key');
   assert.equal((await api('GET', `/phonerecords?outcome=${encodeURIComponent(outcome)}`)).phonerecords.length, 1, 'still one call');
+  await page.done();
+});
 
 /** RFC 4180 rows of cells (quoted cells unquoted). */
 function parseCsv(text) {
