@@ -2,6 +2,8 @@
 //! started by scripts/test, which passes its address and tokens in the environment.
 #![allow(dead_code)]
 
+pub mod contract;
+
 use std::io::Read;
 use std::time::Duration;
 
@@ -153,7 +155,7 @@ pub fn send_allowing_500(
         Err(e) => panic!("{method} {path}: {e}"),
     };
     let status = resp.status();
-    let headers = resp
+    let headers: Vec<(String, String)> = resp
         .headers_names()
         .into_iter()
         .map(|n| {
@@ -165,6 +167,8 @@ pub fn send_allowing_500(
     resp.into_reader()
         .read_to_end(&mut body)
         .expect("read body");
+    // Every answer is checked against the server's /openapi.json.
+    contract::check(base, method, path, status, &headers, &body);
     Resp {
         status,
         headers,
