@@ -80,16 +80,16 @@ impl Contract {
     /// The problems of `instance` against the schema at `pointer` (none: empty).
     fn problems(&self, pointer: &str, instance: &Value) -> Vec<String> {
         let validator = {
-            let mut cache = self.validators.lock().unwrap();
+            let mut cache = self.validators.lock().unwrap_or_else(|e| e.into_inner());
             cache
                 .entry(pointer.to_owned())
                 .or_insert_with(|| {
                     // The schema is reached through the whole document, so its
                     // `#/components/...` references resolve as written.
                     let mut root = self.doc.clone();
-                    let obj = root.as_object_mut().unwrap();
-                    obj.remove("paths");
-                    obj.insert("allOf".into(), json!([{ "$ref": format!("#{pointer}") }]));
+                    root.as_object_mut()
+                        .unwrap()
+                        .insert("allOf".into(), json!([{ "$ref": format!("#{}", uri_fragment(pointer)) }]));
                     std::sync::Arc::new(jsonschema::draft4::new(&root).unwrap_or_else(|e| {
                         panic!("the document's schema at {pointer} does not compile: {e}")
                     }))
@@ -118,6 +118,11 @@ impl Contract {
             })
             .cloned()
     }
+}
+
+/// A JSON pointer as a URI fragment: `{`, `}` (path templates) percent-encoded.
+fn uri_fragment(pointer: &str) -> String {
+    pointer.replace('%', "%25").replace('{', "%7B").replace('}', "%7D")
 }
 
 /// Checks one answer; panics with what differs from the document.
@@ -213,7 +218,11 @@ pub fn check(
             let h = c.resolve(h);
             let schema = c.resolve(&h["schema"]);
             let instance = match schema["type"].as_str() {
-                Some("integer") | Some("number") => match value.trim().parse::<f64>() {
+                Some("integer") => match value.trim().parse::<i64>() {
+                    Ok(n) => json!(n),
+                    Err(_) => fail(format!("header {name}: {value:?} is not an integer")),
+                },
+                Some("number") => match value.trim().parse::<f64>() {
                     Ok(n) => json!(n),
                     Err(_) => fail(format!("header {name}: {value:?} is not a number")),
                 },
