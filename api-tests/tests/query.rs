@@ -214,7 +214,18 @@ fn search_is_case_insensitive_and_literal() {
         ("q=answer", &[2]),
         ("q=invoice&direction=out", &[1]),
         ("q=nothing like this", &[]),
+        ("q=%", &[2]),
+        ("q=  invoice\t", &[0, 1]),
     ]);
+    // The search text is limited in characters (40, surrounding whitespace
+    // not counted), whatever their bytes; `%` and `_` are characters like any.
+    for q in ["%".repeat(40), "é".repeat(40), "😀".repeat(40), format!("  {}  ", "x".repeat(40))] {
+        assert_eq!(s.run(&format!("q={q}")), Vec::<usize>::new(), "{q}");
+    }
+    for q in ["é".repeat(41), "x".repeat(41)] {
+        let errs = get(&format!("/phonerecords?q={}", enc(&q))).errors(400);
+        assert_eq!(errs[0].0, "q");
+    }
 }
 
 #[test]
@@ -229,6 +240,9 @@ fn sorting() {
         ("sort=direction,-callTimestamp", &[2, 4, 0, 1, 3]),
         ("sort=-id", &[4, 3, 2, 1, 0]),
         ("sort=action", &[2, 0, 3, 1, 4]),
+        // A key named again is ignored: the first one orders.
+        ("sort=-id,id", &[4, 3, 2, 1, 0]),
+        ("sort=outcome,-id,outcome", &[4, 3, 0, 1, 2]),
     ]);
 }
 
