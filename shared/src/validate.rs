@@ -255,11 +255,19 @@ fn unknown<'a>(key: &str, prefix: &str, known: impl Iterator<Item = &'a Field>) 
         .map(|name| format!(" (did you mean {prefix}{name}?)"))
         .next()
         .unwrap_or_default();
+    // The key is the client's text, of any length: quoted cut short, so the
+    // list of fields still comes through.
+    const QUOTED_CHARS: usize = 60;
+    let quoted = if key.chars().count() > QUOTED_CHARS {
+        format!("{}…", key.chars().take(QUOTED_CHARS).collect::<String>())
+    } else {
+        key.to_owned()
+    };
     FieldError::new(
         format!("{prefix}{key}"),
         "unknown_field",
         format!(
-            "{prefix}{key} is not a field of a phone record{hint}; the fields are: {}",
+            "{prefix}{quoted} is not a field of a phone record{hint}; the fields are: {}",
             known.join(", ")
         ),
     )

@@ -56,6 +56,59 @@ fn item(
     }
 }
 
+/// Most problems one answer lists; more are counted in one last entry.
+pub const MAX_ERROR_ITEMS: usize = 20;
+/// Longest `path` an entry keeps (a body's key or a query parameter's name
+/// is the client's text, of any length).
+pub const MAX_PATH_CHARS: usize = 100;
+/// Longest `detail`: ours are shorter; one that quotes a long text of the
+/// client's is cut.
+pub const MAX_DETAIL_CHARS: usize = 600;
+
+/// `text`, at most `max` characters: longer is cut and ends with `…`.
+fn cut(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text,
+        Some((end, _)) => {
+            let mut kept: String = text[..end].chars().take(max - 1).collect();
+            kept.push('…');
+            kept
+        }
+    }
+}
+
+/// An answer's size is bounded whatever was sent (a 64 KiB body of thousands
+/// of unknown keys): at most `MAX_ERROR_ITEMS` entries, then one
+/// `too_many_errors` entry saying how many more there are; each entry's
+/// `path` and `detail` cut to a fixed length.
+fn bounded(items: Vec<ErrorItem>) -> Vec<ErrorItem> {
+    let more = items.len().saturating_sub(MAX_ERROR_ITEMS);
+    let status = items.first().map(|i| i.status.clone()).unwrap_or_default();
+    let title = items.first().map(|i| i.title.clone()).unwrap_or_default();
+    let mut out: Vec<ErrorItem> = items
+        .into_iter()
+        .take(MAX_ERROR_ITEMS)
+        .map(|mut i| {
+            i.path = i.path.map(|p| cut(p, MAX_PATH_CHARS));
+            i.detail = cut(i.detail, MAX_DETAIL_CHARS);
+            i
+        })
+        .collect();
+    if more > 0 {
+        out.push(ErrorItem {
+            status,
+            code: "too_many_errors".to_owned(),
+            title,
+            detail: format!(
+                "and {more} more problem{} of the same request, not listed (an answer lists at most {MAX_ERROR_ITEMS})",
+                if more == 1 { "" } else { "s" }
+            ),
+            path: None,
+        });
+    }
+    out
+}
+
 fn field_items(status: u16, title: &str, errors: Vec<FieldError>) -> Vec<ErrorItem> {
     errors
         .into_iter()
@@ -177,12 +230,80 @@ impl ApiError {
             _ => None,
         };
         let body = ApiErrors {
-            errors: self.items(),
+            errors: bounded(self.items()),
         };
         let mut resp = Reply::json(&body, status);
         if let Some((name, value)) = extra {
             resp.set(name, value);
         }
         resp
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unknown_keys(n: usize, key_len: usize) -> ApiError {
+        ApiError::Unprocessable(
+            (0..n)
+                .map(|i| {
+                    let key = format!("{i}{}", "k".repeat(key_len));
+                    FieldError::new(
+                        key.clone(),
+                        "unknown_field",
+                        format!("{key} is not a field of a phone record"),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn at_most_20_problems_then_one_counting_the_rest() {
+        let items = bounded(unknown_keys(6000, 1).items());
+        assert_eq!(items.len(), MAX_ERROR_ITEMS + 1);
+        assert!(items[..MAX_ERROR_ITEMS].iter().all(|i| i.code == "unknown_field"));
+        let last = &items[MAX_ERROR_ITEMS];
+        assert_eq!(last.code, "too_many_errors");
+        assert_eq!(last.status, "422");
+        assert_eq!(last.title, "Validation failed");
+        assert!(last.detail.contains("5980 more problems"), "{}", last.detail);
+        assert_eq!(last.path, None);
+        // The first 20 are the first 20, in order.
+        assert_eq!(items[0].path.as_deref(), Some("0k"));
+        assert_eq!(items[19].path.as_deref(), Some("19k"));
+    }
+
+    #[test]
+    fn twenty_or_fewer_are_answered_unchanged() {
+        let items = unknown_keys(20, 1).items();
+        assert_eq!(bounded(items.clone()), items);
+        let one_more = bounded(unknown_keys(21, 1).items());
+        assert!(one_more[20].detail.contains("1 more problem of"), "{}", one_more[20].detail);
+    }
+
+    #[test]
+    fn the_clients_long_text_is_cut() {
+        let items = bounded(unknown_keys(3, 60_000).items());
+        for i in &items {
+            let path = i.path.as_deref().unwrap();
+            assert_eq!(path.chars().count(), MAX_PATH_CHARS);
+            assert!(path.ends_with('…'));
+            assert_eq!(i.detail.chars().count(), MAX_DETAIL_CHARS);
+        }
+        // Multi-byte text is cut on a character boundary.
+        assert_eq!(cut("é".repeat(10), 4), "ééé…");
+        assert_eq!(cut("abc".to_owned(), 3), "abc");
+    }
+
+    #[test]
+    fn a_64_kib_body_of_unknown_keys_answers_a_small_error() {
+        // ~6 000 keys of ~10 bytes: the 1.5 MB answer.
+        let body = serde_json::to_vec(&ApiErrors {
+            errors: bounded(unknown_keys(6000, 8).items()),
+        })
+        .unwrap();
+        assert!(body.len() < 8 * 1024, "{} bytes", body.len());
     }
 }

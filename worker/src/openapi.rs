@@ -50,6 +50,20 @@ mod tests {
     const FREE: [&str; 2] = ["description", "example"];
 
     fn contains(doc: &Value, contract: &Value, at: &str, problems: &mut Vec<String>) {
+        // A schema the document widens to `anyOf` (a batch's array besides
+        // the record, Actionstep's wrapping besides the body) holds the
+        // contract's when its first branch does: everything the contract
+        // describes is still described, with the same names and types.
+        if let (Some(branches), Some(_)) = (
+            doc.get("anyOf").and_then(Value::as_array),
+            contract.get("$ref"),
+        ) {
+            if doc.get("$ref").is_none() {
+                if let Some(first) = branches.first() {
+                    return contains(first, contract, &format!("{at}/anyOf[0]"), problems);
+                }
+            }
+        }
         match (doc, contract) {
             (Value::Object(d), Value::Object(c)) => {
                 for (k, cv) in c {
@@ -159,6 +173,13 @@ mod tests {
         let mut problems = Vec::new();
         contains(&missing, &contract, "", &mut problems);
         assert!(!problems.is_empty());
+        // An anyOf whose first branch is not the contract's schema is a drift.
+        let mut swapped = doc.clone();
+        let body = "/components/requestBodies/CreatePhoneRecord/content/application~1json/schema/anyOf";
+        swapped.pointer_mut(body).unwrap().as_array_mut().unwrap().swap(0, 1);
+        let mut problems = Vec::new();
+        contains(&swapped, &contract, "", &mut problems);
+        assert!(!problems.is_empty(), "a swapped anyOf went unnoticed");
     }
 
     #[test]
@@ -201,5 +222,13 @@ mod tests {
             doc["components"]["parameters"]["pageSize"]["schema"]["maximum"],
             MAX_PAGE_SIZE
         );
+        use crate::error::{MAX_DETAIL_CHARS, MAX_ERROR_ITEMS, MAX_PATH_CHARS};
+        let errors = &doc["components"]["schemas"];
+        assert_eq!(errors["Errors"]["properties"]["errors"]["maxItems"], MAX_ERROR_ITEMS + 1);
+        assert_eq!(errors["ErrorItem"]["properties"]["path"]["maxLength"], MAX_PATH_CHARS);
+        assert_eq!(errors["ErrorItem"]["properties"]["detail"]["maxLength"], MAX_DETAIL_CHARS);
+        let q = doc["components"]["parameters"]["q"]["schema"]["pattern"].as_str().unwrap();
+        let max = phonerecords_shared::query::MAX_SEARCH_CHARS;
+        assert!(q.contains(&format!("]{{0,{max}}}")), "{q}");
     }
 }

@@ -3,7 +3,7 @@
 //! fixed mapping below; every value a client sent is a bound parameter.
 
 use phonerecords_shared::fields::{Field, FieldKind};
-use phonerecords_shared::pattern::{MAX_PATTERN_BYTES, filter_pattern, search_pattern};
+use phonerecords_shared::pattern::{MAX_PATTERN_BYTES, filter_pattern};
 use phonerecords_shared::query::{
     Comparison, Condition, FieldSet, Filter, ListQuery, SEARCHED, Scalar, SortKey,
 };
@@ -218,15 +218,15 @@ pub const MIN_INDEXED_SEARCH_CHARS: usize = 3;
 
 /// The search: case-insensitive (ASCII) literal substring of any searched
 /// column. From 3 characters the FTS5 trigram index finds the candidates
-/// (a superset: it folds case beyond ASCII) and LIKE keeps the exact rule;
-/// shorter text can only be found by testing every row.
+/// (a superset: it folds case beyond ASCII) and `instr` of the ASCII-lowered
+/// texts keeps the exact rule (LIKE's own, without its 50-byte pattern limit,
+/// so the text is limited in characters only); shorter text can only be found
+/// by testing every row.
 fn search_sql(q: &str, params: &mut Params) -> String {
-    let pattern = search_pattern(q);
-    debug_assert!(pattern.len() <= MAX_PATTERN_BYTES);
-    let p = params.bind(SqlValue::Text(pattern));
+    let p = params.bind(SqlValue::Text(q.to_owned()));
     let parts: Vec<String> = SEARCHED
         .iter()
-        .map(|f| format!("{} LIKE {p} ESCAPE '\\'", column(*f)))
+        .map(|f| format!("instr(lower({}), lower({p})) > 0", column(*f)))
         .collect();
     let like = format!("({})", parts.join(" OR "));
     if q.chars().count() < MIN_INDEXED_SEARCH_CHARS {

@@ -133,3 +133,56 @@ fn very_long_query_strings_are_answered_clearly() {
     assert_eq!(errs[0].0, "notes");
     get(&format!("/phonerecords?{long}=1")).errors(400);
 }
+
+/// An error answer is bounded whatever was sent: at most 20 problems, then one
+/// saying how many more; the client's text quoted cut short.
+#[test]
+fn error_answers_are_bounded() {
+    // A 64 KiB body of ~6 000 unknown keys (once a 1.5 MB answer).
+    let mut body = minimal();
+    let mut n = 0;
+    while serde_json::to_vec(&body).unwrap().len() < 63 * 1024 {
+        body[format!("k{n}")] = json!(1);
+        n += 1;
+    }
+    let r = post("/phonerecords", &body);
+    let errs = r.errors(422);
+    assert_eq!(errs.len(), 21, "{}", r.text());
+    assert!(errs[..20].iter().all(|(_, code)| code == "unknown_field"));
+    assert_eq!(errs[20], (String::new(), "too_many_errors".to_owned()));
+    let more = n - 20;
+    assert!(
+        r.json()["errors"][20]["detail"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("{more} more problems")),
+        "{}",
+        r.text()
+    );
+    assert!(r.body.len() < 8 * 1024, "{} bytes", r.body.len());
+
+    // Twenty problems are all listed, without the extra entry.
+    let mut body = minimal();
+    for i in 0..20 {
+        body[format!("k{i}")] = json!(1);
+    }
+    assert_eq!(post("/phonerecords", &body).errors(422).len(), 20);
+
+    // A long key is quoted cut short; the detail still lists the fields.
+    let key = "z".repeat(20_000);
+    let mut body = minimal();
+    body[&key] = json!(1);
+    let r = post("/phonerecords", &body);
+    let errs = r.errors(422);
+    assert_eq!(errs[0].0.chars().count(), 100, "path cut to 100 characters");
+    let detail = r.json()["errors"][0]["detail"].as_str().unwrap().to_owned();
+    assert!(detail.contains("the fields are: "), "{detail}");
+    assert!(detail.chars().count() <= 600, "{detail}");
+    assert!(r.body.len() < 2048, "{} bytes", r.body.len());
+
+    // A long query parameter name, likewise.
+    let r = get(&format!("/phonerecords?{}=1", "y".repeat(16_000)));
+    let errs = r.errors(400);
+    assert!(errs[0].0.chars().count() <= 100, "{}", errs[0].0);
+    assert!(r.body.len() < 2048, "{} bytes", r.body.len());
+}

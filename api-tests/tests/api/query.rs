@@ -212,7 +212,18 @@ fn search_is_case_insensitive_and_literal() {
         ("q=answer", &[2]),
         ("q=invoice&direction=out", &[1]),
         ("q=nothing like this", &[]),
+        ("q=%", &[2]),
+        ("q=  invoice\t", &[0, 1]),
     ]);
+    // The search text is limited in characters (40, surrounding whitespace
+    // not counted), whatever their bytes; `%` and `_` are characters like any.
+    for q in ["%".repeat(40), "é".repeat(40), "😀".repeat(40), format!("  {}  ", "x".repeat(40))] {
+        assert_eq!(s.run(&format!("q={q}")), Vec::<usize>::new(), "{q}");
+    }
+    for q in ["é".repeat(41), "x".repeat(41)] {
+        let errs = get(&format!("/phonerecords?q={}", enc(&q))).errors(400);
+        assert_eq!(errs[0].0, "q");
+    }
 }
 
 #[test]
@@ -227,6 +238,9 @@ fn sorting() {
         ("sort=direction,-callTimestamp", &[2, 4, 0, 1, 3]),
         ("sort=-id", &[4, 3, 2, 1, 0]),
         ("sort=action", &[2, 0, 3, 1, 4]),
+        // A key named again is ignored: the first one orders.
+        ("sort=-id,id", &[4, 3, 2, 1, 0]),
+        ("sort=outcome,-id,outcome", &[4, 3, 0, 1, 2]),
     ]);
 }
 
@@ -326,12 +340,13 @@ fn multi_id_limits_and_syntax() {
     let ok: Vec<String> = (1..=200)
         .map(|i| (i + 9_000_000_000_000_000u64).to_string())
         .collect();
-    assert_eq!(
-        get(&format!("/phonerecords/{}", ok.join(",")))
-            .errors(404)
-            .len(),
-        200
-    );
+    // 200 missing ids: the first 20 are named, then one entry counts the rest.
+    let r = get(&format!("/phonerecords/{}", ok.join(",")));
+    let errs = r.errors(404);
+    assert_eq!(errs.len(), 21);
+    assert!(errs[..20].iter().all(|(_, code)| code == "not_found"));
+    assert_eq!(errs[20].1, "too_many_errors");
+    assert!(r.text().contains("and 180 more problems"), "{}", r.text());
     for bad in ["1,,2", "1,x", ",1"] {
         get(&format!("/phonerecords/{bad}")).errors(400);
     }

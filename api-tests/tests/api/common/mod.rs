@@ -1,5 +1,7 @@
 //! A small HTTP client for the API tests. The server is a real `wrangler dev`
 //! started by scripts/test, which passes its address and tokens in the environment.
+pub mod contract;
+
 use std::io::Read;
 use std::time::Duration;
 
@@ -193,7 +195,7 @@ impl Request {
             Err(e) => panic!("{method} {path}: {e}"),
         };
         let status = resp.status();
-        let headers = resp
+        let headers: Vec<(String, String)> = resp
             .headers_names()
             .into_iter()
             .map(|n| {
@@ -205,6 +207,8 @@ impl Request {
         resp.into_reader()
             .read_to_end(&mut body)
             .expect("read body");
+        // Every answer is checked against the server's /openapi.json.
+        contract::check(&base, &method, &path, status, &headers, &body);
         Resp {
             status,
             headers,
