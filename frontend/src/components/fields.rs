@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use phonerecords_shared::Field;
 
-use crate::form_model::{Errors, FormValues};
+use crate::form_model::{DurationUnit, Errors, FormValues};
 
 /// The form's state, shared by its fields.
 #[derive(Clone, Copy)]
@@ -153,6 +153,114 @@ pub fn TextAreaField(
                 }
                 on:blur=move |_| state.touch(&p4)></textarea>
             <ErrorLine state=state id=id path=path/>
+        </div>
+    }
+}
+
+/// The call's direction: two radio buttons, Incoming and Outgoing.
+#[component]
+pub fn DirectionField(state: FormState) -> impl IntoView {
+    let path = Field::Direction.path();
+    let options = ["in", "out"]
+        .into_iter()
+        .map(|d| {
+            let label = if d == "in" { "Incoming" } else { "Outgoing" };
+            let id = format!("direction-{d}");
+            let path = path.clone();
+            view! {
+                <input type="radio" name="direction" id=id.clone() value=d
+                    prop:checked=move || state.values.with(|v| v.direction == d)
+                    on:change=move |_| state.edit(&path, |f| f.direction = d.to_owned())/>
+                <label for=id>{label}</label>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="field">
+            <span class="label" id="direction-label"><LabelText text=Field::Direction.label() required=true/></span>
+            <div class="segmented" role="radiogroup" aria-labelledby="direction-label">{options}</div>
+            <ErrorLine state=state id="direction" path=path/>
+        </div>
+    }
+}
+
+/// When the call was: date, time and UTC offset, one field of the body
+/// (`callTimestamp`). `on_date` hears of a changed date or time (a new call's
+/// offset follows it); `on_offset` of an offset set by hand.
+#[component]
+pub fn WhenField(state: FormState, on_date: Callback<()>, on_offset: Callback<()>) -> impl IntoView {
+    let path = Field::CallTimestamp.path();
+    let p = move || path.clone();
+    let (p1, p2, p3, p4, p5, p6, p7, p8) = (p(), p(), p(), p(), p(), p(), p(), p());
+    view! {
+        <div class="field when">
+            <span class="label" id="when-label"><LabelText text=Field::CallTimestamp.label() required=true/></span>
+            <div class="when-inputs" role="group" aria-labelledby="when-label">
+                <label for="date" class="visually-hidden">"Date"</label>
+                <input id="date" type="date"
+                    aria-invalid=move || state.error(&p1).is_some().to_string()
+                    aria-describedby=move || state.error(&p2).map(|_| error_id("when"))
+                    prop:value=move || state.values.with(|v| v.date.clone())
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        state.edit(&p3, |f| f.date = v);
+                        on_date.run(());
+                    }
+                    on:blur=move |_| state.touch(&p4)/>
+                <label for="time" class="visually-hidden">"Time"</label>
+                <input id="time" type="time" step="1"
+                    prop:value=move || state.values.with(|v| v.time.clone())
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        state.edit(&p5, |f| f.time = v);
+                        on_date.run(());
+                    }
+                    on:blur=move |_| state.touch(&p6)/>
+                <label for="offset">"UTC offset"</label>
+                <input id="offset" type="text" class="offset" size="6" placeholder="+13:00"
+                    prop:value=move || state.values.with(|v| v.offset.clone())
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        on_offset.run(());
+                        state.edit(&p7, |f| f.offset = v);
+                    }
+                    on:blur=move |_| state.touch(&p8)/>
+            </div>
+            <ErrorLine state=state id="when" path=Field::CallTimestamp.path()/>
+        </div>
+    }
+}
+
+/// How long the call took (`actualHours`): a number, in minutes or hours.
+#[component]
+pub fn DurationField(state: FormState) -> impl IntoView {
+    let path = Field::ActualHours.path();
+    let p = move || path.clone();
+    let (p1, p2, p3, p4, p5) = (p(), p(), p(), p(), p());
+    let unit = move || state.values.with(|v| v.unit);
+    view! {
+        <div class="field">
+            <label for="duration">{Field::ActualHours.label()}</label>
+            <div class="duration">
+                <input id="duration" type="text" inputmode="decimal"
+                    aria-invalid=move || state.error(&p1).is_some().to_string()
+                    aria-describedby=move || state.error(&p2).map(|_| error_id("duration"))
+                    prop:value=move || state.values.with(|v| v.duration.clone())
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        state.edit(&p3, |f| f.duration = v);
+                    }
+                    on:blur=move |_| state.touch(&p4)/>
+                <label for="unit" class="visually-hidden">"Duration unit"</label>
+                <select id="unit" on:change=move |ev| {
+                    let u = if event_target_value(&ev) == "hours" { DurationUnit::Hours } else { DurationUnit::Minutes };
+                    state.edit(&p5, |f| f.unit = u);
+                }>
+                    <option value="minutes" selected=move || unit() == DurationUnit::Minutes>"minutes"</option>
+                    <option value="hours" selected=move || unit() == DurationUnit::Hours>"hours"</option>
+                </select>
+            </div>
+            <ErrorLine state=state id="duration" path=p()/>
         </div>
     }
 }

@@ -9,8 +9,8 @@ use phonerecords_shared::Field;
 use serde_json::Value;
 
 use crate::clock;
-use crate::components::fields::{ErrorLine, FormState, InputKind, LabelText, TextAreaField, TextField, error_id};
-use crate::form_model::{DurationUnit, Errors, FormValues};
+use crate::components::fields::{DirectionField, DurationField, FormState, InputKind, TextAreaField, TextField, WhenField};
+use crate::form_model::{Errors, FormValues};
 
 /// The record form. Pure: it validates and hands a body to `on_submit`; the
 /// page sends it and passes back the server's problems in `server_errors`.
@@ -103,90 +103,15 @@ pub fn RecordForm(
             view! { <p class="form-summary" role="alert">{format!("Please correct the {n} problem{s} marked below.")}</p> }
         })
     };
-    let unit = move || values.with(|v| v.unit);
     view! {
         <form class="record-form" novalidate=true on:submit=submit>
             {problems}
             <p class="hint"><span class="required" aria-hidden="true">"*"</span>" Required"</p>
             <fieldset class="group">
                 <legend>"The call"</legend>
-                <div class="field">
-                    <span class="label" id="direction-label"><LabelText text=Field::Direction.label() required=true/></span>
-                    <div class="segmented" role="radiogroup" aria-labelledby="direction-label">
-                        {["in", "out"]
-                            .into_iter()
-                            .map(|d| {
-                                let label = if d == "in" { "Incoming" } else { "Outgoing" };
-                                let id = format!("direction-{d}");
-                                view! {
-                                    <input type="radio" name="direction" id=id.clone() value=d
-                                        prop:checked=move || values.with(|v| v.direction == d)
-                                        on:change=move |_| state.edit("direction", |f| f.direction = d.to_owned())/>
-                                    <label for=id>{label}</label>
-                                }
-                            })
-                            .collect_view()}
-                    </div>
-                    <ErrorLine state=state id="direction" path="direction"/>
-                </div>
-                <div class="field when">
-                    <span class="label" id="when-label"><LabelText text=Field::CallTimestamp.label() required=true/></span>
-                    <div class="when-inputs" role="group" aria-labelledby="when-label">
-                        <label for="date" class="visually-hidden">"Date"</label>
-                        <input id="date" type="date"
-                            aria-invalid=move || state.error("callTimestamp").is_some().to_string()
-                            aria-describedby=move || state.error("callTimestamp").map(|_| error_id("when"))
-                            prop:value=move || values.with(|v| v.date.clone())
-                            on:input=move |ev| {
-                                let v = event_target_value(&ev);
-                                state.edit("callTimestamp", |f| f.date = v);
-                                follow_date();
-                            }
-                            on:blur=move |_| state.touch("callTimestamp")/>
-                        <label for="time" class="visually-hidden">"Time"</label>
-                        <input id="time" type="time" step="1"
-                            prop:value=move || values.with(|v| v.time.clone())
-                            on:input=move |ev| {
-                                let v = event_target_value(&ev);
-                                state.edit("callTimestamp", |f| f.time = v);
-                                follow_date();
-                            }
-                            on:blur=move |_| state.touch("callTimestamp")/>
-                        <label for="offset">"UTC offset"</label>
-                        <input id="offset" type="text" class="offset" size="6" placeholder="+13:00"
-                            prop:value=move || values.with(|v| v.offset.clone())
-                            on:input=move |ev| {
-                                let v = event_target_value(&ev);
-                                auto_offset.set(false);
-                                state.edit("callTimestamp", |f| f.offset = v);
-                            }
-                            on:blur=move |_| state.touch("callTimestamp")/>
-                    </div>
-                    <ErrorLine state=state id="when" path="callTimestamp"/>
-                </div>
-                <div class="field">
-                    <label for="duration">{Field::ActualHours.label()}</label>
-                    <div class="duration">
-                        <input id="duration" type="text" inputmode="decimal"
-                            aria-invalid=move || state.error("actualHours").is_some().to_string()
-                            aria-describedby=move || state.error("actualHours").map(|_| error_id("duration"))
-                            prop:value=move || values.with(|v| v.duration.clone())
-                            on:input=move |ev| {
-                                let v = event_target_value(&ev);
-                                state.edit("actualHours", |f| f.duration = v);
-                            }
-                            on:blur=move |_| state.touch("actualHours")/>
-                        <label for="unit" class="visually-hidden">"Duration unit"</label>
-                        <select id="unit" on:change=move |ev| {
-                            let u = if event_target_value(&ev) == "hours" { DurationUnit::Hours } else { DurationUnit::Minutes };
-                            state.edit("actualHours", |f| f.unit = u);
-                        }>
-                            <option value="minutes" selected=move || unit() == DurationUnit::Minutes>"minutes"</option>
-                            <option value="hours" selected=move || unit() == DurationUnit::Hours>"hours"</option>
-                        </select>
-                    </div>
-                    <ErrorLine state=state id="duration" path="actualHours"/>
-                </div>
+                <DirectionField state=state/>
+                <WhenField state=state on_date=Callback::new(move |()| follow_date()) on_offset=Callback::new(move |()| auto_offset.set(false))/>
+                <DurationField state=state/>
                 <TextField state=state field=Field::Outcome id="outcome" get=|v| &v.outcome set=|v, s| v.outcome = s required=true/>
             </fieldset>
             <fieldset class="group">
