@@ -361,14 +361,18 @@ pub fn ListPage() -> impl IntoView {
                 Some(Err(failure)) => retry_panel(failure.message(), retry).into_any(),
                 Some(Ok(page)) => {
                     let (sort, filtered) = state.with(|s| (s.sort, s.has_filters()));
-                    let meta = page.meta.paging.phonerecords;
-                    // Calls deleted (or waiting for their undo window to pass) are not shown.
+                    let mut meta = page.meta.paging.phonerecords;
+                    // Calls deleted (or waiting for their undo window to pass)
+                    // are not shown, nor counted, until the page loads again.
+                    let listed = page.phonerecords.len();
                     let records: Vec<PhoneRecord> = page
                         .phonerecords
                         .into_iter()
                         .filter(|r| !deletes.is_hidden(r.id))
                         .collect();
-                    if records.is_empty() && meta.record_count == 0 {
+                    meta.record_count = meta.record_count.saturating_sub((listed - records.len()) as u64);
+                    // Empty: nothing matches, or every call of the only page was just deleted.
+                    if records.is_empty() && (meta.record_count == 0 || meta.page_count <= 1) {
                         if filtered {
                             view! {
                                 <div class="empty">

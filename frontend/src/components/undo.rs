@@ -232,7 +232,14 @@ pub fn UndoNotice(deletes: Deletes) -> impl IntoView {
             view! {
                 <p class="undo">
                     <span>{p.done}" — "</span>
-                    <button type="button" class="undo-button" node_ref=undo_button on:click=move |_| deletes.undo()>
+                    <button type="button" class="undo-button" node_ref=undo_button on:click=move |_| {
+                        deletes.undo();
+                        // The button goes: the focus moves to the page, not the void.
+                        if let Some(main) = document().get_element_by_id("main") {
+                            use wasm_bindgen::JsCast;
+                            let _ = main.unchecked_into::<web_sys::HtmlElement>().focus();
+                        }
+                    }>
                         "Undo"
                     </button>
                 </p>
