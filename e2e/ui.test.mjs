@@ -237,20 +237,29 @@ test('edits a call, and shows the server\'s validation errors next to their fiel
   await page.done();
 });
 
-test('deletes a call after a confirmation that names it', async () => {
+test('deletes a call from its page at once, with Undo; the delete is sent when the notice expires', async () => {
   const page = await signedIn();
   await page.getByLabel('Search').fill('zoë');
   await eventually(async () => (await rows(page).count()) === 1, 'the call');
+  const id = (await rows(page).first().locator('td[data-label=When] a').getAttribute('href')).split('/').pop();
+  const etag = (await fetch(`${BASE}/phonerecords/${id}`, { headers: { Authorization: `Bearer ${TOKEN}` } })).headers.get('etag');
+  const deletes = [];
+  page.on('request', (r) => { if (r.method() === 'DELETE') deletes.push({ url: r.url(), ifMatch: r.headers()['if-match'] }); });
   await rows(page).first().getByRole('link').click();
-  await page.getByRole('button', { name: 'Delete this record…' }).click();
-  const dialog = page.getByRole('alertdialog');
-  assert.ok(
-    (await dialog.textContent()).includes('Delete the call with +64 9 555 0101 on 2025-09-17? This cannot be undone.'),
-    await dialog.textContent(),
-  );
-  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
-  await page.getByRole('status').getByText(/^Deleted the call/).waitFor();
-  await eventually(async () => (await page.getByText('No phone records match these filters.').count()) === 1, 'the empty result');
+  await page.getByRole('button', { name: 'Delete this record' }).click();
+  // No confirmation: back on the list, the call gone at once, and Undo offered (with the focus).
+  const notice = page.getByRole('status').locator('.undo');
+  await notice.getByText('Deleted the call with +64 9 555 0101 on 2025-09-17 —').waitFor();
+  await page.getByText('No phone records match these filters.').waitFor();
+  assert.ok(page.url().includes('q=zo'), 'back to the list as it was');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Undo');
+  assert.deepEqual(deletes, [], 'nothing is sent during the undo window');
+  await page.getByRole('status').getByText('Deleted the call with +64 9 555 0101 on 2025-09-17.').waitFor();
+  assert.deepEqual(deletes, [{ url: `${BASE}/phonerecords/${id}`, ifMatch: etag }], 'one DELETE, with If-Match');
+  const gone = await fetch(`${BASE}/phonerecords/${id}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  assert.equal(gone.status, 404);
+  await page.reload();
+  await page.getByText('No phone records match these filters.').waitFor();
   await page.done();
 });
 
@@ -374,20 +383,27 @@ test('"Use theirs" asks before dropping my edits, then loads their version', asy
   await a.done();
 });
 
-test('deleting a call someone changed shows it again before deleting', async () => {
+test('deleting a call someone changed is refused, and the notice says what changed', async () => {
   const rec = await callFor('delete-changed');
-  const a = await editPage(rec.id, { allow: [412] });
+  const a = await signedIn({ allow: [412] });
+  await a.goto(`${BASE}/calls/${rec.id}`);
+  await a.getByRole('button', { name: 'Delete this record' }).waitFor();
   await api('PUT', `/phonerecords/${rec.id}`, { outcome: 'Changed elsewhere' });
   const deletes = [];
   a.on('request', (r) => { if (r.method() === 'DELETE') deletes.push(r.headers()['if-match']); });
-  await a.getByRole('button', { name: 'Delete this record…' }).click();
-  const dialog = a.getByRole('alertdialog');
-  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
-  await dialog.getByText('This call changed since you opened it.', { exact: false }).waitFor();
-  assert.ok((await dialog.textContent()).includes('Outcome: Changed elsewhere (was Outcome delete-changed)'), await dialog.textContent());
-  assert.equal((await api('GET', `/phonerecords/${rec.id}`)).outcome, 'Changed elsewhere', 'not deleted yet');
-  await dialog.getByRole('button', { name: 'Delete it anyway' }).click();
-  await a.getByRole('status').getByText(/^Deleted the call/).waitFor();
+  await a.getByRole('button', { name: 'Delete this record' }).click();
+  await a.getByRole('status').locator('.undo').waitFor();
+  await a.getByRole('status').getByText(
+    'Could not delete the call with +64 9 555 0199 on 2025-11-03: someone else changed it since you opened it '
+    + '(Outcome: Changed elsewhere (was Outcome delete-changed)).', { exact: false },
+  ).waitFor();
+  assert.deepEqual(deletes, [`"${rec.id}-1"`], 'sent with the version the page showed');
+  assert.equal((await api('GET', `/phonerecords/${rec.id}`)).outcome, 'Changed elsewhere', 'not deleted');
+  // Opened again, it is the call as it is now, and deleting that works.
+  await a.goto(`${BASE}/calls/${rec.id}`);
+  await a.getByText('Changed elsewhere').first().waitFor();
+  await a.getByRole('button', { name: 'Delete this record' }).click();
+  await a.getByRole('status').getByText('Deleted the call with +64 9 555 0199 on 2025-11-03.').waitFor();
   assert.deepEqual(deletes, [`"${rec.id}-1"`, `"${rec.id}-2"`]);
   const gone = await fetch(`${BASE}/phonerecords/${rec.id}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
   assert.equal(gone.status, 404);
@@ -475,6 +491,117 @@ function parseCsv(text) {
   assert.equal(row.length + cell.length, 0, 'the file ends with a whole line');
   return rows;
 }
+
+/** Calls on a matter no other test uses, made through the API; their ids. */
+async function callsOnMatter(matter, n) {
+  const made = await api('POST', '/phonerecords', {
+    phonerecords: Array.from({ length: n }, (_, i) => ({
+      direction: 'out', callTimestamp: `2025-08-0${1 + i}T10:00:00+12:00`, outcome: `Bulk ${matter} ${i}`,
+      toParticipantOther: `Bulk client ${i}`, links: { action: matter },
+    })),
+  });
+  return made.phonerecords.map((r) => r.id);
+}
+
+async function status(id) {
+  return (await fetch(`${BASE}/phonerecords/${id}`, { headers: { Authorization: `Bearer ${TOKEN}` } })).status;
+}
+
+/** Presses Tab until the focused element is `what` (by its accessible text), at most 30 times. */
+async function tabTo(page, what) {
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('Tab');
+    const here = await page.evaluate(() => {
+      const e = document.activeElement;
+      return (e.getAttribute('aria-label') || e.closest('label')?.textContent || e.textContent || '').trim();
+    });
+    if (here === what) return;
+  }
+  throw new Error(`Tab never reached ${what}`);
+}
+
+test('by keyboard: selects three calls, deletes them, and Undo brings all three back (still there after a reload)', async () => {
+  const matter = 7301;
+  const ids = await callsOnMatter(matter, 3);
+  const page = await signedIn();
+  const deletes = [];
+  page.on('request', (r) => { if (r.method() === 'DELETE') deletes.push(r.url()); });
+  await page.goto(`${BASE}/?matter=${matter}`);
+  await eventually(async () => (await range(page)) === '1–3 of 3', 'the three calls');
+  await page.getByLabel('Matter').focus();
+  await tabTo(page, 'Select all on this page');
+  await page.keyboard.press('Space');
+  await page.getByText('3 selected').waitFor();
+  assert.equal(await page.locator('tbody input[type=checkbox]:checked').count(), 3);
+  await tabTo(page, 'Delete');
+  await page.keyboard.press('Enter');
+  await page.getByRole('status').getByText('3 calls deleted —').waitFor();
+  await eventually(async () => (await rows(page).count()) === 0, 'the rows gone at once');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Undo', 'Undo has the focus');
+  await page.keyboard.press('Enter');
+  await page.getByRole('status').getByText('Restored 3 calls.').waitFor();
+  await eventually(async () => (await rows(page).count()) === 3, 'the rows back');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main', 'the focus moves to the page, not lost');
+  await new Promise((r) => setTimeout(r, 6000));
+  assert.deepEqual(deletes, [], 'Undo sends nothing, even after the undo window');
+  await page.reload();
+  await eventually(async () => (await range(page)) === '1–3 of 3', 'all three after a reload');
+  for (const id of ids) assert.equal(await status(id), 200);
+  await page.done();
+});
+
+test('on a phone: deletes selected calls together when the notice expires; gone after a reload, no sideways scrolling', async () => {
+  const matter = 7302;
+  const ids = await callsOnMatter(matter, 3);
+  const page = await signedIn({ width: 375 });
+  const deletes = [];
+  page.on('request', (r) => { if (r.method() === 'DELETE') deletes.push({ url: r.url(), ifMatch: r.headers()['if-match'] }); });
+  await page.goto(`${BASE}/?matter=${matter}`);
+  await eventually(async () => (await range(page)) === '1–3 of 3', 'the three calls');
+  const fits = async (what) => {
+    const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(scroll <= inner, `${what}: the page scrolls sideways: ${scroll} > ${inner}`);
+  };
+  const cards = rows(page);
+  const kept = (await cards.nth(1).locator('td[data-label=When] a').getAttribute('href')).split('/').pop();
+  await cards.nth(0).getByRole('checkbox').check();
+  await cards.nth(2).getByRole('checkbox').check();
+  await page.getByText('2 selected').waitFor();
+  await fits('with a selection');
+  await page.screenshot({ path: `${SHOTS}/list-phone-selected.png`, fullPage: true });
+  await page.locator('.bulk-bar').getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('status').getByText('2 calls deleted —').waitFor();
+  await eventually(async () => (await rows(page).count()) === 1, 'only the unselected card left');
+  await fits('with the Undo notice');
+  await page.screenshot({ path: `${SHOTS}/list-phone-undo.png`, fullPage: true });
+  assert.deepEqual(deletes, []);
+  await page.getByRole('status').getByText('2 calls deleted.').waitFor();
+  const gone = ids.filter((id) => String(id) !== kept);
+  assert.equal(deletes.length, 1, 'one request');
+  assert.deepEqual(deletes[0].url.split('/').pop().split(',').map(Number).sort(), gone.sort(), 'a multi-id DELETE');
+  assert.equal(deletes[0].ifMatch, undefined, 'without If-Match');
+  await page.reload();
+  await eventually(async () => (await range(page)) === '1–1 of 1', 'one call left after a reload');
+  for (const id of gone) assert.equal(await status(id), 404);
+  await page.done();
+});
+
+test('closing the tab during the undo window still deletes', async () => {
+  const matter = 7303;
+  const ids = await callsOnMatter(matter, 2);
+  const page = await signedIn();
+  await page.goto(`${BASE}/?matter=${matter}`);
+  await eventually(async () => (await range(page)) === '1–2 of 2', 'the two calls');
+  await page.getByLabel('Select all on this page').check();
+  await page.locator('.bulk-bar').getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('status').getByText('2 calls deleted —').waitFor();
+  for (const id of ids) assert.equal(await status(id), 200, 'not deleted yet');
+  const closed = Date.now();
+  await page.close({ runBeforeUnload: true });
+  await eventually(async () => (await Promise.all(ids.map(status))).every((s) => s === 404), 'both deleted', 4000);
+  assert.ok(Date.now() - closed < 4500, 'sent on closing, not by a timer');
+  await page.done();
+});
 
 // Last: it adds records that the counts of the tests above do not expect.
 test('exports the current view as a CSV file that holds the rows on screen', async () => {

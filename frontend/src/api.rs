@@ -191,6 +191,65 @@ pub async fn delete(token: &str, id: i64, if_match: Option<&str>) -> Result<(), 
     send_for_status(req).await
 }
 
+/// Deletes records now, with `keepalive` so the request outlives the page
+/// (a tab closed during an undo window still deletes; unlike `sendBeacon`,
+/// it carries the Authorization header). The request is sent before this
+/// returns; the future only waits for the answer. Several ids go in one
+/// multi-id `DELETE` (all or none, so no `If-Match`: the API refuses it
+/// there); one id may carry `if_match`. A 404 for several ids names the
+/// missing ones.
+pub fn delete_now(
+    token: &str,
+    ids: &[i64],
+    if_match: Option<&str>,
+) -> impl std::future::Future<Output = Result<(), Failure>> + 'static {
+    use wasm_bindgen::JsCast;
+    let path = format!(
+        "{BASE}/{}",
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    );
+    let several = ids.len() > 1;
+    let started = (|| {
+        let headers = web_sys::Headers::new().ok()?;
+        headers.set("Authorization", &format!("Bearer {token}")).ok()?;
+        headers.set("Accept", "application/json").ok()?;
+        if let Some(bookmark) = LAST_BOOKMARK.with(|b| b.borrow().clone()) {
+            headers.set(BOOKMARK, &bookmark).ok()?;
+        }
+        if let Some(tag) = if_match.filter(|_| !several) {
+            headers.set("If-Match", tag).ok()?;
+        }
+        let init = web_sys::RequestInit::new();
+        init.set_method("DELETE");
+        // `keepalive` (web-sys has no setter for it in this version).
+        js_sys::Reflect::set(&init, &"keepalive".into(), &true.into()).ok()?;
+        init.set_headers(&headers);
+        Some(web_sys::window()?.fetch_with_str_and_init(&path, &init))
+    })();
+    async move {
+        let unreachable =
+            || Failure::Other("Could not reach the server. Check your connection and try again.".into());
+        let answer = wasm_bindgen_futures::JsFuture::from(started.ok_or_else(unreachable)?)
+            .await
+            .map_err(|_| unreachable())?;
+        let resp = Response::from(answer.unchecked_into::<web_sys::Response>());
+        if let Some(bookmark) = resp.headers().get(BOOKMARK) {
+            LAST_BOOKMARK.with(|b| *b.borrow_mut() = Some(bookmark));
+        }
+        if resp.ok() {
+            return Ok(());
+        }
+        if several && resp.status() == 404 {
+            if let Ok(e) = resp.json::<ApiErrors>().await {
+                let missing: Vec<String> = e.errors.into_iter().map(|e| e.detail).collect();
+                return Err(Failure::Other(format!("{}, so none was deleted.", missing.join("; "))));
+            }
+            return Err(Failure::NotFound);
+        }
+        Err(errors_of(resp).await)
+    }
+}
+
 /// How far an export has come: bytes received, and what the server expects
 /// (its `X-Expected-Bytes`, when it sent one).
 #[derive(Clone, Copy, Debug, PartialEq)]

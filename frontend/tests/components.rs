@@ -422,3 +422,174 @@ async fn editing_a_record_sends_only_the_changed_fields() {
         "only the emptied notes and the changed matter"
     );
 }
+
+// ---- Selecting rows, and undoable deletes ----
+
+use phonerecords_ui::api::Failure;
+use phonerecords_ui::components::undo::{Deletes, PendingDelete, Selection, Sender, UndoNotice};
+use phonerecords_ui::session::Session;
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use std::time::Duration;
+
+fn checkbox(root: &HtmlElement, selector: &str) -> HtmlInputElement {
+    find(root, selector).unchecked_into()
+}
+
+#[wasm_bindgen_test]
+async fn rows_are_selected_one_by_one_or_all_on_the_page_and_deleted_together() {
+    let root = container();
+    let selected = RwSignal::new(BTreeSet::<i64>::new());
+    let deleted = RwSignal::new(Vec::<Vec<i64>>::new());
+    let records = vec![record(11, "in", "a"), record(12, "out", "b"), record(13, "in", "c")];
+    let selection = Selection {
+        selected,
+        on_delete: Callback::new(move |ids| deleted.update(|d| d.push(ids))),
+    };
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <RecordsTable records=records sort=Sort::default() on_sort=Callback::new(|_| {}) selection=selection/> }
+    });
+    let boxes = all(&root, "tbody td.select input[type=checkbox]");
+    assert_eq!(boxes.len(), 3, "a checkbox on every row");
+    assert_eq!(
+        boxes[0].get_attribute("aria-label").unwrap(),
+        "Select the call with +44 493 993938 on 2025-09-17",
+        "each names its call"
+    );
+    assert!(root.query_selector(".selected-count").unwrap().is_none(), "no bar without a selection");
+    boxes[0].unchecked_ref::<HtmlElement>().click();
+    boxes[2].unchecked_ref::<HtmlElement>().click();
+    leptos::task::tick().await;
+    assert_eq!(selected.get_untracked(), BTreeSet::from([11, 13]));
+    assert_eq!(text(&root, ".selected-count"), "2 selected");
+    assert_eq!(all(&root, "tbody tr.selected").len(), 2);
+    let select_all = checkbox(&root, ".select-all input");
+    assert!(select_all.indeterminate() && !select_all.checked(), "some, not all, selected");
+    select_all.click();
+    leptos::task::tick().await;
+    assert_eq!(text(&root, ".selected-count"), "3 selected");
+    assert!(select_all.checked() && !select_all.indeterminate());
+    assert!(all(&root, "tbody td.select input").iter().all(|b| b.unchecked_ref::<HtmlInputElement>().checked()));
+    find(&root, ".bulk-bar button.danger").unchecked_into::<HtmlElement>().click();
+    leptos::task::tick().await;
+    assert_eq!(deleted.get_untracked(), vec![vec![11, 12, 13]], "Delete hands over the selected ids");
+    select_all.click();
+    leptos::task::tick().await;
+    assert!(selected.get_untracked().is_empty(), "unchecking 'select all' clears the page");
+    assert!(root.query_selector(".selected-count").unwrap().is_none());
+    boxes[1].unchecked_ref::<HtmlElement>().click();
+    leptos::task::tick().await;
+    let clear = all(&root, ".bulk-bar button")
+        .into_iter()
+        .find(|b| b.text_content().unwrap() == "Clear selection")
+        .unwrap();
+    clear.unchecked_into::<HtmlElement>().click();
+    leptos::task::tick().await;
+    assert!(selected.get_untracked().is_empty());
+}
+
+/// Deletes whose requests are only counted, answering `answer`.
+fn counted(delay_ms: u64, answer: Result<(), Failure>) -> (Deletes, Session, Rc<RefCell<Vec<PendingDelete>>>) {
+    let session = Session::with_token("t");
+    let sent = Rc::new(RefCell::new(Vec::new()));
+    let log = sent.clone();
+    let send: Sender = Rc::new(move |p: &PendingDelete| {
+        log.borrow_mut().push(p.clone());
+        let answer = answer.clone();
+        Box::pin(async move { answer })
+    });
+    (Deletes::new(session, Duration::from_millis(delay_ms), send), session, sent)
+}
+
+async fn sleep(ms: i32) {
+    let done = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(done).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn undo_brings_the_calls_back_without_any_request() {
+    let root = container();
+    let (deletes, session, sent) = counted(60_000, Ok(()));
+    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <UndoNotice deletes=deletes/> });
+    assert!(root.query_selector(".undo").unwrap().is_none());
+    deletes.delete_many(vec![1, 2, 3]);
+    leptos::task::tick().await;
+    next_frame().await;
+    assert_eq!(text(&root, ".undo span"), "3 calls deleted — ");
+    assert!(deletes.is_hidden(2), "the rows disappear at once");
+    let undo = find(&root, ".undo button");
+    assert_eq!(undo.text_content().unwrap().trim(), "Undo");
+    assert_eq!(
+        document().active_element().as_ref(),
+        Some(&undo),
+        "Undo has the focus, for keyboard users"
+    );
+    undo.unchecked_into::<HtmlElement>().click();
+    leptos::task::tick().await;
+    assert!(root.query_selector(".undo").unwrap().is_none(), "the notice goes");
+    assert!(!deletes.is_hidden(2), "the rows come back");
+    assert!(sent.borrow().is_empty(), "and nothing was sent");
+    assert_eq!(session.notice.get_untracked().as_deref(), Some("Restored 3 calls."));
+}
+
+#[wasm_bindgen_test]
+async fn the_delete_is_sent_when_the_notice_expires_or_another_delete_starts() {
+    let root = container();
+    let (deletes, session, sent) = counted(150, Ok(()));
+    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <UndoNotice deletes=deletes/> });
+    deletes.delete_many(vec![4, 5]);
+    leptos::task::tick().await;
+    sleep(50).await;
+    assert!(sent.borrow().is_empty(), "nothing is sent during the undo window");
+    assert!(root.query_selector(".undo").unwrap().is_some());
+    sleep(200).await;
+    leptos::task::tick().await;
+    assert_eq!(sent.borrow().iter().map(|p| p.ids.clone()).collect::<Vec<_>>(), vec![vec![4, 5]]);
+    assert_eq!(sent.borrow()[0].if_match, None, "a multi-id delete has no If-Match");
+    assert_eq!(sent.borrow()[0].token, "t");
+    assert!(root.query_selector(".undo").unwrap().is_none());
+    assert!(deletes.is_hidden(4), "deleted rows stay gone");
+    assert_eq!(session.notice.get_untracked().as_deref(), Some("2 calls deleted."));
+
+    let one = record(6, "in", "x");
+    deletes.delete_one(&one, Some("\"6-2\"".into()));
+    leptos::task::tick().await;
+    assert_eq!(text(&root, ".undo span"), "Deleted the call with +44 493 993938 on 2025-09-17 — ");
+    deletes.delete_many(vec![7]);
+    leptos::task::tick().await;
+    assert_eq!(sent.borrow().len(), 2, "a second delete sends the first at once");
+    assert_eq!(sent.borrow()[1].ids, vec![6]);
+    assert_eq!(sent.borrow()[1].if_match.as_deref(), Some("\"6-2\""), "a single delete keeps If-Match");
+    assert_eq!(text(&root, ".undo span"), "1 call deleted — ");
+    deletes.flush();
+    leptos::task::tick().await;
+    assert_eq!(sent.borrow().len(), 3, "flush (the tab hidden or closed) sends at once");
+    sleep(250).await;
+    assert_eq!(sent.borrow().len(), 3, "and only once");
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_delete_brings_the_rows_back_with_the_reason() {
+    let root = container();
+    let reason = "there is no phone record with id 9, so none was deleted.";
+    let (deletes, session, sent) = counted(60_000, Err(Failure::Other(reason.into())));
+    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <UndoNotice deletes=deletes/> });
+    deletes.delete_many(vec![8, 9]);
+    leptos::task::tick().await;
+    assert!(deletes.is_hidden(8));
+    deletes.flush();
+    leptos::task::tick().await;
+    sleep(10).await;
+    assert_eq!(sent.borrow().len(), 1);
+    assert!(!deletes.is_hidden(8) && !deletes.is_hidden(9), "the rows come back");
+    assert_eq!(
+        session.notice.get_untracked().unwrap(),
+        format!("Could not delete 2 calls: {reason}")
+    );
+}

@@ -8,6 +8,7 @@ use crate::components::call_page::CallPage;
 use crate::components::record_pages::{EditRecordPage, NewRecordPage};
 use crate::components::list::{LastList, ListPage};
 use crate::components::signin::SignIn;
+use crate::components::undo::{Deletes, UndoNotice};
 use crate::session::Session;
 
 #[component]
@@ -15,6 +16,8 @@ pub fn App() -> impl IntoView {
     let session = Session::load();
     provide_context(session);
     provide_context(LastList(RwSignal::new("/".into())));
+    let deletes = Deletes::for_app(session);
+    provide_context(deletes);
     let signed_in = move || session.token.get().is_some();
     view! {
         <Router>
@@ -32,6 +35,7 @@ pub fn App() -> impl IntoView {
                 </Show>
             </header>
             <div class="notice" role="status" aria-live="polite">
+                <UndoNotice deletes=deletes/>
                 {move || session.notice.get().map(|n| view! {
                     <p>
                         {n}

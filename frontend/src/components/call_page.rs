@@ -115,7 +115,7 @@ pub fn CallPage() -> impl IntoView {
                         {move || failure.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
                         <CallDetails record=record.clone()/>
                         <p class="subtitle">{format!("id {}", record.id)}</p>
-                        <DeleteCall record=record etag=etag failure=failure/>
+                        <DeleteCall record=record etag=etag/>
                     }
                     .into_any()
                 }

@@ -11,6 +11,8 @@ use crate::api;
 use crate::clock;
 use crate::components::export::ExportButton;
 use crate::components::retry_panel;
+use crate::components::undo::{Selection, SelectionBar, use_deletes};
+use crate::form_model::describe;
 use crate::format::{duration_hm, excerpt, range_text, thousands};
 use crate::list_state::{ListState, PAGE_SIZES, Sort};
 use crate::session::use_session;
@@ -58,16 +60,35 @@ fn SortHeader(
     }
 }
 
-/// The records of one page. Pure: the page fetches, this only shows.
+/// The records of one page. Pure: the page fetches, this only shows. With a
+/// `selection`, each row (and card) has a checkbox, and a bar above offers
+/// "Select all on this page" and Delete.
 #[component]
 pub fn RecordsTable(
     records: Vec<PhoneRecord>,
     sort: Sort,
     on_sort: Callback<Field>,
+    #[prop(optional)] selection: Option<Selection>,
 ) -> impl IntoView {
+    let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
     let rows = records
         .into_iter()
         .map(|r| {
+            let id = r.id;
+            let select = selection.map(|sel| {
+                let label = format!("Select {}", describe(&r));
+                view! {
+                    <td data-label="Select" class="select">
+                        <input type="checkbox" aria-label=label
+                            prop:checked=move || sel.selected.with(|s| s.contains(&id))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                sel.selected.update(|s| if on { s.insert(id); } else { s.remove(&id); });
+                            }/>
+                    </td>
+                }
+            });
+            let is_selected = move || selection.is_some_and(|sel| sel.selected.with(|s| s.contains(&id)));
             let href = format!("/calls/{}", r.id);
             let (dir_class, dir_label, dir_icon) = match r.direction {
                 Direction::In => ("dir dir-in", "In", "↙"),
@@ -84,7 +105,8 @@ pub fn RecordsTable(
             let matter = r.links.action.map(|a| format!("#{a}")).unwrap_or_else(|| "—".into());
             let notes = r.notes.as_deref().map(|n| excerpt(n, 80)).unwrap_or_default();
             view! {
-                <tr>
+                <tr class:selected=is_selected>
+                    {select}
                     <td data-label="When">
                         <a href=href title=recorded.clone()>
                             <time datetime=r.call_timestamp.as_str().to_owned()>{when}</time>
@@ -104,12 +126,15 @@ pub fn RecordsTable(
             }
         })
         .collect_view();
+    let select_header = selection.map(|_| view! { <th scope="col" class="select"><span class="visually-hidden">"Select"</span></th> });
     view! {
+        {selection.map(|sel| view! { <SelectionBar ids=ids selection=sel/> })}
         <div class="table-wrap">
             <table class="records">
                 <caption class="visually-hidden">"Phone records"</caption>
                 <thead>
                     <tr>
+                        {select_header}
                         <SortHeader field=Field::CallTimestamp label="When" sort=sort on_sort=on_sort/>
                         <SortHeader field=Field::Direction label="Direction" sort=sort on_sort=on_sort/>
                         <th scope="col">"From"</th>
@@ -270,10 +295,26 @@ pub fn ListPage() -> impl IntoView {
     let navigate = use_navigate();
     let go = Callback::new(move |s: ListState| navigate(&s.href(), Default::default()));
     let retry = RwSignal::new(0u32);
+    let deletes = use_deletes();
+    // The rows chosen on this page; a new view starts with none.
+    let selected = RwSignal::new(std::collections::BTreeSet::<i64>::new());
+    Effect::new(move |_| {
+        state.track();
+        selected.set(Default::default());
+    });
+    let selection = Selection {
+        selected,
+        on_delete: Callback::new(move |ids: Vec<i64>| {
+            selected.set(Default::default());
+            deletes.delete_many(ids);
+        }),
+    };
     let busy = RwSignal::new(false);
     let data = LocalResource::new(move || {
         let s = state.get();
         retry.track();
+        // A delete answered: load the page again (it fills up again).
+        deletes.settled();
         let token = session.token();
         async move {
             busy.set(true);
@@ -320,8 +361,18 @@ pub fn ListPage() -> impl IntoView {
                 Some(Err(failure)) => retry_panel(failure.message(), retry).into_any(),
                 Some(Ok(page)) => {
                     let (sort, filtered) = state.with(|s| (s.sort, s.has_filters()));
-                    let meta = page.meta.paging.phonerecords;
-                    if page.phonerecords.is_empty() && meta.record_count == 0 {
+                    let mut meta = page.meta.paging.phonerecords;
+                    // Calls deleted (or waiting for their undo window to pass)
+                    // are not shown, nor counted, until the page loads again.
+                    let listed = page.phonerecords.len();
+                    let records: Vec<PhoneRecord> = page
+                        .phonerecords
+                        .into_iter()
+                        .filter(|r| !deletes.is_hidden(r.id))
+                        .collect();
+                    meta.record_count = meta.record_count.saturating_sub((listed - records.len()) as u64);
+                    // Empty: nothing matches, or every call of the only page was just deleted.
+                    if records.is_empty() && (meta.record_count == 0 || meta.page_count <= 1) {
                         if filtered {
                             view! {
                                 <div class="empty">
@@ -339,7 +390,7 @@ pub fn ListPage() -> impl IntoView {
                         }
                     } else {
                         view! {
-                            <RecordsTable records=page.phonerecords sort=sort on_sort=on_sort/>
+                            <RecordsTable records=records sort=sort on_sort=on_sort selection=selection/>
                             <Pager meta=meta on_page=on_page on_page_size=on_page_size/>
                         }
                         .into_any()

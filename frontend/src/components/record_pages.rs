@@ -369,89 +369,27 @@ fn EditRecord(record: PhoneRecord, etag: Option<String>, reload: Callback<()>) -
             on_submit=submit
             on_cancel=cancel_callback()
             edited=edited/>
-        <DeleteCall record=record.clone() etag=etag.get_value() failure=failure/>
+        <DeleteCall record=record.clone() etag=etag.get_value()/>
     }
 }
 
-/// "Delete this record…", confirmed, sent with If-Match; when the call
-/// changed since it was loaded, the confirmation shows it again first. After
-/// the delete: back to the list, with a notice.
+/// "Delete this record": undoable, like the list's deletes. The call is
+/// hidden at once and the page returns to the list, where the notice offers
+/// Undo; the `DELETE` (with `If-Match`: the version this page showed) goes
+/// when the undo window passes. If someone changed the call meanwhile (412),
+/// it is not deleted, comes back, and the notice says what changed.
 #[component]
-pub(crate) fn DeleteCall(record: PhoneRecord, etag: Option<String>, failure: RwSignal<Option<String>>) -> impl IntoView {
-    let session = use_session();
+pub(crate) fn DeleteCall(record: PhoneRecord, etag: Option<String>) -> impl IntoView {
+    let deletes = crate::components::undo::use_deletes();
     let back = back_to_list();
-    let id = record.id;
-    let name = describe(&record);
-    let loaded = FormValues::from_record(&record);
-    let delete_changed = RwSignal::new(None::<(Versioned, Vec<FieldChange>)>);
-    let remove = Action::new_local(move |tag: &Option<String>| {
-        let token = session.token();
-        let tag = tag.clone();
-        async move { conditional(&token, id, api::delete(&token, id, tag.as_deref())).await }
-    });
-    let deleted_name = name.clone();
-    Effect::new(move |_| {
-        if let Some(result) = remove.value().get() {
-            match result {
-                Ok(()) => {
-                    session.notice.set(Some(format!("Deleted {deleted_name}.")));
-                    back();
-                }
-                Err(Refused::Changed(now)) => {
-                    let changes = changed_fields(&loaded, &FormValues::from_record(&now.record));
-                    delete_changed.set(Some((now, changes)));
-                }
-                Err(Refused::Failed(f)) => {
-                    session.check(&Err::<(), _>(f.clone()));
-                    failure.set(Some(f.message()));
-                }
-            }
-        }
-    });
-    let confirming = RwSignal::new(false);
-    let confirm_text = StoredValue::new(format!("Delete {name}? This cannot be undone."));
+    let record = StoredValue::new(record);
     let etag = StoredValue::new(etag);
-    let delete_now = move |_| {
-        let tag = match delete_changed.get_untracked() {
-            Some((now, _)) => now.etag,
-            None => etag.get_value(),
-        };
-        remove.dispatch_local(tag);
-    };
     view! {
         <div class="danger-zone">
-            <Show
-                when=move || confirming.get()
-                fallback=move || view! {
-                    <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete this record…"</button>
-                }
-            >
-                <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
-                    {move || match delete_changed.get() {
-                        None => view! { <p id="confirm-text">{confirm_text.get_value()}</p> }.into_any(),
-                        Some((now, changes)) => {
-                            let rows = changes
-                                .into_iter()
-                                .map(|c| view! {
-                                    <li><strong>{c.label}</strong>": "{c.after}" (was "{c.before}")"</li>
-                                })
-                                .collect_view();
-                            view! {
-                                <div id="confirm-text" role="alert">
-                                    <p>{format!("This call changed since you opened it. Delete {} as it is now? This cannot be undone.", describe(&now.record))}</p>
-                                    <ul class="delete-changes">{rows}</ul>
-                                </div>
-                            }
-                            .into_any()
-                        }
-                    }}
-                    <button type="button" class="danger" autofocus=true disabled=move || remove.pending().get()
-                        on:click=delete_now>
-                        {move || if remove.pending().get() { "Deleting…" } else if delete_changed.with(Option::is_some) { "Delete it anyway" } else { "Delete" }}
-                    </button>
-                    <button type="button" on:click=move |_| { confirming.set(false); delete_changed.set(None); }>"Keep it"</button>
-                </div>
-            </Show>
+            <button type="button" class="danger" on:click=move |_| {
+                record.with_value(|r| deletes.delete_one(r, etag.get_value()));
+                back();
+            }>"Delete this record"</button>
         </div>
     }
 }
