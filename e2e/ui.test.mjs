@@ -575,6 +575,15 @@ test('the chart has one bar per period, switchable, with a table for screen read
   await page.locator('select[name=period]').selectOption('month');
   await eventually(async () => (await table.allTextContents())[0]?.startsWith('Aug 2025'), 'one month');
   assert.equal(await bars.count(), 1);
+  // Sorting (or paging) the list changes no total: no new summary request.
+  const summaries = [];
+  page.on('request', (r) => { if (r.url().includes('/phonerecords/summary')) summaries.push(r.url()); });
+  const sorted = page.waitForRequest((r) => r.url().includes('/phonerecords?') && r.url().includes('sort=actualHours'));
+  await page.getByRole('columnheader', { name: /Duration/ }).getByRole('button').click();
+  await sorted;
+  await eventually(async () => page.url().includes('sort=actualHours'), 'the sorted list');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(summaries, [], 'no summary refetched for a sort');
   // A date range picks the period from its length.
   await page.goto(`${BASE}/?matter=${SUMMARY_MATTER}&from=2025-08-05&to=2025-08-09`);
   await eventually(async () => (await bars.count()) === 4, 'a bar per day from 6 to 9 August');

@@ -243,8 +243,20 @@ pub fn ViewSummary(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
     // The period the person chose; `None`: chosen from the view's range.
     let chosen = RwSignal::new(None::<GroupBy>);
     let retry = RwSignal::new(0u32);
+    // Only what changes the totals: paging, page size and sort do not refetch.
+    let view = Memo::new(move |_| {
+        state.with(|s| {
+            let d = ListState::default();
+            ListState {
+                page: 1,
+                page_size: d.page_size,
+                sort: d.sort,
+                ..s.clone()
+            }
+        })
+    });
     let data = LocalResource::new(move || {
-        let s = state.get();
+        let s = view.get();
         let manual = chosen.get();
         retry.track();
         let token = session.token();
