@@ -604,6 +604,153 @@ test('closing the tab during the undo window still deletes', async () => {
 });
 
 // Last: it adds records that the counts of the tests above do not expect.
+/** Minutes of an h:mm text ('—' is none). */
+const minutesOf = (t) => (/^\d+:\d\d$/.test(t.trim()) ? t.trim().split(':').reduce((h, m) => Number(h) * 60 + Number(m)) : 0);
+
+/** The calls of a matter only the summary tests use. */
+const SUMMARY_MATTER = 5313;
+async function summaryCalls() {
+  const calls = [
+    ['2025-08-04T09:00:00+12:00', 'in', 0.5, 'Call completed', 'summary invoice'],
+    ['2025-08-04T15:00:00+12:00', 'out', 0.25, 'Left a message', 'summary'],
+    ['2025-08-06T10:00:00+12:00', 'out', 1.0, 'Call completed', 'summary invoice'],
+    ['2025-08-08T23:30:00-05:00', 'in', 0.75, 'Call completed', 'summary lease'],
+    ['2025-08-09T08:00:00+12:00', 'out', undefined, 'No answer', 'summary lease'],
+  ];
+  await api('POST', '/phonerecords', {
+    phonerecords: calls.map(([callTimestamp, direction, actualHours, outcome, notes]) => ({
+      callTimestamp, direction, actualHours, outcome, notes, links: { action: SUMMARY_MATTER },
+    })),
+  });
+}
+
+/** The panel's totals, and the same figures summed from the listed rows (every page). */
+async function totalsAndRows(page) {
+  const panel = page.locator('.summary-panel');
+  await panel.waitFor();
+  const listed = await rows(page).all();
+  let minutes = 0; let ins = 0;
+  for (const r of listed) {
+    minutes += minutesOf(await r.locator('td[data-label=Duration]').textContent());
+    if ((await r.locator('td[data-label=Direction]').textContent()).includes('In')) ins += 1;
+  }
+  return {
+    shown: {
+      calls: (await panel.locator('.total-calls').textContent()).trim(),
+      minutes: minutesOf(await panel.locator('.total-hours').textContent()),
+      split: (await panel.locator('.total-split').textContent()).trim(),
+    },
+    listed: { calls: String(listed.length), minutes, split: `${ins} / ${listed.length - ins}` },
+  };
+}
+
+test('the totals above the list are the sums of the listed calls, for each view', async () => {
+  await summaryCalls();
+  const page = await signedIn();
+  const views = [
+    [`matter=${SUMMARY_MATTER}`, 5],
+    [`matter=${SUMMARY_MATTER}&direction=in`, 2],
+    [`matter=${SUMMARY_MATTER}&q=invoice`, 2],
+    [`matter=${SUMMARY_MATTER}&q=lease&direction=out`, 1],
+    [`matter=${SUMMARY_MATTER}&from=2025-08-05&to=2025-08-09`, 3],
+    [`matter=${SUMMARY_MATTER}&outcome=Call%20completed`, 3],
+  ];
+  for (const [view, n] of views) {
+    await page.goto(`${BASE}/?${view}`);
+    await eventually(async () => (await range(page)) === `1–${n} of ${n}`, `the view ${view}`);
+    await eventually(async () => {
+      const { shown, listed } = await totalsAndRows(page);
+      assert.deepEqual(shown, listed, view);
+      return true;
+    }, `the totals of ${view}`);
+  }
+  // Figures known in advance, too: 5 calls, 2:30, 2 in and 3 out.
+  await page.goto(`${BASE}/?matter=${SUMMARY_MATTER}`);
+  await eventually(async () => (await page.locator('.total-hours').textContent()) === '2:30', 'the matter\'s hours');
+  assert.equal(await page.locator('.total-split').textContent(), '2 / 3');
+  // Its top matters: this one, linking to its list.
+  const top = page.locator('.top-matters li');
+  assert.equal(await top.count(), 1);
+  assert.match(await top.first().textContent(), /^Matter #5313\s*5 calls · 2:30$/);
+  // A view without calls has no panel.
+  await page.goto(`${BASE}/?matter=${SUMMARY_MATTER}&q=nothing-matches-this`);
+  await page.getByText('No phone records match these filters.').waitFor();
+  assert.equal(await page.locator('.summary-panel').count(), 0);
+  await page.done();
+});
+
+test('the chart has one bar per period, switchable, with a table for screen readers', async () => {
+  const page = await signedIn();
+  await page.goto(`${BASE}/?matter=${SUMMARY_MATTER}`);
+  const bars = page.locator('.summary-chart svg rect.bar-calls');
+  // Calls on 4, 6, 8 (in its own offset: 23:30 at -05:00) and 9 August: six days.
+  await eventually(async () => (await bars.count()) === 6, 'a bar per day from 4 to 9 August');
+  const svg = page.locator('.summary-chart svg');
+  assert.equal(await svg.getAttribute('role'), 'img');
+  assert.match(await svg.getAttribute('aria-label'), /per day, 4 Aug 2025 to 9 Aug 2025/);
+  const table = page.locator('table.chart-table tbody tr');
+  assert.equal(await table.count(), 6);
+  const cells = await table.allTextContents();
+  assert.deepEqual(cells.map((c) => c.replace(/\s+/g, ' ').trim()), [
+    '4 Aug 202520:45', '5 Aug 202500:00', '6 Aug 202511:00', '7 Aug 202500:00', '8 Aug 202510:45', '9 Aug 202510:00',
+  ]);
+  const heights = await bars.evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('height'))));
+  assert.deepEqual(heights, [100, 0, 50, 0, 50, 50], 'calls scaled to the busiest day');
+  await page.locator('select[name=period]').selectOption('week');
+  await eventually(async () => (await bars.count()) === 1, 'one week (ISO week 32)');
+  assert.equal((await table.allTextContents())[0].replace(/\s+/g, ' ').trim(), 'Week 32, 202552:30');
+  await page.locator('select[name=period]').selectOption('month');
+  await eventually(async () => (await table.allTextContents())[0]?.startsWith('Aug 2025'), 'one month');
+  assert.equal(await bars.count(), 1);
+  // Sorting (or paging) the list changes no total: no new summary request.
+  const summaries = [];
+  page.on('request', (r) => { if (r.url().includes('/phonerecords/summary')) summaries.push(r.url()); });
+  const sorted = page.waitForRequest((r) => r.url().includes('/phonerecords?') && r.url().includes('sort=actualHours'));
+  await page.getByRole('columnheader', { name: /Duration/ }).getByRole('button').click();
+  await sorted;
+  await eventually(async () => page.url().includes('sort=actualHours'), 'the sorted list');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(summaries, [], 'no summary refetched for a sort');
+  // A date range picks the period from its length.
+  await page.goto(`${BASE}/?matter=${SUMMARY_MATTER}&from=2025-08-05&to=2025-08-09`);
+  await eventually(async () => (await bars.count()) === 4, 'a bar per day from 6 to 9 August');
+  await page.done();
+});
+
+test('the totals fit a 375-pixel phone without sideways scrolling', async () => {
+  const page = await signedIn({ width: 375 });
+  await page.goto(`${BASE}/?matter=${SUMMARY_MATTER}`);
+  await page.locator('.summary-panel .total-calls').waitFor();
+  await eventually(async () => (await page.locator('.summary-chart svg rect.bar-calls').count()) === 6, 'the chart');
+  const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= inner, `the page scrolls sideways: ${scroll} > ${inner}`);
+  const box = await page.locator('.summary-panel').boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 375, `the panel fits: ${JSON.stringify(box)}`);
+  await page.locator('.summary-panel').screenshot({ path: `${SHOTS}/summary-phone.png` });
+  await page.goto(`${BASE}/`);
+  await page.locator('.summary-panel').waitFor();
+  await page.screenshot({ path: `${SHOTS}/summary-list-phone.png` });
+  await page.done();
+});
+
+test('the outcome suggests the outcomes already used, most used first, and stays free text', async () => {
+  const used = await api('GET', '/phonerecords/summary?groupBy=outcome&limit=50');
+  assert.ok(used.groups.length > 1);
+  const page = await signedIn();
+  await page.getByRole('link', { name: 'Record a call' }).first().click();
+  await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+  const list = await page.getByLabel('Outcome').getAttribute('list');
+  const options = page.locator(`datalist#${list} option`);
+  await eventually(async () => (await options.count()) === used.groups.length, 'the suggestions');
+  const values = await options.evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual(values, used.groups.map((g) => g.key), 'most used first, as the API counts them');
+  const counts = used.groups.map((g) => g.count);
+  assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
+  await page.getByLabel('Outcome').fill('An outcome nobody used before');
+  assert.equal(await page.getByLabel('Outcome').inputValue(), 'An outcome nobody used before');
+  await page.done();
+});
+
 test('exports the current view as a CSV file that holds the rows on screen', async () => {
   const matter = 4242;
   const outcomes = ['=HYPERLINK("http://x")', 'Left a message, again', 'Said "call me"', '+1 callback', 'Résolu'];

@@ -98,6 +98,11 @@ pub async fn list(token: &str, query: &str) -> Result<PagedPhoneRecords, Failure
     send(authorized(Request::get(&format!("{BASE}?{query}")), token).build()).await
 }
 
+/// The totals and groups of a view (`query`: the list's filters and search, and `groupBy`).
+pub async fn summary(token: &str, query: &str) -> Result<phonerecords_shared::summary::Summary, Failure> {
+    send(authorized(Request::get(&format!("{BASE}/summary?{query}")), token).build()).await
+}
+
 /// A record and its version (the `ETag` of the answer), for conditional writes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Versioned {

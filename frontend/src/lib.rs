@@ -8,6 +8,7 @@ pub mod form_model;
 pub mod format;
 pub mod list_state;
 pub mod session;
+pub mod summary_model;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

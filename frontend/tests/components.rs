@@ -593,3 +593,126 @@ async fn a_failed_delete_brings_the_rows_back_with_the_reason() {
         format!("Could not delete 2 calls: {reason}")
     );
 }
+
+fn summary_data(by: &str, groups: Value) -> phonerecords_shared::summary::Summary {
+    let list = groups.as_array().unwrap();
+    let count: u64 = list.iter().map(|g| g["count"].as_u64().unwrap()).sum();
+    let hours: f64 = list.iter().map(|g| g["actualHours"].as_f64().unwrap()).sum();
+    serde_json::from_value(json!({
+        "groupBy": by, "count": count, "actualHours": hours, "countIn": 2, "countOut": count - 2,
+        "groupCount": list.len(), "groups": groups
+    }))
+    .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_summary_panel_shows_totals_and_one_bar_per_period() {
+    use phonerecords_shared::summary::{Group, GroupBy};
+    use phonerecords_ui::components::summary::SummaryPanel;
+    let root = container();
+    // Three days with calls, two without between them: five bars.
+    let s = summary_data(
+        "day",
+        json!([
+            {"key": "2025-03-10", "count": 3, "actualHours": 1.5},
+            {"key": "2025-03-12", "count": 1, "actualHours": 0.25},
+            {"key": "2025-03-14", "count": 2, "actualHours": 0.0}
+        ]),
+    );
+    let top = vec![
+        Group { key: json!(321845), count: 4, actual_hours: 1.5 },
+        Group { key: Value::Null, count: 2, actual_hours: 0.25 },
+    ];
+    let chosen = RwSignal::new(None::<GroupBy>);
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <SummaryPanel summary=s top=top on_period=Callback::new(move |p| chosen.set(Some(p)))/> }
+    });
+    leptos::task::tick().await;
+    assert_eq!(text(&root, ".total-calls"), "6");
+    assert_eq!(text(&root, ".total-hours"), "1:45");
+    assert_eq!(text(&root, ".total-split"), "2 / 4");
+    let bars = all(&root, "svg rect.bar-calls");
+    assert_eq!(bars.len(), 5, "one bar per day from the first call's to the last's");
+    let heights: Vec<f64> = bars
+        .iter()
+        .map(|b| b.get_attribute("height").unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(heights[0], 100.0, "the busiest day is the full height");
+    assert_eq!(heights[1], 0.0, "a day without calls has an empty bar");
+    assert!((heights[4] - 200.0 / 3.0).abs() < 1e-6);
+    assert_eq!(all(&root, "svg rect.bar-hours").len(), 5);
+    // Accessible: an image with a name, and a table with the same figures.
+    let svg = find(&root, "svg");
+    assert_eq!(svg.get_attribute("role").as_deref(), Some("img"));
+    let label = svg.get_attribute("aria-label").unwrap();
+    assert!(label.contains("per day") && label.contains("10 Mar 2025") && label.contains("14 Mar 2025"), "{label}");
+    let rows = all(&root, "table.chart-table tbody tr");
+    assert_eq!(rows.len(), 5);
+    let first = rows[0].text_content().unwrap();
+    assert!(first.starts_with("10 Mar 2025") && first.ends_with("1:30"), "{first}");
+    // Top matters, most calls first; calls without a matter named so.
+    let matters: Vec<String> = all(&root, ".top-matters li").iter().map(|l| l.text_content().unwrap()).collect();
+    assert_eq!(matters.len(), 2);
+    assert!(matters[0].starts_with("Matter #321845") && matters[0].contains("4 calls · 1:30"), "{matters:?}");
+    assert!(matters[1].starts_with("No matter"), "{matters:?}");
+    // The period switch.
+    let select: web_sys::HtmlSelectElement = find(&root, "select[name=period]").unchecked_into();
+    assert_eq!(select.value(), "day");
+    select.set_value("week");
+    select.dispatch_event(&Event::new("change").unwrap()).unwrap();
+    assert_eq!(chosen.get_untracked(), Some(GroupBy::Week));
+}
+
+#[wasm_bindgen_test]
+async fn the_summary_chart_of_weeks_and_months_counts_their_periods() {
+    use phonerecords_ui::components::summary::SummaryPanel;
+    let root = container();
+    let weeks = summary_data(
+        "week",
+        json!([{"key": "2024-W52", "count": 1, "actualHours": 0.5}, {"key": "2025-W02", "count": 3, "actualHours": 1.0}]),
+    );
+    let months = summary_data("month", json!([{"key": "2025-01", "count": 2, "actualHours": 0.5}]));
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <div class="w"><SummaryPanel summary=weeks/></div><div class="m"><SummaryPanel summary=months/></div> }
+    });
+    leptos::task::tick().await;
+    assert_eq!(all(&root, ".w rect.bar-calls").len(), 3, "2024-W52, 2025-W01, 2025-W02");
+    assert_eq!(all(&root, ".m rect.bar-calls").len(), 1);
+    assert!(all(&root, "select[name=period]").is_empty(), "no switch without a handler");
+    assert!(all(&root, ".top-matters").is_empty(), "no top matters without data");
+    assert_eq!(text(&root, ".w .chart-table caption"), "Calls and hours per week");
+}
+
+#[wasm_bindgen_test]
+async fn the_outcome_suggests_outcomes_and_stays_free_text() {
+    let root = container();
+    let outcomes = RwSignal::new(vec!["Call completed".to_owned(), "Left a message".to_owned()]);
+    let submitted = RwSignal::new(Vec::<Value>::new());
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <RecordForm initial=new_call() is_new=true server_errors=RwSignal::new(Errors::new())
+                saving=Signal::stored(false)
+                on_submit=Callback::new(move |b| submitted.update(|s| s.push(b)))
+                on_cancel=Callback::new(|_| {})
+                outcomes=outcomes/>
+        }
+    });
+    leptos::task::tick().await;
+    let input = find(&root, "#outcome");
+    let list = input.get_attribute("list").unwrap();
+    let options: Vec<String> = all(&root, &format!("datalist#{list} option"))
+        .iter()
+        .map(|o| o.get_attribute("value").unwrap())
+        .collect();
+    assert_eq!(options, ["Call completed", "Left a message"], "most used first");
+    outcomes.set(vec!["No answer".to_owned()]);
+    leptos::task::tick().await;
+    assert_eq!(all(&root, &format!("datalist#{list} option")).len(), 1);
+    // Anything else may still be typed.
+    type_into(&root, "#outcome", "Something new");
+    click(&root, "button[type=submit]");
+    leptos::task::tick().await;
+    let sent = submitted.get_untracked();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["outcome"], "Something new");
+}

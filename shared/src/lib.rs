@@ -10,6 +10,7 @@ pub mod model;
 pub mod paging;
 pub mod pattern;
 pub mod query;
+pub mod summary;
 pub mod timestamp;
 pub mod validate;
 

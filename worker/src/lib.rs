@@ -27,6 +27,8 @@ mod session;
 mod sql;
 #[cfg(test)]
 mod sql_tests;
+#[cfg(test)]
+mod summary_tests;
 mod store;
 mod target;
 mod usage;

@@ -3,6 +3,7 @@
 
 use phonerecords_shared::body::{CreateBody, parse_create_body, parse_update_body};
 use phonerecords_shared::query::{ListQuery, parse_ids, parse_record_query};
+use phonerecords_shared::summary::{SUMMARY_SEGMENT, SummaryQuery};
 use phonerecords_shared::{FieldError, PageMetaData, PagingData, PhoneRecordPageData};
 use web_sys::Request;
 
@@ -32,6 +33,8 @@ pub enum Resource<'a> {
     Collection,
     /// One id, or several separated by commas.
     Item(&'a str),
+    /// `/summary`: the totals and groups of a view (never an id).
+    Summary,
 }
 
 /// A path this API owns: which collection path it is under (the URLs we
@@ -55,7 +58,11 @@ pub fn route(path: &str) -> Option<Route<'_>> {
             if seg.contains('/') {
                 return None;
             }
-            Resource::Item(seg)
+            if seg == SUMMARY_SEGMENT {
+                Resource::Summary
+            } else {
+                Resource::Item(seg)
+            }
         }
     };
     Some(Route {
@@ -74,23 +81,27 @@ pub enum Operation {
     Read,
     Update,
     Delete,
+    /// A view's totals and groups (`/phonerecords/summary`).
+    Summary,
 }
 
-/// Whether a path names the collection or its records.
+/// Whether a path names the collection, its records or its summary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Collection,
     Item,
+    Summary,
 }
 
 /// THE routing table: every (method, resource) the API answers. Anything
 /// else on an API path — an unknown method included — is 405 with `Allow`.
-const TABLE: [(&str, Kind, Operation); 5] = [
+const TABLE: [(&str, Kind, Operation); 6] = [
     ("GET", Kind::Collection, Operation::List),
     ("POST", Kind::Collection, Operation::Create),
     ("GET", Kind::Item, Operation::Read),
     ("PUT", Kind::Item, Operation::Update),
     ("DELETE", Kind::Item, Operation::Delete),
+    ("GET", Kind::Summary, Operation::Summary),
 ];
 
 /// The operation for a method on a resource, or 405 naming the methods it has.
@@ -98,6 +109,7 @@ pub fn operation(method: &str, resource: Resource) -> Result<Operation, ApiError
     let kind = match resource {
         Resource::Collection => Kind::Collection,
         Resource::Item(_) => Kind::Item,
+        Resource::Summary => Kind::Summary,
     };
     TABLE
         .iter()
@@ -119,6 +131,7 @@ const fn allowed(kind: Kind) -> &'static str {
     match kind {
         Kind::Collection => "GET, POST",
         Kind::Item => "GET, PUT, DELETE",
+        Kind::Summary => "GET",
     }
 }
 
@@ -150,6 +163,7 @@ pub async fn run(op: Operation, ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         Operation::Read => read(ctx).await,
         Operation::Update => update(ctx).await,
         Operation::Delete => delete(ctx).await,
+        Operation::Summary => summary(ctx).await,
     }
 }
 
@@ -201,6 +215,16 @@ async fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     Ok(ctx
         .representation
         .respond(Payload::Many(&records), Some(&meta)))
+}
+
+/// The totals and groups of the list's view, in one statement, as the JSON
+/// SQLite wrote (always plain JSON: there is no record to envelope).
+async fn summary(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
+    let query = SummaryQuery::parse(ctx.target.pairs()).map_err(ApiError::BadRequest)?;
+    let json = ctx.store.summary(&query).await?;
+    let mut resp = Reply::bytes(json.into_bytes(), crate::http::PLAIN_CONTENT_TYPE, 200);
+    resp.set("Vary", "Accept");
+    Ok(resp)
 }
 
 async fn export(ctx: &mut Ctx<'_>, format: Format) -> Result<Reply, ApiError> {
@@ -482,6 +506,9 @@ mod tests {
                 Some((c, Resource::Item("12,7")))
             );
             assert!(resource(&format!("{c}/12/x")).is_none());
+            assert_eq!(resource(&format!("{c}/summary")), Some((c, Resource::Summary)));
+            assert_eq!(resource(&format!("{c}/summary/")), Some((c, Resource::Summary)));
+            assert!(resource(&format!("{c}/summary/x")).is_none());
             assert!(resource(&format!("{c}x")).is_none());
         }
         assert_eq!(
@@ -507,6 +534,8 @@ mod tests {
         assert_eq!(operation("GET", item).unwrap(), Operation::Read);
         assert_eq!(operation("PUT", item).unwrap(), Operation::Update);
         assert_eq!(operation("DELETE", item).unwrap(), Operation::Delete);
+        assert_eq!(operation("GET", Resource::Summary).unwrap(), Operation::Summary);
+        assert_eq!(negotiate(Operation::Summary, Some("text/csv")), Operation::Summary);
         assert_eq!(negotiate(Operation::List, Some("text/csv")), Operation::Export(Format::Csv));
         assert_eq!(negotiate(Operation::List, Some("application/json")), Operation::List);
         assert_eq!(negotiate(Operation::Read, Some("text/csv")), Operation::Read);
@@ -518,6 +547,8 @@ mod tests {
             ("POST", item, "GET, PUT, DELETE"),
             ("PATCH", item, "GET, PUT, DELETE"),
             ("OPTIONS", item, "GET, PUT, DELETE"),
+            ("POST", Resource::Summary, "GET"),
+            ("DELETE", Resource::Summary, "GET"),
         ] {
             match operation(method, resource) {
                 Err(ApiError::MethodNotAllowed(a)) => assert_eq!(a, allow, "{method}"),

@@ -7,6 +7,7 @@ use phonerecords_shared::pattern::{MAX_PATTERN_BYTES, filter_pattern};
 use phonerecords_shared::query::{
     Comparison, Condition, FieldSet, Filter, ListQuery, SEARCHED, Scalar, SortKey,
 };
+use phonerecords_shared::summary::{GroupBy, SummaryQuery};
 use phonerecords_shared::{CreatePhoneRecord, Patch, UpdatePhoneRecord};
 
 /// The column that filters and sorts a field (`callTimestamp` by its instant).
@@ -316,6 +317,66 @@ pub fn list(query: &ListQuery) -> ListSql {
         params: params.0,
     };
     ListSql { count, page }
+}
+
+/// The key of a summary group as an SQL expression. A call's local date is
+/// the first 10 characters of its stored RFC 3339 text (the offset it was
+/// recorded with); its ISO week is that of the Thursday of its Monday-based
+/// week (`strftime('%V')` is too new for every SQLite).
+pub fn group_key(group_by: GroupBy) -> String {
+    const DATE: &str = "substr(call_timestamp, 1, 10)";
+    match group_by {
+        GroupBy::Day => DATE.to_owned(),
+        GroupBy::Month => "substr(call_timestamp, 1, 7)".to_owned(),
+        GroupBy::Week => {
+            let thursday = format!(
+                "date({DATE}, '+3 days', '-' || ((CAST(strftime('%w', {DATE}) AS INTEGER) + 6) % 7) || ' days')"
+            );
+            format!(
+                "printf('%s-W%02d', strftime('%Y', {thursday}), (CAST(strftime('%j', {thursday}) AS INTEGER) - 1) / 7 + 1)"
+            )
+        }
+        // `+column`: the same value, but no index can give it in order, so
+        // grouping never steers SQLite away from the index of the filters
+        // (a time range would otherwise walk the whole action index).
+        GroupBy::Action => format!("+{}", column(Field::Action)),
+        GroupBy::Outcome => format!("+{}", column(Field::Outcome)),
+        GroupBy::Direction => format!("+{}", column(Field::Direction)),
+    }
+}
+
+/// Decimal places of the summed hours (a sum of binary fractions would
+/// otherwise answer 0.30000000000000004 for 0.1 + 0.2).
+pub const HOURS_DECIMALS: u32 = 9;
+
+/// The summary of a view as ONE statement of one row, `j`: the JSON answer
+/// (shared `Summary`), written by SQLite. The view's rows are read once, into
+/// the groups (a materialized CTE); the totals are the sums of the groups.
+/// Periods come in time order, the other groups most calls first (then by key).
+pub fn summary(query: &SummaryQuery) -> Statement {
+    let mut params = Params::default();
+    let filter = where_clause(&query.view, &mut params);
+    let group_by = params.bind(SqlValue::Text(query.group_by.as_str().to_owned()));
+    let limit = params.bind(SqlValue::Int(i64::from(query.limit)));
+    let order = if query.group_by.is_period() {
+        "k ASC"
+    } else {
+        "c DESC, k ASC"
+    };
+    let d = HOURS_DECIMALS;
+    Statement {
+        sql: format!(
+            "WITH g AS MATERIALIZED (SELECT {key} AS k, COUNT(*) AS c, TOTAL(actual_hours) AS h, \
+             SUM(direction = 'in') AS i FROM phone_records{filter} GROUP BY 1) \
+             SELECT json_object('groupBy', {group_by}, 'count', COALESCE(SUM(c), 0), \
+             'actualHours', round(TOTAL(h), {d}), 'countIn', COALESCE(SUM(i), 0), \
+             'countOut', COALESCE(SUM(c) - SUM(i), 0), 'groupCount', COUNT(*), \
+             'groups', json((SELECT json_group_array(json_object('key', k, 'count', c, 'actualHours', round(h, {d}))) \
+             FROM (SELECT k, c, h FROM g ORDER BY {order} LIMIT {limit})))) AS j FROM g",
+            key = group_key(query.group_by),
+        ),
+        params: params.0,
+    }
 }
 
 /// Whether an error is SQLite's "string or blob too big": D1 refuses any

@@ -809,7 +809,7 @@ fn search_uses_the_trigram_index() {
 /// `n` varied records inserted directly (as scripts/seed does, through the
 /// triggers): about 40 calls a matter, times over seven years, a rare
 /// reference number in one note in eight.
-fn bulk_seed(c: &mut Connection, n: i64) {
+pub(crate) fn bulk_seed(c: &mut Connection, n: i64) {
     let tx = c.transaction().unwrap();
     {
         let mut insert = tx
@@ -850,7 +850,7 @@ fn bulk_seed(c: &mut Connection, n: i64) {
 
 /// SQLite's virtual-machine steps for a statement: a proxy for D1's rows
 /// read (which local SQLite does not count), proportional to the rows visited.
-fn vm_steps(c: &Connection, stmt: &Statement) -> i32 {
+pub(crate) fn vm_steps(c: &Connection, stmt: &Statement) -> i32 {
     let mut q = c.prepare(&stmt.sql).unwrap();
     let mut rows = q.query(params_from_iter(params(stmt))).unwrap();
     while rows.next().unwrap().is_some() {}

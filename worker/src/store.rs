@@ -6,6 +6,7 @@ use phonerecords_shared::CreatePhoneRecord;
 use phonerecords_shared::UpdatePhoneRecord;
 use phonerecords_shared::fields::MAX_ID;
 use phonerecords_shared::query::{FieldSet, ListQuery, SortKey};
+use phonerecords_shared::summary::SummaryQuery;
 use std::cell::Cell;
 
 use js_sys::Array;
@@ -261,6 +262,15 @@ impl<'a> Store<'a> {
 
     async fn records(&self, stmt: &Statement) -> Result<Vec<RecordJson>, ApiError> {
         self.rows(stmt).await?.iter().map(Row::record).collect()
+    }
+
+    /// The summary of a view (one statement): the JSON answer SQLite wrote.
+    pub async fn summary(&self, query: &SummaryQuery) -> Result<String, ApiError> {
+        self.rows(&sql::summary(query))
+            .await?
+            .first()
+            .and_then(Row::j)
+            .ok_or_else(|| ApiError::Internal("the summary returned no row".into()))
     }
 
     pub async fn create(&self, rec: &CreatePhoneRecord) -> Result<RecordJson, ApiError> {

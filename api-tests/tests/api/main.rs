@@ -25,4 +25,5 @@ mod query;
 mod rate_limit;
 mod rows_read;
 mod security_headers;
+mod summary;
 mod validation;

@@ -42,6 +42,11 @@ fn rows_read_stay_within_their_bounds_at_100_000_records() {
             60,
         ),
         ("get by id", format!("/phonerecords/{id}"), 2),
+        (
+            "one matter's summary by week",
+            format!("/phonerecords/summary?action={matter}&groupBy=week"),
+            200,
+        ),
     ];
     for (name, path, bound) in scenarios {
         let (read, written, calls) = cost(&path, &get(&path));

@@ -106,6 +106,9 @@ pub fn TextField(
     set: fn(&mut FormValues, String),
     #[prop(optional)] kind: InputKind,
     #[prop(optional)] required: bool,
+    /// The id of a `<datalist>` of suggestions (still free text).
+    #[prop(optional)]
+    list: Option<&'static str>,
 ) -> impl IntoView {
     let (kind, inputmode) = kind.attributes();
     let path = field.path();
@@ -113,7 +116,7 @@ pub fn TextField(
     view! {
         <div class="field">
             <label for=id><LabelText text=field.label() required=required/></label>
-            <input id=id name=id type=kind inputmode=inputmode
+            <input id=id name=id type=kind inputmode=inputmode list=list
                 aria-required=required.to_string()
                 aria-invalid=move || state.error(&p1).is_some().to_string()
                 aria-describedby=move || state.error(&p2).map(|_| error_id(id))

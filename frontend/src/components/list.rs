@@ -11,6 +11,7 @@ use crate::api;
 use crate::clock;
 use crate::components::export::ExportButton;
 use crate::components::retry_panel;
+use crate::components::summary::ViewSummary;
 use crate::components::undo::{Selection, SelectionBar, use_deletes};
 use crate::form_model::describe;
 use crate::format::{duration_hm, excerpt, range_text, thousands};
@@ -356,6 +357,7 @@ pub fn ListPage() -> impl IntoView {
                 </div>
             </div>
             <Filters state=state on_change=go/>
+            <ViewSummary state=state/>
             {move || match data.get() {
                 None => view! { <p class="loading" role="status">"Loading phone records…"</p> }.into_any(),
                 Some(Err(failure)) => retry_panel(failure.message(), retry).into_any(),

@@ -9,6 +9,7 @@ pub mod list;
 pub mod record_form;
 pub mod record_pages;
 pub mod signin;
+pub mod summary;
 pub mod undo;
 
 use leptos::prelude::*;

@@ -12,6 +12,9 @@ use crate::clock;
 use crate::components::fields::{DirectionField, DurationField, FormState, InputKind, TextAreaField, TextField, WhenField};
 use crate::form_model::{Errors, FormValues};
 
+/// The id of the outcome's `<datalist>`.
+pub const OUTCOME_SUGGESTIONS: &str = "outcome-suggestions";
+
 /// The record form. Pure: it validates and hands a body to `on_submit`; the
 /// page sends it and passes back the server's problems in `server_errors`.
 #[component]
@@ -26,6 +29,9 @@ pub fn RecordForm(
     /// conflict panel); set to `initial` by the page.
     #[prop(optional)]
     edited: Option<RwSignal<FormValues>>,
+    /// Outcomes to suggest (most used first); the outcome stays free text.
+    #[prop(optional, into)]
+    outcomes: Option<Signal<Vec<String>>>,
 ) -> impl IntoView {
     let values = edited.unwrap_or_else(|| RwSignal::new(initial.clone()));
     let original = initial.clone();
@@ -112,7 +118,14 @@ pub fn RecordForm(
                 <DirectionField state=state/>
                 <WhenField state=state on_date=Callback::new(move |()| follow_date()) on_offset=Callback::new(move |()| auto_offset.set(false))/>
                 <DurationField state=state/>
-                <TextField state=state field=Field::Outcome id="outcome" get=|v| &v.outcome set=|v, s| v.outcome = s required=true/>
+                <TextField state=state field=Field::Outcome id="outcome" get=|v| &v.outcome set=|v, s| v.outcome = s required=true
+                    list=OUTCOME_SUGGESTIONS/>
+                <datalist id=OUTCOME_SUGGESTIONS>
+                    {move || outcomes.map(|o| o.get()).unwrap_or_default()
+                        .into_iter()
+                        .map(|text| view! { <option value=text/> })
+                        .collect_view()}
+                </datalist>
             </fieldset>
             <fieldset class="group">
                 <legend>"Who"</legend>

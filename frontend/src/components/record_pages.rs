@@ -14,6 +14,25 @@ use crate::components::retry_panel;
 use crate::form_model::{API_FIELDS, Errors, FieldChange, FormValues, changed_fields, describe};
 use crate::session::use_session;
 
+/// Most outcomes suggested.
+const OUTCOMES_SUGGESTED: u32 = 50;
+
+/// The outcomes already used, most used first (the summary grouped by
+/// outcome), for the form to suggest; none if they cannot be fetched.
+fn outcome_suggestions() -> Signal<Vec<String>> {
+    let session = use_session();
+    let loaded = LocalResource::new(move || {
+        let token = session.token();
+        async move {
+            api::summary(&token, &format!("groupBy=outcome&limit={OUTCOMES_SUGGESTED}"))
+                .await
+                .map(|s| s.groups.iter().map(|g| g.key_text()).collect::<Vec<_>>())
+                .unwrap_or_default()
+        }
+    });
+    Signal::derive(move || loaded.get().unwrap_or_default())
+}
+
 /// Where to go after saving: the list as it was last seen.
 fn back_to_list() -> impl Fn() + Clone {
     let navigate = use_navigate();
@@ -138,7 +157,8 @@ pub fn NewRecordPage() -> impl IntoView {
                 server_errors=server_errors
                 saving=saving
                 on_submit=submit
-                on_cancel=cancel_callback()/>
+                on_cancel=cancel_callback()
+                outcomes=outcome_suggestions()/>
         </section>
     }
 }
@@ -368,7 +388,8 @@ fn EditRecord(record: PhoneRecord, etag: Option<String>, reload: Callback<()>) -
             saving=saving
             on_submit=submit
             on_cancel=cancel_callback()
-            edited=edited/>
+            edited=edited
+            outcomes=outcome_suggestions()/>
         <DeleteCall record=record.clone() etag=etag.get_value()/>
     }
 }

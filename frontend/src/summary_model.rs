@@ -1,0 +1,206 @@
+//! Pure logic of the view's summary panel: which period a chart uses, and
+//! its bars (every period from the first call's to the last's, empty ones
+//! included, so the chart's spacing is time's).
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use phonerecords_shared::summary::{GroupBy, Summary};
+
+/// Most bars a chart fills in; a longer range shows only periods with calls.
+pub const MAX_BARS: usize = 400;
+
+/// A view of up to this many days is charted per day, then per week up to
+/// `WEEKS_UP_TO` days, per month beyond.
+pub const DAYS_UP_TO: i64 = 31;
+pub const WEEKS_UP_TO: i64 = 183;
+
+/// The period for a range of this many days.
+pub fn choose_period(span_days: i64) -> GroupBy {
+    if span_days <= DAYS_UP_TO {
+        GroupBy::Day
+    } else if span_days <= WEEKS_UP_TO {
+        GroupBy::Week
+    } else {
+        GroupBy::Month
+    }
+}
+
+/// The first day of a period's key (`2025-03-10`, `2025-W11`, `2025-03`).
+pub fn period_start(key: &str, period: GroupBy) -> Option<NaiveDate> {
+    match period {
+        GroupBy::Day => NaiveDate::parse_from_str(key, "%Y-%m-%d").ok(),
+        GroupBy::Week => {
+            let (y, w) = key.split_once("-W")?;
+            NaiveDate::from_isoywd_opt(y.parse().ok()?, w.parse().ok()?, Weekday::Mon)
+        }
+        GroupBy::Month => NaiveDate::parse_from_str(&format!("{key}-01"), "%Y-%m-%d").ok(),
+        _ => None,
+    }
+}
+
+/// The key of the period a date is in.
+pub fn period_key(date: NaiveDate, period: GroupBy) -> String {
+    match period {
+        GroupBy::Week => {
+            let w = date.iso_week();
+            format!("{}-W{:02}", w.year(), w.week())
+        }
+        GroupBy::Month => date.format("%Y-%m").to_string(),
+        _ => date.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// The first day of the next period.
+fn next_start(start: NaiveDate, period: GroupBy) -> Option<NaiveDate> {
+    match period {
+        GroupBy::Week => start.checked_add_signed(Duration::days(7)),
+        GroupBy::Month => {
+            let (y, m) = if start.month() == 12 {
+                (start.year() + 1, 1)
+            } else {
+                (start.year(), start.month() + 1)
+            };
+            NaiveDate::from_ymd_opt(y, m, 1)
+        }
+        _ => start.succ_opt(),
+    }
+}
+
+/// Days from the first period's start to the last one's end, from a
+/// summary's periods (`None` without periods).
+pub fn span_days(s: &Summary) -> Option<i64> {
+    let first = period_start(&s.groups.first()?.key_text(), s.group_by)?;
+    let last = period_start(&s.groups.last()?.key_text(), s.group_by)?;
+    let end = next_start(last, s.group_by)?;
+    Some((end - first).num_days())
+}
+
+/// "10 Mar 2025", "Week 11, 2025", "Mar 2025".
+pub fn period_label(key: &str, period: GroupBy) -> String {
+    match (period, period_start(key, period)) {
+        (GroupBy::Day, Some(d)) => d.format("%-d %b %Y").to_string(),
+        (GroupBy::Week, Some(d)) => format!("Week {}, {}", d.iso_week().week(), d.iso_week().year()),
+        (GroupBy::Month, Some(d)) => d.format("%b %Y").to_string(),
+        _ => key.to_owned(),
+    }
+}
+
+/// One bar of the chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    pub key: String,
+    pub label: String,
+    pub count: u64,
+    pub hours: f64,
+}
+
+/// The chart's bars: every period from the first group's to the last's,
+/// those without calls at zero (only the groups themselves when that would
+/// be more than `MAX_BARS`, or the keys are not periods).
+pub fn bars(s: &Summary) -> Vec<Bar> {
+    let of = |key: String, count: u64, hours: f64| Bar {
+        label: period_label(&key, s.group_by),
+        key,
+        count,
+        hours,
+    };
+    let as_groups = || {
+        s.groups
+            .iter()
+            .map(|g| of(g.key_text(), g.count, g.actual_hours))
+            .collect()
+    };
+    let (Some(first), Some(last)) = (s.groups.first(), s.groups.last()) else {
+        return Vec::new();
+    };
+    let (Some(mut day), Some(end)) = (
+        period_start(&first.key_text(), s.group_by),
+        period_start(&last.key_text(), s.group_by),
+    ) else {
+        return as_groups();
+    };
+    let mut out = Vec::new();
+    while day <= end {
+        if out.len() >= MAX_BARS {
+            return as_groups();
+        }
+        let key = period_key(day, s.group_by);
+        let (count, hours) = s
+            .groups
+            .iter()
+            .find(|g| g.key_text() == key)
+            .map_or((0, 0.0), |g| (g.count, g.actual_hours));
+        out.push(of(key, count, hours));
+        match next_start(day, s.group_by) {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phonerecords_shared::summary::Group;
+    use serde_json::json;
+
+    fn summary(by: GroupBy, groups: &[(&str, u64, f64)]) -> Summary {
+        Summary {
+            group_by: by,
+            count: groups.iter().map(|g| g.1).sum(),
+            actual_hours: groups.iter().map(|g| g.2).sum(),
+            count_in: 0,
+            count_out: 0,
+            group_count: groups.len() as u64,
+            groups: groups
+                .iter()
+                .map(|(k, c, h)| Group { key: json!(k), count: *c, actual_hours: *h })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn periods_follow_the_range() {
+        assert_eq!(choose_period(1), GroupBy::Day);
+        assert_eq!(choose_period(31), GroupBy::Day);
+        assert_eq!(choose_period(32), GroupBy::Week);
+        assert_eq!(choose_period(183), GroupBy::Week);
+        assert_eq!(choose_period(184), GroupBy::Month);
+        let s = summary(GroupBy::Month, &[("2025-01", 1, 0.0), ("2025-03", 1, 0.0)]);
+        assert_eq!(span_days(&s), Some(31 + 28 + 31));
+        let s = summary(GroupBy::Month, &[("2025-03", 1, 0.0)]);
+        assert_eq!(span_days(&s), Some(31));
+        assert_eq!(span_days(&summary(GroupBy::Month, &[])), None);
+    }
+
+    #[test]
+    fn bars_fill_the_periods_between() {
+        let s = summary(GroupBy::Day, &[("2025-02-27", 2, 0.5), ("2025-03-02", 1, 0.25)]);
+        let b = bars(&s);
+        let keys: Vec<&str> = b.iter().map(|b| b.key.as_str()).collect();
+        assert_eq!(keys, ["2025-02-27", "2025-02-28", "2025-03-01", "2025-03-02"]);
+        assert_eq!(b.iter().map(|b| b.count).collect::<Vec<_>>(), [2, 0, 0, 1]);
+        assert_eq!(b[0].label, "27 Feb 2025");
+        let w = bars(&summary(GroupBy::Week, &[("2024-W52", 1, 0.0), ("2025-W02", 1, 0.0)]));
+        let keys: Vec<&str> = w.iter().map(|b| b.key.as_str()).collect();
+        assert_eq!(keys, ["2024-W52", "2025-W01", "2025-W02"]);
+        assert_eq!(w[1].label, "Week 1, 2025");
+        let m = bars(&summary(GroupBy::Month, &[("2024-11", 1, 0.0), ("2025-02", 1, 0.0)]));
+        assert_eq!(m.len(), 4);
+        assert_eq!(m[2].label, "Jan 2025");
+        // Too long a range: only the periods with calls.
+        let far = bars(&summary(GroupBy::Day, &[("2020-01-01", 1, 0.0), ("2025-01-01", 1, 0.0)]));
+        assert_eq!(far.len(), 2);
+        // Not periods: as given.
+        let by_outcome = bars(&summary(GroupBy::Outcome, &[("b", 2, 0.0), ("a", 1, 0.0)]));
+        assert_eq!(by_outcome.len(), 2);
+        assert!(bars(&summary(GroupBy::Day, &[])).is_empty());
+    }
+
+    #[test]
+    fn keys_round_trip() {
+        for (key, p) in [("2025-03-10", GroupBy::Day), ("2020-W53", GroupBy::Week), ("2025-12", GroupBy::Month)] {
+            assert_eq!(period_key(period_start(key, p).unwrap(), p), key);
+        }
+    }
+}
