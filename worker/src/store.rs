@@ -391,12 +391,12 @@ impl<'a> Store<'a> {
     /// A page whose records make a string over D1's 2 MB limit (the longest
     /// notes) is read as two statements: the count, and the page's rows.
     pub async fn list(&self, query: &ListQuery) -> Result<(String, u64), ApiError> {
-        let stmts = sql::list(query);
-        let (count, page) = (stmts.count.clone(), stmts.page.clone());
-        let rows = match self.rows(&stmts.combined()).await {
+        let rows = match self.rows(&sql::list(query).combined()).await {
             Err(ApiError::Internal(e)) if sql::is_too_big(&e) => {
-                let n = self.rows(&count).await?.first().and_then(Row::n);
-                let records = self.records(&page).await?;
+                // Rare: the statements are built again rather than kept for every list.
+                let stmts = sql::list(query);
+                let n = self.rows(&stmts.count).await?.first().and_then(Row::n);
+                let records = self.records(&stmts.page).await?;
                 return match n {
                     Some(n) => Ok((crate::envelope::array(&records), n as u64)),
                     None => Err(ApiError::Internal("the count statement returned no row".into())),

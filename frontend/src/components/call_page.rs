@@ -4,16 +4,14 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use phonerecords_shared::{CallTimestamp, Direction, Field, PhoneRecord};
 
-use crate::api::{self, Failure, Versioned};
+use crate::api::{Failure, Versioned};
 use crate::clock;
-use crate::components::record_pages::DeleteCall;
+use crate::components::record_pages::{DeleteCall, record_in_path};
 use crate::components::retry_panel;
 use crate::form_model::describe;
 use crate::format::duration_hm;
-use crate::session::use_session;
 
 /// The record's fields as (label, text), in the contract's order; `—` for
 /// what it does not hold. `local` shows a time in the browser's time zone.
@@ -66,23 +64,8 @@ pub fn CallDetails(record: PhoneRecord) -> impl IntoView {
 
 #[component]
 pub fn CallPage() -> impl IntoView {
-    let session = use_session();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())));
     let retry = RwSignal::new(0u32);
-    let record = LocalResource::new(move || {
-        let id = id.get();
-        retry.track();
-        let token = session.token();
-        async move {
-            let result = match id {
-                Some(id) => api::get(&token, id).await,
-                None => Err(Failure::NotFound),
-            };
-            session.check(&result);
-            result
-        }
-    });
+    let record = record_in_path(retry);
     let failure = RwSignal::new(None::<String>);
     view! {
         <section class="call-page" aria-labelledby="call-title">

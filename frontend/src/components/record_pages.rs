@@ -163,13 +163,13 @@ pub fn NewRecordPage() -> impl IntoView {
     }
 }
 
-#[component]
-pub fn EditRecordPage() -> impl IntoView {
+/// The record the path's `:id` names, loaded again whenever `retry` changes;
+/// a path id that is not a number is "not found".
+pub(crate) fn record_in_path(retry: RwSignal<u32>) -> LocalResource<Result<Versioned, Failure>> {
     let session = use_session();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())));
-    let retry = RwSignal::new(0u32);
-    let record = LocalResource::new(move || {
+    LocalResource::new(move || {
         let id = id.get();
         retry.track();
         let token = session.token();
@@ -181,7 +181,13 @@ pub fn EditRecordPage() -> impl IntoView {
             session.check(&result);
             result
         }
-    });
+    })
+}
+
+#[component]
+pub fn EditRecordPage() -> impl IntoView {
+    let retry = RwSignal::new(0u32);
+    let record = record_in_path(retry);
     view! {
         <section class="form-page" aria-labelledby="form-title">
             <h1 id="form-title">"Phone record"</h1>
