@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
-use crate::query::ListQuery;
+use crate::query::{ListQuery, number};
 
 /// The path under the collection that answers a view's summary.
 pub const SUMMARY_SEGMENT: &str = "summary";
@@ -106,20 +106,13 @@ impl SummaryQuery {
                         ));
                     }
                 },
-                "limit" => {
-                    let n = (!value.is_empty() && value.len() <= 4 && value.bytes().all(|b| b.is_ascii_digit()))
-                        .then(|| value.parse::<u32>().ok())
-                        .flatten()
-                        .filter(|n| (1..=MAX_GROUPS).contains(n));
-                    limit = Some(n.unwrap_or(MAX_GROUPS));
-                    if n.is_none() {
-                        errors.push(FieldError::new(
-                            key,
-                            "invalid_parameter",
-                            format!("limit must be a whole number from 1 to {MAX_GROUPS}"),
-                        ));
+                "limit" => match number(key, value, 1, MAX_GROUPS) {
+                    Ok(n) => limit = Some(n),
+                    Err(e) => {
+                        limit = Some(MAX_GROUPS);
+                        errors.push(e);
                     }
-                }
+                },
                 k if REFUSED.contains(&k) => errors.push(FieldError::new(
                     k,
                     "not_for_summary",

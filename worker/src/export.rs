@@ -10,7 +10,6 @@
 //! the view's records and bytes: a view that needs more D1 queries than one
 //! invocation may make is refused with a 400 that says so, never truncated.
 
-use phonerecords_shared::FieldError;
 use phonerecords_shared::fields::{Field, FieldKind};
 use phonerecords_shared::query::{FieldSet, ListQuery, SortKey};
 
@@ -67,25 +66,6 @@ impl Format {
             Format::Ndjson => "ndjson",
         }
     }
-}
-
-/// An export holds every record of the view: paging parameters are refused
-/// (rather than ignored, so nobody believes they exported one page).
-pub fn refuse_paging(pairs: &[(String, String)]) -> Vec<FieldError> {
-    pairs
-        .iter()
-        .filter(|(k, _)| k == "page" || k == "pageSize")
-        .map(|(k, _)| {
-            FieldError::new(
-                k,
-                "not_for_export",
-                format!(
-                    "an export holds every record of the view, so {k} does not apply: remove it \
-                     (filters, q, sort and fields do apply)"
-                ),
-            )
-        })
-        .collect()
 }
 
 /// The fields an export writes, in the contract's order (`id` always).
@@ -500,17 +480,6 @@ mod tests {
         ] {
             assert_eq!(Format::for_accept(json), None, "{json}");
         }
-    }
-
-    #[test]
-    fn paging_is_refused() {
-        let pairs = |ps: &[(&str, &str)]| -> Vec<(String, String)> {
-            ps.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
-        };
-        assert!(refuse_paging(&pairs(&[("sort", "-id"), ("q", "x")])).is_empty());
-        let errors = refuse_paging(&pairs(&[("page", "2"), ("pageSize", "10")]));
-        assert_eq!(errors.len(), 2);
-        assert_eq!(errors[0].code, "not_for_export");
     }
 
     #[test]

@@ -228,16 +228,7 @@ async fn summary(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 }
 
 async fn export(ctx: &mut Ctx<'_>, format: Format) -> Result<Reply, ApiError> {
-    let pairs = ctx.target.pairs();
-    let mut errors = export::refuse_paging(&pairs);
-    let query = match ListQuery::parse(pairs) {
-        Ok(query) if errors.is_empty() => query,
-        Ok(_) => return Err(ApiError::BadRequest(errors)),
-        Err(parse_errors) => {
-            errors.extend(parse_errors);
-            return Err(ApiError::BadRequest(errors));
-        }
-    };
+    let query = ListQuery::parse_export(ctx.target.pairs()).map_err(ApiError::BadRequest)?;
     let budget = export::Budget {
         statements: ctx.config.d1_queries_per_request,
         chunk: export::ChunkLimits {

@@ -80,6 +80,38 @@ pub(crate) fn include_error(key: &str) -> FieldError {
 }
 
 impl ListQuery {
+    /// The query of an export: the list's, whose whole view it holds, so
+    /// `page` and `pageSize` are refused (rather than ignored: nobody should
+    /// believe they exported one page). Every problem is reported at once.
+    pub fn parse_export<K: AsRef<str>, V: AsRef<str>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<Self, Vec<FieldError>> {
+        let pairs: Vec<(K, V)> = pairs.into_iter().collect();
+        let mut errors: Vec<FieldError> = pairs
+            .iter()
+            .map(|(k, _)| k.as_ref())
+            .filter(|k| *k == "page" || *k == "pageSize")
+            .map(|k| {
+                FieldError::new(
+                    k,
+                    "not_for_export",
+                    format!(
+                        "an export holds every record of the view, so {k} does not apply: remove it \
+                         (filters, q, sort and fields do apply)"
+                    ),
+                )
+            })
+            .collect();
+        match ListQuery::parse(pairs) {
+            Ok(query) if errors.is_empty() => Ok(query),
+            Ok(_) => Err(errors),
+            Err(parse_errors) => {
+                errors.extend(parse_errors);
+                Err(errors)
+            }
+        }
+    }
+
     pub fn parse<K: AsRef<str>, V: AsRef<str>>(
         pairs: impl IntoIterator<Item = (K, V)>,
     ) -> Result<Self, Vec<FieldError>> {
@@ -177,7 +209,7 @@ impl ListQuery {
     }
 }
 
-fn number(key: &str, value: &str, min: u32, max: u32) -> Result<u32, FieldError> {
+pub(crate) fn number(key: &str, value: &str, min: u32, max: u32) -> Result<u32, FieldError> {
     let err = || {
         FieldError::new(
             key,
@@ -363,6 +395,14 @@ mod tests {
             2,
             "id given: no second tie-breaker"
         );
+    }
+
+    #[test]
+    fn an_export_refuses_paging_and_reports_every_problem() {
+        assert!(ListQuery::parse_export([("sort", "-id"), ("q", "x")]).is_ok());
+        let errors = ListQuery::parse_export([("page", "2"), ("pageSize", "10"), ("colour", "red")]).unwrap_err();
+        let codes: Vec<&str> = errors.iter().map(|e| e.code).collect();
+        assert_eq!(codes, ["not_for_export", "not_for_export", "unknown_parameter"]);
     }
 
     #[test]
