@@ -1,9 +1,12 @@
 // The Worker's entry (worker-build's CUSTOM_SHIM, scripts/build-worker): a
-// plain module whose `fetch` is one call into the WebAssembly `fetch`.
-// worker-build's default entry constructs a WorkerEntrypoint class behind
-// two Proxies on every request, for its panic recovery; that cost a large
-// share of a cheap request. This Worker is built with panic = "abort" and
-// never panics by design (a trap would answer that one request with an
+// plain module whose `fetch` drives the request's task in the WebAssembly
+// (worker/src/driver.rs). The WebAssembly hands out each promise it waits on;
+// this loop awaits it and hands back how it settled, until the Response
+// comes out. (wasm-bindgen's own executor — a queueMicrotask per wake-up,
+// two finalised closures per await — cost more than the Worker's own code on
+// a cheap request; worker-build's default entry also constructs a class
+// behind two Proxies per request.) This Worker is built with panic = "abort"
+// and never panics by design (a trap would answer that one request with an
 // error and be logged here).
 import * as imports from "./index_bg.js";
 import wasmModule from "./index.wasm";
@@ -16,10 +19,31 @@ const instance = new WebAssembly.Instance(wasmModule, {
 imports.__wbg_set_wasm(instance.exports);
 instance.exports.__wbindgen_start?.();
 
+// A request whose promise is abandoned (the client went away and the runtime
+// dropped it) is never stepped again: its task is freed when this loop's
+// frame is collected. One registration per request, none per await.
+const abandoned = new FinalizationRegistry((task) => imports.dropTask(task));
+
 export default {
-  async fetch(request, env, ctx) {
+  async fetch(request, env) {
     try {
-      return await imports.fetch(request, env, ctx);
+      const task = imports.start(request, env);
+      const guard = {};
+      abandoned.register(guard, task, guard);
+      let out = imports.step(task, true, undefined);
+      while (out instanceof Promise) {
+        let ok = true;
+        let settled;
+        try {
+          settled = await out;
+        } catch (e) {
+          ok = false;
+          settled = e;
+        }
+        out = imports.step(task, ok, settled);
+      }
+      abandoned.unregister(guard);
+      return out;
     } catch (e) {
       if (e instanceof WebAssembly.RuntimeError) {
         console.error("the Worker's WebAssembly trapped", e);

@@ -3,7 +3,6 @@
 use js_sys::Uint8Array;
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, Request};
 
 use crate::error::ApiError;
@@ -43,7 +42,7 @@ pub async fn read_json(req: &Request) -> Result<Value, ApiError> {
     if let Some(body) = req.body() {
         let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
         loop {
-            let chunk = JsFuture::from(reader.read()).await.map_err(body_error)?;
+            let chunk = crate::driver::wait(reader.read()).await.map_err(body_error)?;
             let done = js_sys::Reflect::get(&chunk, &"done".into()).map_err(body_error)?;
             if done.as_bool() == Some(true) {
                 break;

@@ -32,6 +32,10 @@ pub struct Config {
     /// many as the D1 queries allow). On the Free plan the CPU limit comes
     /// first: README, "Export".
     pub export_max_rows: Option<u64>,
+    /// `D1_READ_REPLICATION = "auto"`: the database has read replicas, so
+    /// requests run in D1 sessions and answer with their bookmark (session.rs).
+    /// Anything else (`disabled`, D1's default): straight to the database.
+    pub read_replicas: bool,
 }
 
 pub struct Token {
@@ -67,6 +71,21 @@ fn number(env: &Env, name: &str, default: u32, range: std::ops::RangeInclusive<u
     }
 }
 
+/// `D1_READ_REPLICATION`, in D1's own words for a database's mode: `auto`
+/// (replicas) or `disabled`; unset is `disabled`, anything else is logged.
+fn replication(raw: &str) -> bool {
+    match raw.trim() {
+        "auto" => true,
+        "" | "disabled" => false,
+        other => {
+            crate::runtime::console_error(&format!(
+                "D1_READ_REPLICATION={other:?} is neither \"auto\" nor \"disabled\": using \"disabled\""
+            ));
+            false
+        }
+    }
+}
+
 impl Config {
     pub fn get(env: &Env) -> Rc<Config> {
         CONFIG.with(|cell| cell.get_or_init(|| Rc::new(Config::read(env))).clone())
@@ -93,6 +112,7 @@ impl Config {
                 0 => None,
                 n => Some(u64::from(n)),
             },
+            read_replicas: replication(&text(env, "D1_READ_REPLICATION")),
         }
     }
 }

@@ -14,7 +14,6 @@ use phonerecords_shared::fields::{Field, FieldKind};
 use phonerecords_shared::query::{FieldSet, ListQuery, SortKey};
 
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::error::ApiError;
 use crate::fault::Fault;
@@ -375,7 +374,7 @@ pub async fn send(
         if let Err(e) = stream.pump(preamble, first, chunks_allowed - 1).await {
             console_error(&format!("an export stopped part-way, its transfer ended in error: {e:?}"));
             if let Ok(p) = writer.abort(&JsValue::from_str("the export stopped part-way")) {
-                let _ = JsFuture::from(p).await;
+                let _ = crate::driver::wait(p).await;
             }
         }
     });
@@ -444,12 +443,12 @@ impl Stream<'_> {
             let next = chunk(self.query, self.format, Some(&current.last), self.limits);
             current = self.store.export_chunk(&next, self.keys).await?;
         }
-        JsFuture::from(self.writer.close()?).await?;
+        crate::driver::wait(self.writer.close()?).await?;
         Ok(())
     }
 
     async fn write(&self, chunk: &JsValue) -> Result<(), ApiError> {
-        JsFuture::from(self.writer.write(chunk)?).await?;
+        crate::driver::wait(self.writer.write(chunk)?).await?;
         Ok(())
     }
 }

@@ -11,6 +11,7 @@ mod auth;
 mod body;
 mod config;
 mod cors;
+mod driver;
 mod envelope;
 mod error;
 mod etag;
@@ -35,7 +36,6 @@ mod usage;
 
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request};
 
 use crate::config::Config;
@@ -46,9 +46,27 @@ use crate::routes::Route;
 use crate::runtime::{D1Database, Env, Fetcher};
 use crate::target::Target;
 
-/// The Worker's `fetch` handler (worker/shim.js calls it for every request).
+/// Makes a request's task (worker/shim.js, for every request); `step` runs it.
 #[wasm_bindgen]
-pub async fn fetch(req: Request, env: Env, _ctx: JsValue) -> Result<web_sys::Response, JsValue> {
+pub fn start(req: Request, env: Env) -> u32 {
+    driver::start(fetch(req, env))
+}
+
+/// Runs a request's task to its next promise (returned, for the entry to
+/// await) or to its Response (driver.rs).
+#[wasm_bindgen]
+pub fn step(task: u32, ok: bool, settled: JsValue) -> Result<JsValue, JsValue> {
+    driver::step(task, ok, settled)
+}
+
+/// Frees a request's task that will never be stepped again.
+#[wasm_bindgen(js_name = dropTask)]
+pub fn drop_task(task: u32) {
+    driver::drop_task(task)
+}
+
+/// The Worker's answer to a request.
+async fn fetch(req: Request, env: Env) -> Result<web_sys::Response, JsValue> {
     let target = Target::parse(&req.url());
     let method = req.method();
     if target.path == openapi::PATH {
@@ -91,7 +109,7 @@ pub async fn assets(env: &Env, req: &Request) -> Result<web_sys::Response, JsVal
     let fetcher: Fetcher = env
         .binding("ASSETS")
         .ok_or_else(|| JsValue::from_str("the ASSETS binding is missing"))?;
-    Ok(JsFuture::from(fetcher.fetch(req)?).await?.into())
+    Ok(driver::wait(fetcher.fetch(req)?).await?.into())
 }
 
 fn header(headers: &Headers, name: &str) -> Option<String> {
@@ -139,7 +157,7 @@ async fn serve(
     let db: D1Database = env
         .binding("DB")
         .ok_or_else(|| ApiError::Internal("the DB binding is missing".into()))?;
-    session::run(&db, method, bookmark.as_deref(), fault, async |store| {
+    session::run(&db, config.read_replicas, method, bookmark.as_deref(), fault, async |store| {
         let mut ctx = routes::Ctx {
             req,
             target,

@@ -5,7 +5,6 @@
 //! Worker answers it with the API's headers.
 
 use js_sys::Uint8Array;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::error::ApiError;
 use crate::http::{PLAIN_CONTENT_TYPE, Reply};
@@ -23,7 +22,7 @@ pub async fn serve(req: &web_sys::Request, env: &Env) -> Result<Reply, ApiError>
                     asset.status()
                 )));
             }
-            let bytes = Uint8Array::new(&JsFuture::from(asset.array_buffer()?).await?).to_vec();
+            let bytes = Uint8Array::new(&crate::driver::wait(asset.array_buffer()?).await?).to_vec();
             let mut reply = Reply::bytes(bytes, PLAIN_CONTENT_TYPE, 200);
             reply.set("Cache-Control", "public, max-age=300");
             reply

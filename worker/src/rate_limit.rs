@@ -22,7 +22,6 @@ use std::collections::HashMap;
 use sha2::{Digest, Sha256};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use crate::runtime::{Env, console_error};
 
 use crate::error::ApiError;
@@ -153,7 +152,7 @@ async fn ask(env: &Env, binding: &str, key: &str, delta: u32) -> Result<bool, Js
     if delta != 1 {
         js_sys::Reflect::set(&options, &"delta".into(), &JsValue::from_f64(f64::from(delta)))?;
     }
-    let outcome: Outcome = JsFuture::from(limiter.limit(&options)?).await?.unchecked_into();
+    let outcome: Outcome = crate::driver::wait(limiter.limit(&options)?).await?.unchecked_into();
     Ok(outcome.success().unwrap_or(true))
 }
 

@@ -1,9 +1,18 @@
 //! D1 sessions (read replication) with read-your-writes across requests: the
 //! client sends back the bookmark of its last response in `x-d1-bookmark`,
 //! and a read's session starts no earlier than that point.
+//!
+//! Sessions matter only to a database with read replicas, which D1 turns on
+//! per database; `D1_READ_REPLICATION` says whether this one has them. Without
+//! replicas every query is answered by the primary, which has every write, so
+//! requests go to the database directly: a session there would only cost time
+//! (locally it was the largest single cost of a cheap request:
+//! docs/performance.md).
 
 use crate::error::ApiError;
 use crate::http::Reply;
+use wasm_bindgen::JsCast;
+
 use crate::runtime::{D1Database, D1Session, console_warn};
 use crate::fault::Fault;
 use crate::store::Store;
@@ -32,12 +41,18 @@ pub enum SessionStart {
     /// A write, or a read retried: the primary, which has every write, so a
     /// write needs no bookmark to see what its client saw.
     Primary,
+    /// No read replicas (`D1_READ_REPLICATION` is not `auto`): the database
+    /// itself, always its primary; no session, no bookmark.
+    Direct,
 }
 
 impl SessionStart {
     /// Reads continue from a well-formed bookmark the client sent; writes
     /// always start at the primary (the bookmark would add nothing there).
-    pub fn for_request(method: &str, bookmark: Option<&str>) -> SessionStart {
+    pub fn for_request(method: &str, bookmark: Option<&str>, replicas: bool) -> SessionStart {
+        if !replicas {
+            return SessionStart::Direct;
+        }
         if method != "GET" {
             return SessionStart::Primary;
         }
@@ -47,11 +62,13 @@ impl SessionStart {
         }
     }
 
-    fn constraint(&self) -> &str {
+    /// What D1's `withSession` is given; `None`: no session.
+    fn constraint(&self) -> Option<&str> {
         match self {
-            SessionStart::Bookmark(b) => b,
-            SessionStart::Unconstrained => "first-unconstrained",
-            SessionStart::Primary => "first-primary",
+            SessionStart::Bookmark(b) => Some(b),
+            SessionStart::Unconstrained => Some("first-unconstrained"),
+            SessionStart::Primary => Some("first-primary"),
+            SessionStart::Direct => None,
         }
     }
 }
@@ -65,12 +82,13 @@ impl SessionStart {
 /// more at the primary, which has every write (reads are safe to repeat).
 pub async fn run(
     db: &D1Database,
+    replicas: bool,
     method: &str,
     bookmark: Option<&str>,
     fault: Option<Fault>,
     mut op: impl AsyncFnMut(&Store<'_>) -> Result<Reply, ApiError>,
 ) -> Result<Reply, ApiError> {
-    let start = SessionStart::for_request(method, bookmark);
+    let start = SessionStart::for_request(method, bookmark, replicas);
     if matches!(start, SessionStart::Bookmark(_)) {
         match answer(db, &start, fault, Retry::Allowed, &mut op).await {
             Err(e) => {
@@ -99,7 +117,11 @@ async fn answer(
     retry: Retry,
     op: &mut impl AsyncFnMut(&Store<'_>) -> Result<Reply, ApiError>,
 ) -> Result<Reply, ApiError> {
-    let session: D1Session = db.with_session(start.constraint())?;
+    let session: D1Session = match start.constraint() {
+        Some(constraint) => db.with_session(constraint)?,
+        // The database answers `prepare` and `batch` as a session does.
+        None => wasm_bindgen::JsValue::clone(db).unchecked_into(),
+    };
     // The fault hook (tests only): `bookmark` fails only a session started from one.
     let fault = fault.filter(|f| *f != Fault::Bookmark || matches!(start, SessionStart::Bookmark(_)));
     let store = Store::new(&session, fault);
@@ -110,7 +132,9 @@ async fn answer(
     };
     let mut resp = resp;
     resp.set("Server-Timing", store.usage().server_timing());
-    if let Some(b) = session.get_bookmark()? {
+    if start.constraint().is_some()
+        && let Some(b) = session.get_bookmark()?
+    {
         resp.set(BOOKMARK_HEADER, b);
     }
     Ok(resp)
@@ -123,16 +147,22 @@ mod tests {
     #[test]
     fn bookmarks_and_starts() {
         let b = "0000000a-00000001-00004f1d-3f7a6c2b9d1e4a5b8c7d6e5f4a3b2c1d";
-        let start = SessionStart::for_request;
+        let start = |m, b| SessionStart::for_request(m, b, true);
         assert_eq!(start("GET", Some(b)), SessionStart::Bookmark(b.to_owned()));
-        assert_eq!(start("GET", Some(b)).constraint(), b);
+        assert_eq!(start("GET", Some(b)).constraint(), Some(b));
         assert_eq!(start("POST", Some(b)), SessionStart::Primary);
-        assert_eq!(start("GET", None).constraint(), "first-unconstrained");
-        assert_eq!(start("PUT", None).constraint(), "first-primary");
+        assert_eq!(start("GET", None).constraint(), Some("first-unconstrained"));
+        assert_eq!(start("PUT", None).constraint(), Some("first-primary"));
         for bad in ["", "first-primary", "x y", "<script>", &"a".repeat(201)] {
             assert!(!valid_bookmark(bad), "{bad}");
             assert_eq!(start("GET", Some(bad)), SessionStart::Unconstrained);
             assert_eq!(start("DELETE", Some(bad)), SessionStart::Primary);
+        }
+        // Without replicas: no session whatever the request sends.
+        for (m, bm) in [("GET", Some(b)), ("GET", None), ("POST", Some(b)), ("DELETE", None)] {
+            let s = SessionStart::for_request(m, bm, false);
+            assert_eq!(s, SessionStart::Direct);
+            assert_eq!(s.constraint(), None);
         }
     }
 }

@@ -12,7 +12,6 @@ use std::cell::Cell;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 use crate::error::ApiError;
 use crate::fault::Fault;
@@ -202,7 +201,7 @@ impl<'a> Store<'a> {
 
     async fn run(&self, stmt: &Statement) -> Result<Vec<Row>, ApiError> {
         let bound = self.prepare(stmt)?;
-        let answer: D1Answer = JsFuture::from(bound.all().map_err(js_error)?)
+        let answer: D1Answer = crate::driver::wait(bound.all().map_err(js_error)?)
             .await
             .map_err(js_error)?
             .unchecked_into();
@@ -236,7 +235,7 @@ impl<'a> Store<'a> {
             .iter()
             .map(|s| self.prepare(s).map(JsValue::from))
             .collect::<Result<_, _>>()?;
-        let answers: Array = JsFuture::from(self.db.batch(&prepared).map_err(js_error)?)
+        let answers: Array = crate::driver::wait(self.db.batch(&prepared).map_err(js_error)?)
             .await
             .map_err(js_error)?
             .unchecked_into();

@@ -13,6 +13,7 @@ mod concurrency;
 mod conditional;
 mod cors;
 mod cost;
+mod default_config;
 mod crud;
 mod errors;
 mod export;
