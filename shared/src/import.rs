@@ -444,7 +444,7 @@ pub fn batches(sizes: &[usize]) -> Vec<Vec<usize>> {
     let mut bytes = 0;
     for (i, size) in sizes.iter().enumerate() {
         let fits = out.last().is_some_and(|b| {
-            b.len() < crate::body::MAX_BATCH && bytes + size + 1 <= BATCH_BODY_BYTES
+            b.len() < crate::body::MAX_BATCH && bytes + size < BATCH_BODY_BYTES
         });
         if fits {
             bytes += size + 1;
