@@ -409,7 +409,8 @@ pub fn ImportPage() -> impl IntoView {
                 None => model::summary(c),
             });
             phase.set(Phase::Finished { outcomes, stopped });
-            focus("import-report-title");
+            // Once the report is on the page: keyboard and screen reader users land on it.
+            set_timeout(|| focus("import-report-title"), std::time::Duration::ZERO);
         });
     };
 
