@@ -59,6 +59,14 @@ fn authorized(req: RequestBuilder, token: &str) -> RequestBuilder {
     }
 }
 
+/// Keeps the session bookmark of an answer fetched elsewhere (the import's
+/// batches), so the list read next sees what they stored.
+pub fn remember_bookmark(bookmark: Option<String>) {
+    if let Some(bookmark) = bookmark {
+        LAST_BOOKMARK.with(|b| *b.borrow_mut() = Some(bookmark));
+    }
+}
+
 /// Sends a request and remembers the session bookmark of its answer.
 async fn fetch(req: Request) -> Result<Response, Failure> {
     let resp = req.send().await.map_err(|_| {

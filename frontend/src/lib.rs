@@ -4,8 +4,10 @@
 pub mod api;
 pub mod clock;
 pub mod components;
+pub mod csv;
 pub mod form_model;
 pub mod format;
+pub mod import_model;
 pub mod list_state;
 pub mod session;
 pub mod summary_model;

@@ -6,6 +6,7 @@
 pub mod body;
 pub mod error;
 pub mod fields;
+pub mod import;
 pub mod model;
 pub mod paging;
 pub mod pattern;

@@ -9,7 +9,7 @@ use crate::error::ApiError;
 
 /// Largest accepted body. The largest valid record is about 42 KB of text
 /// (10 000 characters of notes may take up to 4 bytes each).
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+pub const MAX_BODY_BYTES: usize = phonerecords_shared::import::MAX_BODY_BYTES;
 
 /// `application/json` or `application/vnd.api+json`, UTF-8 if a charset is given.
 pub fn is_json_content_type(value: &str) -> bool {

@@ -89,7 +89,7 @@ pub fn preamble(format: Format, fields: Option<&FieldSet>) -> String {
 
 /// The first characters that make a spreadsheet read a cell as a formula
 /// (OWASP, "CSV injection"): `=`, `+`, `-`, `@`, tab and carriage return.
-pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+pub const FORMULA_STARTS: [char; 6] = phonerecords_shared::import::FORMULA_STARTS;
 
 /// A text cell: empty when absent; otherwise always quoted (quotes doubled),
 /// with a `'` before a value a spreadsheet would run as a formula.

@@ -5,6 +5,7 @@ use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::call_page::CallPage;
+use crate::components::import::ImportPage;
 use crate::components::record_pages::{EditRecordPage, NewRecordPage};
 use crate::components::list::{LastList, ListPage};
 use crate::components::signin::SignIn;
@@ -48,6 +49,7 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <section><h1>"Not found"</h1><p><a href="/">"Back to the phone records"</a></p></section> }>
                         <Route path=path!("/") view=ListPage/>
                         <Route path=path!("/calls/new") view=NewRecordPage/>
+                        <Route path=path!("/import") view=ImportPage/>
                         <Route path=path!("/calls/:id") view=CallPage/>
                         <Route path=path!("/calls/:id/edit") view=EditRecordPage/>
                     </Routes>

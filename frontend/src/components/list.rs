@@ -353,6 +353,7 @@ pub fn ListPage() -> impl IntoView {
                 <h1 id="list-title">"Phone records"</h1>
                 <div class="page-actions">
                     <ExportButton query=Signal::derive(move || state.with(|s| s.export_query(clock::local_offset)))/>
+                    <A href="/import" attr:class="button">"Import calls"</A>
                     <A href="/calls/new" attr:class="button primary">"Record a call"</A>
                 </div>
             </div>

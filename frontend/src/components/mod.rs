@@ -5,6 +5,7 @@ pub mod app;
 pub mod call_page;
 pub mod export;
 pub mod fields;
+pub mod import;
 pub mod list;
 pub mod record_form;
 pub mod record_pages;
