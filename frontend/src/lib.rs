@@ -7,6 +7,7 @@ pub mod components;
 pub mod form_model;
 pub mod format;
 pub mod list_state;
+pub mod router;
 pub mod session;
 pub mod summary_model;
 
