@@ -52,11 +52,12 @@ async function load(profile) {
     await cdp.send("Network.enable");
     await cdp.send("Network.setCacheDisabled", { cacheDisabled: false });
     const bytes = new Map();
-    cdp.on("Network.responseReceived", (e) => bytes.set(e.requestId, { url: e.response.url, size: 0 }));
+    cdp.on("Network.responseReceived", (e) => {
+      if (!e.response.url.startsWith("data:")) bytes.set(e.requestId, { url: e.response.url, size: 0 });
+    });
     cdp.on("Network.loadingFinished", (e) => {
-      const r = bytes.get(e.requestId) || { url: "?", size: 0 };
-      r.size = e.encodedDataLength;
-      bytes.set(e.requestId, r);
+      const r = bytes.get(e.requestId);
+      if (r) r.size = e.encodedDataLength;
     });
     if (profile) {
       await cdp.send("Network.emulateNetworkConditions", {
