@@ -187,6 +187,30 @@ test('pages through the list, with back and forward', async () => {
   await page.done();
 });
 
+test('links move between pages without reloading, mark the current page, and back/forward follow', async () => {
+  const page = await signedIn();
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const current = (name) => nav.getByRole('link', { name }).getAttribute('aria-current');
+  assert.equal(await current('Records'), 'page');
+  assert.equal(await current('Record a call'), null);
+  // A full page load would lose this.
+  await page.evaluate(() => { window.__samePage = true; });
+  await nav.getByRole('link', { name: 'Record a call' }).click();
+  await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/calls/new');
+  assert.equal(await current('Record a call'), 'page');
+  assert.equal(await current('Records'), null);
+  await page.goBack();
+  await page.getByRole('heading', { name: 'Phone records' }).waitFor();
+  assert.equal(await current('Records'), 'page');
+  await page.goForward();
+  await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+  assert.equal(await page.evaluate(() => window.__samePage), true, 'the app reloaded');
+  await page.goto(`${BASE}/calls/1/edit/more`);
+  await page.getByRole('heading', { name: 'Not found' }).waitFor();
+  await page.done();
+});
+
 test('a deep link reproduces the view after a reload', async () => {
   const page = await signedIn();
   await page.goto(`${BASE}/?direction=out&sort=-actualHours&page=2&pageSize=25`);

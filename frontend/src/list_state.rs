@@ -103,7 +103,7 @@ impl Default for ListState {
 }
 
 fn is_date(s: &str) -> bool {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+    phonerecords_shared::date::Date::parse(s).is_some()
 }
 
 impl ListState {

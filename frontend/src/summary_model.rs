@@ -2,7 +2,7 @@
 //! its bars (every period from the first call's to the last's, empty ones
 //! included, so the chart's spacing is time's).
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use phonerecords_shared::date::Date;
 use phonerecords_shared::summary::{GroupBy, Summary};
 
 /// Most bars a chart fills in; a longer range shows only periods with calls.
@@ -25,43 +25,43 @@ pub fn choose_period(span_days: i64) -> GroupBy {
 }
 
 /// The first day of a period's key (`2025-03-10`, `2025-W11`, `2025-03`).
-pub fn period_start(key: &str, period: GroupBy) -> Option<NaiveDate> {
+pub fn period_start(key: &str, period: GroupBy) -> Option<Date> {
     match period {
-        GroupBy::Day => NaiveDate::parse_from_str(key, "%Y-%m-%d").ok(),
+        GroupBy::Day => Date::parse(key),
         GroupBy::Week => {
             let (y, w) = key.split_once("-W")?;
-            NaiveDate::from_isoywd_opt(y.parse().ok()?, w.parse().ok()?, Weekday::Mon)
+            Date::from_iso_week(y.parse().ok()?, w.parse().ok()?)
         }
-        GroupBy::Month => NaiveDate::parse_from_str(&format!("{key}-01"), "%Y-%m-%d").ok(),
+        GroupBy::Month => Date::parse(&format!("{key}-01")),
         _ => None,
     }
 }
 
 /// The key of the period a date is in.
-pub fn period_key(date: NaiveDate, period: GroupBy) -> String {
+pub fn period_key(date: Date, period: GroupBy) -> String {
     match period {
         GroupBy::Week => {
-            let w = date.iso_week();
-            format!("{}-W{:02}", w.year(), w.week())
+            let (year, week) = date.iso_week();
+            format!("{year}-W{week:02}")
         }
-        GroupBy::Month => date.format("%Y-%m").to_string(),
-        _ => date.format("%Y-%m-%d").to_string(),
+        GroupBy::Month => date.ym(),
+        _ => date.ymd(),
     }
 }
 
 /// The first day of the next period.
-fn next_start(start: NaiveDate, period: GroupBy) -> Option<NaiveDate> {
+fn next_start(start: Date, period: GroupBy) -> Option<Date> {
     match period {
-        GroupBy::Week => start.checked_add_signed(Duration::days(7)),
+        GroupBy::Week => start.add_days(7),
         GroupBy::Month => {
             let (y, m) = if start.month() == 12 {
                 (start.year() + 1, 1)
             } else {
                 (start.year(), start.month() + 1)
             };
-            NaiveDate::from_ymd_opt(y, m, 1)
+            Date::new(y, m, 1)
         }
-        _ => start.succ_opt(),
+        _ => start.add_days(1),
     }
 }
 
@@ -71,15 +71,18 @@ pub fn span_days(s: &Summary) -> Option<i64> {
     let first = period_start(&s.groups.first()?.key_text(), s.group_by)?;
     let last = period_start(&s.groups.last()?.key_text(), s.group_by)?;
     let end = next_start(last, s.group_by)?;
-    Some((end - first).num_days())
+    Some(end.days_since_epoch() - first.days_since_epoch())
 }
 
 /// "10 Mar 2025", "Week 11, 2025", "Mar 2025".
 pub fn period_label(key: &str, period: GroupBy) -> String {
     match (period, period_start(key, period)) {
-        (GroupBy::Day, Some(d)) => d.format("%-d %b %Y").to_string(),
-        (GroupBy::Week, Some(d)) => format!("Week {}, {}", d.iso_week().week(), d.iso_week().year()),
-        (GroupBy::Month, Some(d)) => d.format("%b %Y").to_string(),
+        (GroupBy::Day, Some(d)) => format!("{} {} {}", d.day(), d.short_month_name(), d.year_text()),
+        (GroupBy::Week, Some(d)) => {
+            let (year, week) = d.iso_week();
+            format!("Week {week}, {year}")
+        }
+        (GroupBy::Month, Some(d)) => format!("{} {}", d.short_month_name(), d.year_text()),
         _ => key.to_owned(),
     }
 }

@@ -4,6 +4,7 @@
 //! what the UI checks as a person types is exactly what the API enforces.
 
 pub mod body;
+pub mod date;
 pub mod error;
 pub mod fields;
 pub mod import;

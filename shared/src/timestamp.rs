@@ -1,8 +1,8 @@
 //! `callTimestamp`: an RFC 3339 time that keeps the offset it was given.
 
-use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::date::{self, Date};
 use crate::fields::MAX_TIMESTAMP_CHARS;
 
 /// The time of a call as the client wrote it (`2025-09-17T09:12:32+12:00` comes
@@ -10,7 +10,8 @@ use crate::fields::MAX_TIMESTAMP_CHARS;
 #[derive(Clone, Debug)]
 pub struct CallTimestamp {
     text: String,
-    instant: DateTime<FixedOffset>,
+    epoch_ms: i64,
+    offset_seconds: i32,
 }
 
 impl CallTimestamp {
@@ -24,12 +25,12 @@ impl CallTimestamp {
             return Err(format!("is too long to be a date and time; {EXAMPLE}"));
         }
         let text = canonical(input);
-        match DateTime::parse_from_rfc3339(&text) {
-            Ok(instant) => Ok(Self { text, instant }),
-            Err(_) if looks_like_local_time(&text) => {
+        match date::parse_rfc3339(&text) {
+            Some((epoch_ms, offset_seconds)) => Ok(Self { text, epoch_ms, offset_seconds }),
+            None if looks_like_local_time(&text) => {
                 Err(format!("has no time zone offset; {EXAMPLE}"))
             }
-            Err(_) => Err(format!("is not a valid date and time; {EXAMPLE}")),
+            None => Err(format!("is not a valid date and time; {EXAMPLE}")),
         }
     }
 
@@ -37,13 +38,30 @@ impl CallTimestamp {
         &self.text
     }
 
-    pub fn instant(&self) -> DateTime<FixedOffset> {
-        self.instant
+    /// The instant as chrono's type: a reference for native tests (the
+    /// Worker's summary tests); no wasm build has chrono.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn instant(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        let offset = chrono::FixedOffset::east_opt(self.offset_seconds).expect("an offset under a day");
+        chrono::DateTime::from_timestamp_millis(self.epoch_ms)
+            .expect("a time within chrono's range")
+            .with_timezone(&offset)
     }
 
     /// Milliseconds since the Unix epoch: the sortable, comparable form kept in storage.
     pub fn epoch_millis(&self) -> i64 {
-        self.instant.timestamp_millis()
+        self.epoch_ms
+    }
+
+    /// The offset it was given, in seconds east of UTC.
+    pub fn offset_seconds(&self) -> i32 {
+        self.offset_seconds
+    }
+
+    /// The day it was in its own offset.
+    pub fn local_date(&self) -> Date {
+        let local = self.epoch_ms + i64::from(self.offset_seconds) * 1000;
+        Date::from_days_since_epoch(local.div_euclid(86_400_000)).expect("a day within the parsed range")
     }
 }
 
@@ -64,7 +82,7 @@ fn canonical(input: &str) -> String {
 
 /// `2025-09-17T09:12:32` (no offset): worth its own message, it is a common mistake.
 fn looks_like_local_time(text: &str) -> bool {
-    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
+    date::parse_naive_datetime_millis(text).is_some()
 }
 
 impl PartialEq for CallTimestamp {
@@ -111,6 +129,10 @@ mod tests {
         let t = CallTimestamp::parse("2025-09-17T09:12:32+12:00").unwrap();
         assert_eq!(t.as_str(), "2025-09-17T09:12:32+12:00");
         assert_eq!(t.instant().offset().local_minus_utc(), 12 * 3600);
+        assert_eq!(t.offset_seconds(), 12 * 3600);
+        assert_eq!(t.local_date(), Date::new(2025, 9, 17).unwrap());
+        assert_eq!(CallTimestamp::parse("2025-09-16T21:12:32Z").unwrap().local_date().day(), 16);
+        assert_eq!(CallTimestamp::parse("1969-12-31T23:59:59.999Z").unwrap().local_date().year(), 1969);
     }
 
     #[test]

@@ -20,17 +20,22 @@ fn assert_defences(r: &Resp, what: &str) {
 
 #[test]
 fn the_ui_files_carry_the_policy() {
-    for path in [
-        "/",
-        "/main.js",
-        "/style.css",
-        "/pkg/phonerecords_ui.js",
-        "/pkg/phonerecords_ui_bg.wasm",
-        // Client-side routes are index.html too.
-        "/records/new",
-    ] {
+    // The files index.html loads have content-hashed names (scripts/build-ui).
+    let index = String::from_utf8(request("GET", "/").send().body).unwrap();
+    let assets: Vec<String> = index
+        .split('"')
+        .filter(|s| s.starts_with("/assets/"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(assets.len(), 4, "style, glue, wasm and main.js in {index}");
+    // Client-side routes are index.html too.
+    let pages = ["/", "/records/new"];
+    for path in pages.iter().copied().chain(assets.iter().map(String::as_str)) {
         let r = request("GET", path).send();
         assert_eq!(r.status, 200, "{path}");
+        // index.html is revalidated; a hashed file never changes.
+        let cache = if pages.contains(&path) { "no-cache" } else { "public, max-age=31536000, immutable" };
+        assert_eq!(r.header("cache-control"), Some(cache), "{path}");
         assert_defences(&r, path);
         let csp = r.header("content-security-policy").unwrap();
         for directive in [

@@ -1,8 +1,6 @@
 //! The app: the session, the header, announcements, and the pages.
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::path;
 
 use crate::components::call_page::CallPage;
 use crate::components::import::ImportPage;
@@ -10,6 +8,7 @@ use crate::components::record_pages::{EditRecordPage, NewRecordPage};
 use crate::components::list::{LastList, ListPage};
 use crate::components::signin::SignIn;
 use crate::components::undo::{Deletes, UndoNotice};
+use crate::router::{Link, Page, Router};
 use crate::session::Session;
 
 #[component]
@@ -19,16 +18,16 @@ pub fn App() -> impl IntoView {
     provide_context(LastList(RwSignal::new("/".into())));
     let deletes = Deletes::for_app(session);
     provide_context(deletes);
+    let page = Router::provide().page();
     let signed_in = move || session.token.get().is_some();
     view! {
-        <Router>
             <a class="skip" href="#main">"Skip to content"</a>
             <header class="topbar">
-                <A href="/" attr:class="brand">"Phone Records"</A>
+                <Link href="/" class="brand">"Phone Records"</Link>
                 <Show when=signed_in>
                     <nav class="top-actions" aria-label="Main">
-                        <A href="/">"Records"</A>
-                        <A href="/calls/new">"Record a call"</A>
+                        <Link href="/">"Records"</Link>
+                        <Link href="/calls/new">"Record a call"</Link>
                         <button type="button" class="link" on:click=move |_| session.sign_out(Some("You have signed out.".into()))>
                             "Sign out"
                         </button>
@@ -46,15 +45,18 @@ pub fn App() -> impl IntoView {
             </div>
             <main id="main" tabindex="-1">
                 <Show when=signed_in fallback=|| view! { <SignIn/> }>
-                    <Routes fallback=|| view! { <section><h1>"Not found"</h1><p><a href="/">"Back to the phone records"</a></p></section> }>
-                        <Route path=path!("/") view=ListPage/>
-                        <Route path=path!("/calls/new") view=NewRecordPage/>
-                        <Route path=path!("/import") view=ImportPage/>
-                        <Route path=path!("/calls/:id") view=CallPage/>
-                        <Route path=path!("/calls/:id/edit") view=EditRecordPage/>
-                    </Routes>
+                    {move || match page.get() {
+                        Page::List => view! { <ListPage/> }.into_any(),
+                        Page::New => view! { <NewRecordPage/> }.into_any(),
+                        Page::Import => view! { <ImportPage/> }.into_any(),
+                        Page::Call => view! { <CallPage/> }.into_any(),
+                        Page::Edit => view! { <EditRecordPage/> }.into_any(),
+                        Page::NotFound => view! {
+                            <section><h1>"Not found"</h1><p><a href="/">"Back to the phone records"</a></p></section>
+                        }
+                        .into_any(),
+                    }}
                 </Show>
             </main>
-        </Router>
     }
 }

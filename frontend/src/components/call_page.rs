@@ -3,7 +3,7 @@
 //! shared link; an unknown id gets a clear "no such call" page.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use crate::router::Link;
 use phonerecords_shared::{CallTimestamp, Direction, Field, PhoneRecord};
 
 use crate::api::{Failure, Versioned};
@@ -79,7 +79,7 @@ pub fn CallPage() -> impl IntoView {
                     <h1 id="call-title">"No such call"</h1>
                     <div class="error-panel" role="alert">
                         <p>{Failure::NotFound.message()}</p>
-                        <A href="/">"Back to the phone records"</A>
+                        <Link href="/">"Back to the phone records"</Link>
                     </div>
                 }
                 .into_any(),
@@ -93,7 +93,7 @@ pub fn CallPage() -> impl IntoView {
                     view! {
                         <div class="page-head">
                             <h1 id="call-title">{describe(&record)}</h1>
-                            <A href=edit attr:class="button primary">"Edit"</A>
+                            <Link href=edit class="button primary">"Edit"</Link>
                         </div>
                         {move || failure.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
                         <CallDetails record=record.clone()/>

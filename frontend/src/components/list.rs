@@ -3,8 +3,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use crate::router::{Link, use_router};
 use phonerecords_shared::{Direction, Field, PhoneRecord, PhoneRecordPageData};
 
 use crate::api;
@@ -288,13 +287,12 @@ pub fn Filters(
 #[component]
 pub fn ListPage() -> impl IntoView {
     let session = use_session();
-    let query = use_query_map();
-    let state = Memo::new(move |_| query.with(|q| ListState::from_url(|k| q.get(k))));
+    let router = use_router();
+    let state = Memo::new(move |_| router.with_query(|get| ListState::from_url(get)));
     if let Some(last) = use_context::<LastList>() {
         Effect::new(move |_| last.0.set(state.with(ListState::href)));
     }
-    let navigate = use_navigate();
-    let go = Callback::new(move |s: ListState| navigate(&s.href(), Default::default()));
+    let go = Callback::new(move |s: ListState| router.navigate(&s.href()));
     let retry = RwSignal::new(0u32);
     let deletes = use_deletes();
     // The rows chosen on this page; a new view starts with none.
@@ -353,8 +351,8 @@ pub fn ListPage() -> impl IntoView {
                 <h1 id="list-title">"Phone records"</h1>
                 <div class="page-actions">
                     <ExportButton query=Signal::derive(move || state.with(|s| s.export_query(clock::local_offset)))/>
-                    <A href="/import" attr:class="button">"Import calls"</A>
-                    <A href="/calls/new" attr:class="button primary">"Record a call"</A>
+                    <Link href="/import" class="button">"Import calls"</Link>
+                    <Link href="/calls/new" class="button primary">"Record a call"</Link>
                 </div>
             </div>
             <Filters state=state on_change=go/>
@@ -386,7 +384,7 @@ pub fn ListPage() -> impl IntoView {
                         } else {
                             view! {
                                 <div class="empty">
-                                    <p>"No phone records yet — "<A href="/calls/new">"record the first call"</A>"."</p>
+                                    <p>"No phone records yet — "<Link href="/calls/new">"record the first call"</Link>"."</p>
                                 </div>
                             }
                             .into_any()

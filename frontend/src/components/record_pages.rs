@@ -2,7 +2,6 @@
 //! (with its conflict panel when someone else saved it meanwhile).
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
 use phonerecords_shared::PhoneRecord;
 use serde_json::Value;
 
@@ -12,6 +11,7 @@ use crate::components::list::LastList;
 use crate::components::record_form::RecordForm;
 use crate::components::retry_panel;
 use crate::form_model::{API_FIELDS, Errors, FieldChange, FormValues, changed_fields, describe};
+use crate::router::{id_in_path, use_router};
 use crate::session::use_session;
 
 /// Most outcomes suggested.
@@ -35,13 +35,13 @@ fn outcome_suggestions() -> Signal<Vec<String>> {
 
 /// Where to go after saving: the list as it was last seen.
 fn back_to_list() -> impl Fn() + Clone {
-    let navigate = use_navigate();
+    let router = use_router();
     let last = use_context::<LastList>();
     move || {
         let url = last
             .map(|l| l.0.get_untracked())
             .unwrap_or_else(|| "/".into());
-        navigate(&url, Default::default());
+        router.navigate(&url);
     }
 }
 
@@ -167,8 +167,8 @@ pub fn NewRecordPage() -> impl IntoView {
 /// a path id that is not a number is "not found".
 pub(crate) fn record_in_path(retry: RwSignal<u32>) -> LocalResource<Result<Versioned, Failure>> {
     let session = use_session();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())));
+    let path = use_router().path();
+    let id = Memo::new(move |_| path.with(|p| id_in_path(p)));
     LocalResource::new(move || {
         let id = id.get();
         retry.track();

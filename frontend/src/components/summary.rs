@@ -202,9 +202,9 @@ type Loaded = (Summary, Vec<Group>);
 /// from the months its calls span (one more small request; reused when the
 /// answer is months).
 async fn auto_period(token: &str, s: &ListState, query: &str) -> Result<(GroupBy, Option<Summary>), api::Failure> {
-    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    let day = |d: &str| phonerecords_shared::date::Date::parse(d);
     if let (Some(from), Some(to)) = (day(&s.from), day(&s.to)) {
-        return Ok((choose_period((to - from).num_days() + 1), None));
+        return Ok((choose_period(to.days_since_epoch() - from.days_since_epoch() + 1), None));
     }
     let months = api::summary(token, &format!("{query}&groupBy=month")).await?;
     let period = span_days(&months).map_or(GroupBy::Day, choose_period);

@@ -1,7 +1,5 @@
 //! Filters: `field=value` or `field_OP=value`, parsed into a typed condition.
 
-use chrono::{NaiveDate, NaiveDateTime};
-
 use crate::error::FieldError;
 use crate::fields::{Field, FieldKind, MAX_ID};
 use crate::pattern::{self, MAX_PATTERN_BYTES};
@@ -351,16 +349,16 @@ pub(crate) fn scalar(key: &str, field: Field, value: &str) -> Result<Scalar, Fie
 pub fn time_span(value: &str) -> Option<TimeSpan> {
     const DAY_MS: i64 = 86_400_000;
     let width_of = |text: &str| if text.contains('.') { 1 } else { 1000 };
-    if let Ok(d) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        let start = d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis();
+    if let Some(d) = crate::date::Date::parse(value) {
+        let start = d.days_since_epoch() * DAY_MS;
         return Some(TimeSpan {
             start_ms: start,
             width_ms: DAY_MS,
         });
     }
-    if let Ok(t) = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S%.f") {
+    if let Some(start_ms) = crate::date::parse_naive_datetime_millis(value) {
         return Some(TimeSpan {
-            start_ms: t.and_utc().timestamp_millis(),
+            start_ms,
             width_ms: width_of(value),
         });
     }

@@ -1,0 +1,112 @@
+// The UI's cold load in headless Chromium (Debian's, through playwright-core and
+// the DevTools protocol): for each run a new browser context (empty cache),
+// navigation to BASE/#token=TOKEN (the e2e tests' sign-in), then the time from
+// navigation start to the first rendered list row (a MutationObserver installed
+// before any of the page's scripts records performance.now() when
+// `table.records tbody tr` first exists) and the bytes transferred (the sum of
+// Network.loadingFinished's encodedDataLength: headers and bodies as sent,
+// compressed when the server compresses). Unthrottled, then throttled
+// (150 ms round trip, 1.6 Mbit/s = 200 000 B/s each way, 4x CPU slowdown);
+// prints the median of RUNS and a Markdown table.
+// Usage: node scripts/browser/bench-ui.mjs BASE_URL TOKEN [RUNS]
+import { chromium } from "playwright-core";
+
+const [base, token, runsArg] = process.argv.slice(2);
+if (!base || !token) {
+  console.error("usage: bench-ui.mjs BASE_URL TOKEN [RUNS]");
+  process.exit(2);
+}
+const runs = Number(runsArg || 5);
+const ROW = "table.records tbody tr";
+const PROFILES = {
+  unthrottled: null,
+  throttled: { latency: 150, throughput: 200000, cpu: 4 },
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_BIN || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage"],
+});
+
+async function load(profile) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    await page.addInitScript((row) => {
+      const seen = () => {
+        if (window.__firstRow === undefined && document.querySelector(row)) {
+          window.__firstRow = performance.now();
+          return true;
+        }
+        return false;
+      };
+      new MutationObserver((_, obs) => { if (seen()) obs.disconnect(); })
+        .observe(document, { childList: true, subtree: true });
+    }, ROW);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.setCacheDisabled", { cacheDisabled: false });
+    const bytes = new Map();
+    cdp.on("Network.responseReceived", (e) => {
+      if (!e.response.url.startsWith("data:")) bytes.set(e.requestId, { url: e.response.url, size: 0 });
+    });
+    cdp.on("Network.loadingFinished", (e) => {
+      const r = bytes.get(e.requestId);
+      if (r) r.size = e.encodedDataLength;
+    });
+    if (profile) {
+      await cdp.send("Network.emulateNetworkConditions", {
+        offline: false,
+        latency: profile.latency,
+        downloadThroughput: profile.throughput,
+        uploadThroughput: profile.throughput,
+      });
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: profile.cpu });
+    }
+    await page.goto(`${base}/#token=${token}`, { waitUntil: "commit" });
+    await page.waitForSelector(ROW, { timeout: 60000 });
+    const ms = await page.evaluate(() => window.__firstRow);
+    // Whatever the first screen still fetches (the summary, for instance) counts too.
+    await page.waitForLoadState("networkidle");
+    if (errors.length) throw new Error(`the page logged errors: ${errors.join("; ")}`);
+    const resources = [...bytes.values()];
+    return { ms, bytes: resources.reduce((s, r) => s + r.size, 0), resources };
+  } finally {
+    await context.close();
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const results = {};
+try {
+  for (const [name, profile] of Object.entries(PROFILES)) {
+    const samples = [];
+    for (let i = 0; i < runs; i++) samples.push(await load(profile));
+    results[name] = samples;
+    console.error(`${name}: first row at ${samples.map((s) => Math.round(s.ms)).join(", ")} ms; ` +
+      `${samples.map((s) => s.bytes).join(", ")} B`);
+  }
+} finally {
+  await browser.close();
+}
+
+const first = results.unthrottled[0].resources;
+console.log("Transferred per resource (first unthrottled load):\n");
+console.log("| Resource | Bytes |\n|---|---|");
+for (const r of first) console.log(`| \`${new URL(r.url).pathname}\` | ${r.size.toLocaleString("en-US")} |`);
+console.log(`\nCold load, median of ${runs} (each in a new browser context):\n`);
+console.log("| Profile | Bytes transferred | First list row |\n|---|---|---|");
+for (const [name, samples] of Object.entries(results)) {
+  const label = name === "throttled" ? "throttled (150 ms RTT, 1.6 Mbit/s, 4x CPU)" : "unthrottled";
+  console.log(`| ${label} | ${Math.round(median(samples.map((s) => s.bytes))).toLocaleString("en-US")} B | ` +
+    `${(median(samples.map((s) => s.ms)) / 1000).toFixed(2)} s |`);
+}
