@@ -463,15 +463,15 @@ pub fn ImportPage() -> impl IntoView {
                         <button type="button" class="button primary" on:click=move |_| download(&report_csv, &report_name)>"Download the report (CSV)"</button>
                         <a class="button" href="/">"Show the phone records"</a>
                     </div>
-                    <Show when=move || any_left>
+                    {any_left.then(|| view! {
                         <div class="table-wrap">
                             <table class="records import-left">
                                 <caption>"Rows not imported"</caption>
                                 <thead><tr><th scope="col">"Row"</th><th scope="col">"Status"</th><th scope="col">"Reason"</th></tr></thead>
-                                <tbody>{not_stored.clone()}</tbody>
+                                <tbody>{not_stored}</tbody>
                             </table>
                         </div>
-                    </Show>
+                    })}
                 </section>
             })
         }
