@@ -36,6 +36,9 @@ pub struct Config {
     /// requests run in D1 sessions and answer with their bookmark (session.rs).
     /// Anything else (`disabled`, D1's default): straight to the database.
     pub read_replicas: bool,
+    /// `RATE_LIMIT_BATCH`: a token's requests are reported to the rate
+    /// limiter every this many (rate_limit.rs).
+    pub rate_limit_batch: u32,
 }
 
 pub struct Token {
@@ -113,6 +116,7 @@ impl Config {
                 n => Some(u64::from(n)),
             },
             read_replicas: replication(&text(env, "D1_READ_REPLICATION")),
+            rate_limit_batch: number(env, "RATE_LIMIT_BATCH", rate_limit::DEFAULT_BATCH, 1..=1000),
         }
     }
 }

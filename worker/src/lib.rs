@@ -137,7 +137,7 @@ async fn serve(
             return Err(refused.into());
         }
     };
-    rate_limit::check(env, &token.limiter_key).await?;
+    rate_limit::check(env, &token.limiter_key, config.rate_limit_batch).await?;
     let accept = header(headers, "Accept");
     let op = routes::negotiate(routes::operation(method, route.resource)?, accept.as_deref());
     let representation = Representation::for_accept(

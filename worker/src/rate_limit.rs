@@ -6,14 +6,15 @@
 //!   request with an accepted token never consults it).
 //!
 //! A token's requests are reported to its limiter in batches: each isolate
-//! counts them and reports every `REPORT_EVERY`-th with the count since the
+//! counts them and reports every `RATE_LIMIT_BATCH`-th with the count since the
 //! last report (the binding's `delta`), so the limiter is asked once per
 //! batch instead of once per request (under `wrangler dev` each ask is a
 //! round trip to a Durable Object, as costly as a D1 query). Once the limiter
 //! refuses a token, every request of it is asked about again until one is
 //! allowed, so a limited token gets the limiter's own answers. The price: a
-//! token may go past its limit by fewer than `REPORT_EVERY` requests per
-//! isolate before its first 429 — small beside the limiter itself, which
+//! token may go past its limit by up to about two batches per isolate before
+//! its first 429 (a limiter may refuse only once a count is already past the
+//! limit, as miniflare's does) — small beside the limiter itself, which
 //! counts per Cloudflare location and approximately.
 
 use std::cell::RefCell;
@@ -34,11 +35,12 @@ const REFUSED_BINDING: &str = "REFUSED_TOKEN_LIMITER";
 pub const PERIOD_SECONDS: u32 = 10;
 pub const REFUSED_PERIOD_SECONDS: u32 = 60;
 
-/// A token's requests are reported to the limiter in batches of this many:
-/// 3% of the default limit (1000 per 10 s). With 8, the asks still cost about
-/// a tenth of a cheap request's throughput under `wrangler dev`
-/// (docs/performance.md).
-pub const REPORT_EVERY: u32 = 32;
+/// A token's requests are reported to the limiter in batches of this many
+/// unless `RATE_LIMIT_BATCH` says otherwise: 3% of the default limit (1000
+/// per 10 s). With 8, the asks still cost about a tenth of a cheap request's
+/// throughput under `wrangler dev` (docs/performance.md). A much lower limit
+/// wants a smaller batch (README, "Security").
+pub const DEFAULT_BATCH: u32 = 32;
 
 #[wasm_bindgen]
 extern "C" {
@@ -63,10 +65,11 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Counts a request; `Some(delta)` when the limiter must be asked now.
-    pub fn count(&mut self) -> Option<u32> {
+    /// Counts a request; `Some(delta)` when the limiter must be asked now
+    /// (every `batch`-th request).
+    pub fn count(&mut self, batch: u32) -> Option<u32> {
         self.pending += 1;
-        if self.limited || self.one_by_one || self.pending >= REPORT_EVERY {
+        if self.limited || self.one_by_one || self.pending >= batch {
             Some(std::mem::take(&mut self.pending))
         } else {
             None
@@ -96,12 +99,12 @@ pub fn key_for_address(address: Option<&str>) -> String {
 }
 
 /// Counts one request against the token, by its key (`key_for`).
-pub async fn check(env: &Env, token_key: &str) -> Result<(), ApiError> {
+pub async fn check(env: &Env, token_key: &str, batch: u32) -> Result<(), ApiError> {
     let tally = |f: &mut dyn FnMut(&mut Tally)| {
         TALLIES.with(|t| f(t.borrow_mut().entry(token_key.to_owned()).or_default()))
     };
     let mut delta = None;
-    tally(&mut |t| delta = t.count());
+    tally(&mut |t| delta = t.count(batch));
     let Some(delta) = delta else {
         return Ok(());
     };
@@ -185,18 +188,22 @@ mod tests {
 
     #[test]
     fn requests_are_reported_in_batches_and_one_by_one_while_limited() {
+        const B: u32 = DEFAULT_BATCH;
         let mut t = Tally::default();
-        let asks: Vec<Option<u32>> = (0..2 * REPORT_EVERY).map(|_| t.count()).collect();
-        let expected: Vec<Option<u32>> = (1..=2 * REPORT_EVERY)
-            .map(|i| (i % REPORT_EVERY == 0).then_some(REPORT_EVERY))
+        let asks: Vec<Option<u32>> = (0..2 * B).map(|_| t.count(B)).collect();
+        let expected: Vec<Option<u32>> = (1..=2 * B)
+            .map(|i| (i % B == 0).then_some(B))
             .collect();
-        assert_eq!(asks, expected, "every REPORT_EVERY-th request reports the batch");
+        assert_eq!(asks, expected, "every batch-th request reports the batch");
         t.answered(false);
-        assert_eq!(t.count(), Some(1), "a limited token asks on every request");
-        assert_eq!(t.count(), Some(1));
+        assert_eq!(t.count(B), Some(1), "a limited token asks on every request");
+        assert_eq!(t.count(B), Some(1));
         t.answered(true);
-        assert_eq!(t.count(), None, "allowed again: back to batches");
+        assert_eq!(t.count(B), None, "allowed again: back to batches");
+        let mut small = Tally::default();
+        assert_eq!((0..3).map(|_| small.count(3)).collect::<Vec<_>>(), [None, None, Some(3)]);
+        assert_eq!(Tally::default().count(1), Some(1), "a batch of 1 asks every time");
         let mut old = Tally { one_by_one: true, ..Tally::default() };
-        assert_eq!(old.count(), Some(1));
+        assert_eq!(old.count(B), Some(1));
     }
 }
