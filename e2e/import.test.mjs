@@ -3,51 +3,13 @@
 // at phone width, by keyboard, failing on console errors other than those
 // provoked on purpose. The calls they import are deleted at the end, so the
 // other e2e files (run one at a time) start from the same database.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { BASE, SHOTS, signedIn, api, noSidewaysScroll, parseCsv } from './harness.mjs';
 
-const BASE = process.env.E2E_URL;
-const TOKEN = process.env.E2E_TOKEN;
-const SHOTS = process.env.E2E_SCREENSHOTS || 'test-artifacts/screenshots';
-if (!BASE || !TOKEN) throw new Error('E2E_URL and E2E_TOKEN are set by scripts/test');
-mkdirSync(SHOTS, { recursive: true });
-
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
-});
-after(async () => { await browser?.close(); });
-
-async function open({ width = 375, allow = [] } = {}) {
-  const context = await browser.newContext({ viewport: { width, height: 800 }, timezoneId: 'Pacific/Auckland', locale: 'en-NZ', acceptDownloads: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    const text = m.text();
-    if (allow.some((a) => text.includes(typeof a === 'string' ? a : `status of ${a}`))) return;
-    errors.push(text);
-  });
-  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
-  page.done = async () => {
-    await context.close();
-    assert.deepEqual(errors, [], 'the page logged errors');
-  };
-  await page.goto(`${BASE}/#token=${TOKEN}`);
-  await page.getByRole('heading', { name: 'Phone records' }).waitFor();
-  return page;
-}
-
-async function api(method, path) {
-  const res = await fetch(`${BASE}${path}`, { method, headers: { Authorization: `Bearer ${TOKEN}` } });
-  return res.status === 204 ? null : res.json();
-}
+/** A signed-in tab at phone width (the import's own tests' default). */
+const open = ({ width = 375, allow = [] } = {}) => signedIn({ width, height: 800, allow });
 
 /** Deletes every call whose notes hold `marker` (200 ids per request). */
 async function cleanUp(marker) {
@@ -56,29 +18,6 @@ async function cleanUp(marker) {
     if (!found.phonerecords.length) return;
     await api('DELETE', `/phonerecords/${found.phonerecords.map((r) => r.id).join(',')}`);
   }
-}
-
-async function noSidewaysScroll(page, where) {
-  const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  assert.ok(scroll <= inner, `${where}: the page scrolls sideways (${scroll} > ${inner})`);
-}
-
-/** RFC 4180, enough for the report (quotes, doubled quotes, line breaks in cells). */
-function parseCsv(text) {
-  const rows = [];
-  let row = [], cell = '', quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
-    else if (c === '\r') continue;
-    else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; }
-    else cell += c;
-  }
-  if (cell || row.length) { row.push(cell); rows.push(row); }
-  return rows;
 }
 
 const csvCell = (s) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);

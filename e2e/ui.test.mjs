@@ -2,76 +2,10 @@
 // against a real `wrangler dev` with its own fresh local D1, started by
 // scripts/test, which passes E2E_URL and E2E_TOKEN. Every test fails on a
 // console error other than the HTTP errors it provokes on purpose.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-
-const BASE = process.env.E2E_URL;
-const TOKEN = process.env.E2E_TOKEN;
-const SHOTS = process.env.E2E_SCREENSHOTS || 'test-artifacts/screenshots';
-if (!BASE || !TOKEN) throw new Error('E2E_URL and E2E_TOKEN are set by scripts/test');
-mkdirSync(SHOTS, { recursive: true });
-
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
-});
-after(async () => { await browser?.close(); });
-
-/** A fresh browser tab in New Zealand time, collecting console errors. */
-async function open({ width = 1280, allow = [] } = {}) {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, timezoneId: 'Pacific/Auckland', locale: 'en-NZ' });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    const text = m.text();
-    // A number allows that HTTP status; a string, a message containing it.
-    if (allow.some((a) => text.includes(typeof a === 'string' ? a : `status of ${a}`))) return;
-    errors.push(text);
-  });
-  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
-  page.done = async () => {
-    await context.close();
-    assert.deepEqual(errors, [], 'the page logged errors');
-  };
-  return page;
-}
-
-async function signedIn(opts) {
-  const page = await open(opts);
-  await page.goto(`${BASE}/#token=${TOKEN}`);
-  await page.getByRole('heading', { name: 'Phone records' }).waitFor();
-  return page;
-}
-
-async function eventually(check, what, timeout = 10000) {
-  const start = Date.now();
-  let last;
-  while (Date.now() - start < timeout) {
-    try {
-      if (await check()) return;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
-}
-
-async function api(method, path, body) {
-  const res = await fetch(`${BASE}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return res.status === 204 ? null : res.json();
-}
+import { readFile } from 'node:fs/promises';
+import { BASE, TOKEN, SHOTS, open, signedIn, eventually, api, noSidewaysScroll, parseCsv } from './harness.mjs';
 
 const rows = (page) => page.locator('table.records tbody tr');
 const range = (page) => page.locator('.pager .range').textContent();
@@ -305,15 +239,13 @@ test('works by keyboard, and on a 375-pixel phone without sideways scrolling', a
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content');
   await eventually(async () => (await rows(page).count()) > 0, 'rows');
-  const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  assert.ok(scroll <= inner, `the page scrolls sideways: ${scroll} > ${inner}`);
+  await noSidewaysScroll(page, 'the list');
   await page.screenshot({ path: `${SHOTS}/list-phone.png`, fullPage: true });
   const link = page.getByRole('link', { name: 'Record a call' }).first();
   await link.focus();
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Record a call' }).waitFor();
-  const [s2, i2] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  assert.ok(s2 <= i2, 'the form fits too');
+  await noSidewaysScroll(page, 'the form');
   await page.done();
 });
 
@@ -497,25 +429,6 @@ test('a call that does not exist has a clear page with a way back', async () => 
   await page.done();
 });
 
-/** RFC 4180 rows of cells (quoted cells unquoted). */
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell); rows.push(row); row = []; cell = ''; i++;
-    } else cell += c;
-  }
-  assert.equal(row.length + cell.length, 0, 'the file ends with a whole line');
-  return rows;
-}
-
 /** Calls on a matter no other test uses, made through the API; their ids. */
 async function callsOnMatter(matter, n) {
   const made = await api('POST', '/phonerecords', {
@@ -582,10 +495,7 @@ test('on a phone: deletes selected calls together when the notice expires; gone 
   page.on('request', (r) => { if (r.method() === 'DELETE') deletes.push({ url: r.url(), ifMatch: r.headers()['if-match'] }); });
   await page.goto(`${BASE}/?matter=${matter}`);
   await eventually(async () => (await range(page)) === '1–3 of 3', 'the three calls');
-  const fits = async (what) => {
-    const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-    assert.ok(scroll <= inner, `${what}: the page scrolls sideways: ${scroll} > ${inner}`);
-  };
+  const fits = (what) => noSidewaysScroll(page, what);
   const cards = rows(page);
   const kept = (await cards.nth(1).locator('td[data-label=When] a').getAttribute('href')).split('/').pop();
   await cards.nth(0).getByRole('checkbox').check();
@@ -746,8 +656,7 @@ test('the totals fit a 375-pixel phone without sideways scrolling', async () => 
   await page.goto(`${BASE}/?matter=${SUMMARY_MATTER}`);
   await page.locator('.summary-panel .total-calls').waitFor();
   await eventually(async () => (await page.locator('.summary-chart svg rect.bar-calls').count()) === 6, 'the chart');
-  const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  assert.ok(scroll <= inner, `the page scrolls sideways: ${scroll} > ${inner}`);
+  await noSidewaysScroll(page, 'the list');
   const box = await page.locator('.summary-panel').boundingBox();
   assert.ok(box.x >= 0 && box.x + box.width <= 375, `the panel fits: ${JSON.stringify(box)}`);
   await page.locator('.summary-panel').screenshot({ path: `${SHOTS}/summary-phone.png` });
@@ -800,8 +709,8 @@ test('exports the current view as a CSV file that holds the rows on screen', asy
   const download = await downloading;
   const today = new Date().toISOString().slice(0, 10);
   assert.equal(download.suggestedFilename(), `phonerecords-${today}.csv`);
-  const { readFile } = await import('node:fs/promises');
   const csv = await readFile(await download.path(), 'utf8');
+  assert.ok(csv.endsWith('\r\n'), 'the file ends with a whole line');
   const [header, ...records] = parseCsv(csv);
   assert.deepEqual(header.slice(0, 4), ['id', 'fromParticipantOther', 'toParticipantOther', 'direction']);
   const col = (name) => header.indexOf(name);

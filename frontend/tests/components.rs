@@ -11,33 +11,12 @@ use phonerecords_ui::list_state::Sort;
 use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, Event, HtmlElement, HtmlInputElement};
+use web_sys::{Event, HtmlElement, HtmlInputElement};
+
+mod common;
+use common::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn container() -> HtmlElement {
-    let doc = document();
-    let div = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&div).unwrap();
-    div.unchecked_into()
-}
-
-fn find(root: &HtmlElement, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn all(root: &HtmlElement, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .map(|i| list.item(i).unwrap().unchecked_into())
-        .collect()
-}
-
-fn text(root: &HtmlElement, selector: &str) -> String {
-    find(root, selector).text_content().unwrap_or_default()
-}
 
 fn click(root: &HtmlElement, selector: &str) {
     find(root, selector).unchecked_into::<HtmlElement>().click();
