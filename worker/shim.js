@@ -1,5 +1,6 @@
-// The Worker's entry (worker-build's CUSTOM_SHIM, scripts/build-worker): a
-// plain module whose `fetch` drives the request's task in the WebAssembly
+// The API's entry (worker-build's CUSTOM_SHIM, scripts/build-worker; the
+// Worker's own entry, worker/entry.js, calls it): `serveApi` drives the
+// request's task in the WebAssembly
 // (worker/src/driver.rs). The WebAssembly hands out each promise it waits on;
 // this loop awaits it and hands back how it settled, until the Response
 // comes out. (wasm-bindgen's own executor — a queueMicrotask per wake-up,
@@ -24,31 +25,30 @@ instance.exports.__wbindgen_start?.();
 // frame is collected. One registration per request, none per await.
 const abandoned = new FinalizationRegistry((task) => imports.dropTask(task));
 
-export default {
-  async fetch(request, env) {
-    try {
-      const task = imports.start(request, env);
-      const guard = {};
-      abandoned.register(guard, task, guard);
-      let out = imports.step(task, true, undefined);
-      while (out instanceof Promise) {
-        let ok = true;
-        let settled;
-        try {
-          settled = await out;
-        } catch (e) {
-          ok = false;
-          settled = e;
-        }
-        out = imports.step(task, ok, settled);
+/** The API's answer to a request; `files` fetches the Worker's own files (worker/ui.js). */
+export async function serveApi(request, env, files) {
+  try {
+    const task = imports.start(request, env, files);
+    const guard = {};
+    abandoned.register(guard, task, guard);
+    let out = imports.step(task, true, undefined);
+    while (out instanceof Promise) {
+      let ok = true;
+      let settled;
+      try {
+        settled = await out;
+      } catch (e) {
+        ok = false;
+        settled = e;
       }
-      abandoned.unregister(guard);
-      return out;
-    } catch (e) {
-      if (e instanceof WebAssembly.RuntimeError) {
-        console.error("the Worker's WebAssembly trapped", e);
-      }
-      throw e;
+      out = imports.step(task, ok, settled);
     }
-  },
-};
+    abandoned.unregister(guard);
+    return out;
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) {
+      console.error("the Worker's WebAssembly trapped", e);
+    }
+    throw e;
+  }
+}

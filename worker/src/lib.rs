@@ -46,10 +46,11 @@ use crate::routes::Route;
 use crate::runtime::{D1Database, Env, Fetcher};
 use crate::target::Target;
 
-/// Makes a request's task (worker/shim.js, for every request); `step` runs it.
+/// Makes a request's task (worker/shim.js, for every API request); `step`
+/// runs it. `files` fetches the Worker's own files (worker/ui.js).
 #[wasm_bindgen]
-pub fn start(req: Request, env: Env) -> u32 {
-    driver::start(fetch(req, env))
+pub fn start(req: Request, env: Env, files: Fetcher) -> u32 {
+    driver::start(fetch(req, env, files))
 }
 
 /// Runs a request's task to its next promise (returned, for the entry to
@@ -66,17 +67,17 @@ pub fn drop_task(task: u32) {
 }
 
 /// The Worker's answer to a request.
-async fn fetch(req: Request, env: Env) -> Result<web_sys::Response, JsValue> {
+async fn fetch(req: Request, env: Env, files: Fetcher) -> Result<web_sys::Response, JsValue> {
     let target = Target::parse(&req.url());
     let method = req.method();
     if target.path == openapi::PATH {
-        let reply = openapi::serve(&req, &env)
+        let reply = openapi::serve(&req, &files)
             .await
             .unwrap_or_else(|e| e.into_response().with_security_headers());
         return reply.into_response();
     }
     let Some(route) = routes::route(&target.path) else {
-        return assets(&env, &req).await;
+        return file(&files, &req).await;
     };
     let config = Config::get(&env);
     let headers = req.headers();
@@ -104,12 +105,9 @@ async fn fetch(req: Request, env: Env) -> Result<web_sys::Response, JsValue> {
     resp.with_common_headers().into_response()
 }
 
-/// A static asset (the UI), from the assets binding.
-pub async fn assets(env: &Env, req: &Request) -> Result<web_sys::Response, JsValue> {
-    let fetcher: Fetcher = env
-        .binding("ASSETS")
-        .ok_or_else(|| JsValue::from_str("the ASSETS binding is missing"))?;
-    Ok(driver::wait(fetcher.fetch(req)?).await?.into())
+/// One of the Worker's files (the UI's, or the OpenAPI document).
+pub async fn file(files: &Fetcher, req: &Request) -> Result<web_sys::Response, JsValue> {
+    Ok(driver::wait(files.fetch(req)?).await?.into())
 }
 
 fn header(headers: &Headers, name: &str) -> Option<String> {

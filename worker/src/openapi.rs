@@ -1,24 +1,24 @@
 //! `GET /openapi.json`: this API's OpenAPI document (docs/openapi.json), the
 //! contract extended with what the service really does. No token needed.
-//! The document is one of the static assets (scripts/build-ui copies it into
-//! dist/), so its 35 KB are not carried in the Worker's WebAssembly; the
-//! Worker answers it with the API's headers.
+//! The document is one of the Worker's files (scripts/build-ui copies it into
+//! dist/, worker/ui.js serves it), so its 35 KB are not carried in the
+//! Worker's WebAssembly; the Worker answers it with the API's headers.
 
 use js_sys::Uint8Array;
 
 use crate::error::ApiError;
 use crate::http::{PLAIN_CONTENT_TYPE, Reply};
-use crate::runtime::Env;
+use crate::runtime::Fetcher;
 
 pub const PATH: &str = "/openapi.json";
 
-pub async fn serve(req: &web_sys::Request, env: &Env) -> Result<Reply, ApiError> {
+pub async fn serve(req: &web_sys::Request, files: &Fetcher) -> Result<Reply, ApiError> {
     let reply = match req.method().as_str() {
         "GET" | "HEAD" => {
-            let asset = crate::assets(env, req).await?;
+            let asset = crate::file(files, req).await?;
             if asset.status() != 200 {
                 return Err(ApiError::Internal(format!(
-                    "the OpenAPI document is missing from the assets ({})",
+                    "the OpenAPI document is missing from the Worker's files ({})",
                     asset.status()
                 )));
             }

@@ -45,7 +45,7 @@ pub struct Route<'a> {
     pub resource: Resource<'a>,
 }
 
-/// `None` for paths this API does not own (they are static assets).
+/// `None` for paths this API does not own (they are the UI's: worker/ui.js).
 pub fn route(path: &str) -> Option<Route<'_>> {
     let (collection, rest) = [COLLECTION, ACTIONSTEP_COLLECTION]
         .into_iter()

@@ -1,6 +1,6 @@
 //! The few parts of the Workers runtime this Worker uses, bound directly:
 //! its environment (variables, secrets, bindings), D1 sessions and
-//! statements, the static-assets fetcher, and the console. (The `worker`
+//! statements, the fetcher of its own files, and the console. (The `worker`
 //! crate wraps all of these and more; its exports and conversions cost the
 //! Worker size and time per request: docs/performance.md.)
 
@@ -34,7 +34,7 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     pub fn all(this: &D1Statement) -> Result<Promise, JsValue>;
 
-    /// A service binding, such as the static assets (`ASSETS`).
+    /// Anything with `fetch(request)`: the Worker's own files (worker/ui.js).
     pub type Fetcher;
     #[wasm_bindgen(method, catch)]
     pub fn fetch(this: &Fetcher, request: &web_sys::Request) -> Result<Promise, JsValue>;

@@ -27,4 +27,5 @@ mod rate_limit;
 mod rows_read;
 mod security_headers;
 mod summary;
+mod ui_files;
 mod validation;

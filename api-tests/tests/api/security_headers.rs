@@ -1,5 +1,5 @@
 //! The browser's defences: a Content-Security-Policy and friends on the UI's
-//! static files (frontend/_headers) and on every API answer.
+//! files (frontend/_headers, worker/ui.js) and on every API answer.
 use crate::common::*;
 
 fn assert_defences(r: &Resp, what: &str) {
@@ -21,7 +21,7 @@ fn assert_defences(r: &Resp, what: &str) {
 #[test]
 fn the_ui_files_carry_the_policy() {
     // The files index.html loads have content-hashed names (scripts/build-ui).
-    let index = String::from_utf8(request("GET", "/").send().body).unwrap();
+    let index = String::from_utf8(request("GET", "/").header("Accept-Encoding", "identity").send().body).unwrap();
     let assets: Vec<String> = index
         .split('"')
         .filter(|s| s.starts_with("/assets/"))
