@@ -25,7 +25,7 @@ export function serveUi(request) {
   }
   headers.set("Content-Type", file.type);
   headers.set("Vary", "Accept-Encoding");
-  const form = chooseForm(file, request.headers.get("Accept-Encoding"));
+  const form = chooseForm(file, acceptEncoding(request));
   // Weak: one tag for the file's content in every encoding (the platform may
   // re-encode an answer for a client that does not take br).
   headers.set("ETag", `W/"${file.etag}"`);
@@ -62,10 +62,16 @@ function headersFor(path) {
 }
 
 /**
- * br, then gzip, as the request accepts them; otherwise identity. On
- * Cloudflare (and under wrangler dev) a Worker always sees `br, gzip`, and
- * the platform re-encodes the answer for what the client itself accepts.
+ * What the client accepts. On Cloudflare (and under wrangler dev) a Worker's
+ * request always says `Accept-Encoding: br, gzip`; the client's own header is
+ * `request.cf.clientAcceptEncoding` ("" when it sent none: then identity, so
+ * that `curl` without `--compressed` reads the page).
  */
+function acceptEncoding(request) {
+  return request.cf?.clientAcceptEncoding ?? request.headers.get("Accept-Encoding");
+}
+
+/** br, then gzip, as the client accepts them; otherwise identity. */
 function chooseForm(file, acceptEncoding) {
   const accepted = new Set();
   for (const part of (acceptEncoding ?? "").toLowerCase().split(",")) {

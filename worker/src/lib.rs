@@ -151,7 +151,11 @@ async fn serve(
             .flatten()
             .as_deref(),
     );
-    let bookmark = header(headers, session::BOOKMARK_HEADER);
+    // Without read replicas a bookmark is ignored: not even read.
+    let bookmark = config
+        .read_replicas
+        .then(|| header(headers, session::BOOKMARK_HEADER))
+        .flatten();
     let db: D1Database = env
         .binding("DB")
         .ok_or_else(|| ApiError::Internal("the DB binding is missing".into()))?;

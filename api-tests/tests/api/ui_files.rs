@@ -64,6 +64,22 @@ fn a_client_that_takes_brotli_gets_the_precompressed_bytes() {
 }
 
 #[test]
+fn a_client_that_takes_only_gzip_gets_gzip_and_one_that_names_none_gets_plain_bytes() {
+    for path in hashed_files().iter().map(String::as_str).chain(["/"]) {
+        let plain = identity(path);
+        let gz = request("GET", path).header("Accept-Encoding", "gzip, deflate").send();
+        assert_eq!(gz.status, 200, "{path}");
+        assert_eq!(gz.header("content-encoding"), Some("gzip"), "{path}");
+        assert_eq!(gz.body.get(..2), Some(&[0x1f, 0x8b][..]), "{path}: gzip's magic number");
+        assert!(gz.body.len() < plain.body.len(), "{path}");
+        // No Accept-Encoding at all (curl without --compressed): the bytes as built.
+        let bare = request("GET", path).send();
+        assert_eq!(bare.header("content-encoding"), None, "{path}");
+        assert!(bare.body == plain.body, "{path}");
+    }
+}
+
+#[test]
 fn the_apps_paths_are_index_html() {
     let built = std::fs::read(dist().join("index.html")).unwrap();
     for path in ["/", "/index.html", "/calls/5", "/calls/5/edit", "/records/new", "/import", "/no/such/page?x=1"] {
