@@ -724,3 +724,20 @@ test('exports the current view as a CSV file that holds the rows on screen', asy
   await page.screenshot({ path: `${SHOTS}/export.png`, fullPage: true });
   await page.done();
 });
+
+test('a call\'s page reads a percent-encoded id as the browser decodes it; anything else is no call', async () => {
+  const [id] = await callsOnMatter(7401, 1);
+  const page = await signedIn();
+  const encoded = [...String(id)].map((d) => `%3${d}`).join('');
+  await page.goto(`${BASE}/calls/${encoded}`);
+  await page.getByText(`id ${id}`, { exact: true }).waitFor();
+  assert.equal(await page.getByRole('heading', { name: 'No such call' }).count(), 0);
+  await page.goto(`${BASE}/calls/${encoded}/edit`);
+  await page.getByText(`Recorded as 2025-08-01T10:00:00+12:00 · id ${id}`).waitFor();
+  // Not a positive whole number once decoded: the "No such call" page (no request needed).
+  for (const bad of ['%30', '%2B1', '%2D1', `%20${encoded}`, '%zz', '%E2%82']) {
+    await page.goto(`${BASE}/calls/${bad}`);
+    await page.getByRole('heading', { name: 'No such call' }).waitFor();
+  }
+  await page.done();
+});
