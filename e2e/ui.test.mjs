@@ -741,3 +741,34 @@ test('a call\'s page reads a percent-encoded id as the browser decodes it; anyth
   }
   await page.done();
 });
+
+test('while a delete can be undone, the pager neither counts nor pages to the hidden call; Undo brings both back', async () => {
+  const matter = 7402;
+  await api('POST', '/phonerecords', {
+    phonerecords: Array.from({ length: 26 }, (_, i) => ({
+      direction: 'in', callTimestamp: `2025-07-${String(1 + i).padStart(2, '0')}T10:00:00+12:00`,
+      outcome: `Pager ${i}`, links: { action: matter },
+    })),
+  });
+  const page = await signedIn();
+  const deletes = [];
+  page.on('request', (r) => { if (r.method() === 'DELETE') deletes.push(r.url()); });
+  await page.goto(`${BASE}/?matter=${matter}&pageSize=25`);
+  const pageOf = () => page.locator('.pager .page-of').textContent();
+  const next = page.getByRole('button', { name: 'Next page' });
+  await eventually(async () => (await range(page)) === '1–25 of 26', 'two pages of calls');
+  assert.equal(await pageOf(), 'Page 1 of 2');
+  assert.ok(await next.isEnabled());
+  await rows(page).first().getByRole('checkbox').check();
+  await page.locator('.bulk-bar').getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('status').getByText('1 call deleted —').waitFor();
+  await eventually(async () => (await range(page)) === '1–25 of 25', 'the hidden call not counted');
+  assert.equal(await pageOf(), 'Page 1 of 1', 'nor paged to');
+  assert.ok(await next.isDisabled(), 'no next page to go to');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await eventually(async () => (await range(page)) === '1–25 of 26', 'counted again after Undo');
+  assert.equal(await pageOf(), 'Page 1 of 2');
+  assert.ok(await next.isEnabled());
+  assert.deepEqual(deletes, [], 'Undo sends nothing');
+  await page.done();
+});
