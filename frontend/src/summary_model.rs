@@ -87,6 +87,25 @@ pub fn period_label(key: &str, period: GroupBy) -> String {
     }
 }
 
+/// When a summary holds only the first of its periods (the API's `limit`),
+/// what the panel says so: "Showing the first 1,000 days — choose week or
+/// month to see all". `None` when every period is there.
+pub fn cut_notice(s: &Summary) -> Option<String> {
+    let shown = s.groups.len() as u64;
+    if s.group_count <= shown {
+        return None;
+    }
+    let first = format!("Showing the first {}", crate::format::thousands(shown));
+    Some(match s.group_by {
+        GroupBy::Day => format!("{first} days — choose week or month to see all"),
+        GroupBy::Week => format!("{first} weeks — choose month to see all"),
+        GroupBy::Month => format!("{first} months of {}", crate::format::thousands(s.group_count)),
+        GroupBy::Action | GroupBy::Outcome | GroupBy::Direction => {
+            format!("{first} of {} groups", crate::format::thousands(s.group_count))
+        }
+    })
+}
+
 /// One bar of the chart.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bar {
@@ -198,6 +217,16 @@ mod tests {
         let by_outcome = bars(&summary(GroupBy::Outcome, &[("b", 2, 0.0), ("a", 1, 0.0)]));
         assert_eq!(by_outcome.len(), 2);
         assert!(bars(&summary(GroupBy::Day, &[])).is_empty());
+    }
+
+    #[test]
+    fn a_cut_summary_says_so() {
+        let mut s = summary(GroupBy::Day, &[("2025-01-01", 1, 0.0), ("2025-01-02", 1, 0.0)]);
+        assert_eq!(cut_notice(&s), None);
+        s.group_count = 1500;
+        assert_eq!(cut_notice(&s).as_deref(), Some("Showing the first 2 days — choose week or month to see all"));
+        s.group_by = GroupBy::Week;
+        assert_eq!(cut_notice(&s).as_deref(), Some("Showing the first 2 weeks — choose month to see all"));
     }
 
     #[test]

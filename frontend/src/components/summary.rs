@@ -12,7 +12,7 @@ use crate::clock;
 use crate::format::{duration_hm, thousands};
 use crate::list_state::ListState;
 use crate::session::use_session;
-use crate::summary_model::{Bar, bars, choose_period, span_days};
+use crate::summary_model::{Bar, bars, choose_period, cut_notice, span_days};
 
 /// Matters in the "top matters" panel.
 pub const TOP_MATTERS: u32 = 5;
@@ -54,9 +54,11 @@ fn chart_label(period: GroupBy, b: &[Bar]) -> String {
     )
 }
 
-/// Bars of calls (and thinner bars of hours) per period, each scaled to its own largest.
+/// Bars of calls (and thinner bars of hours) per period, each scaled to its
+/// own largest; `cut` says, visibly and in the table's caption, that only the
+/// first periods are there.
 #[component]
-pub fn SummaryChart(period: GroupBy, bars: Vec<Bar>) -> impl IntoView {
+pub fn SummaryChart(period: GroupBy, bars: Vec<Bar>, cut: Option<String>) -> impl IntoView {
     let max_count = bars.iter().map(|b| b.count).max().unwrap_or(0).max(1) as f64;
     let max_hours = bars.iter().map(|b| b.hours).fold(0.0, f64::max);
     let width = (bars.len().max(1) as f64) * SLOT;
@@ -92,7 +94,11 @@ pub fn SummaryChart(period: GroupBy, bars: Vec<Bar>) -> impl IntoView {
             }
         })
         .collect_view();
-    let caption = format!("Calls and hours per {}", period_noun(period));
+    let caption = match &cut {
+        Some(cut) => format!("Calls and hours per {} ({cut})", period_noun(period)),
+        None => format!("Calls and hours per {}", period_noun(period)),
+    };
+    let cut = cut.map(|c| view! { <p class="chart-cut" aria-hidden="true">{c}</p> });
     view! {
         <figure class="summary-chart">
             <svg role="img" aria-label=label viewBox=format!("0 0 {width} {HEIGHT}")
@@ -104,6 +110,7 @@ pub fn SummaryChart(period: GroupBy, bars: Vec<Bar>) -> impl IntoView {
                 <span class="legend"><span class="key-calls">"■"</span>" calls "<span class="key-hours">"■"</span>" hours"</span>
                 <span>{last}</span>
             </figcaption>
+            {cut}
             <table class="visually-hidden chart-table">
                 <caption>{caption}</caption>
                 <thead><tr><th scope="col">"Period"</th><th scope="col">"Calls"</th><th scope="col">"Hours"</th></tr></thead>
@@ -189,7 +196,7 @@ pub fn SummaryPanel(
                 </div>
             </dl>
             <div class="chart-head">{switch}</div>
-            <SummaryChart period=period bars=chart_bars/>
+            <SummaryChart period=period bars=chart_bars cut=cut_notice(&summary)/>
             {matters}
         </section>
     }
