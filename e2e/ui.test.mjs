@@ -772,3 +772,34 @@ test('while a delete can be undone, the pager neither counts nor pages to the hi
   assert.deepEqual(deletes, [], 'Undo sends nothing');
   await page.done();
 });
+
+test('the totals panel sends one summary request per view, and one more when the period is switched', async () => {
+  const page = await open();
+  const summaries = [];
+  page.on('request', (r) => { if (r.url().includes('/phonerecords/summary')) summaries.push(new URL(r.url()).search); });
+  /** Waits for the panel to show `calls` and the network to settle, then checks the requests so far. */
+  const settled = async (calls, n, what) => {
+    if (calls !== null) {
+      await eventually(async () => (await page.locator('.summary-panel .total-calls').textContent()) === calls, what);
+    }
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(summaries.length, n, `${what}: ${n} requests in all, not ${JSON.stringify(summaries)}`);
+  };
+  await page.goto(`${BASE}/?matter=${SUMMARY_MATTER}#token=${TOKEN}`);
+  await settled('5', 1, 'the matter\'s view');
+  await page.getByLabel('Search').fill('invoice');
+  await settled('2', 2, 'a search');
+  await page.getByRole('combobox', { name: 'Direction', exact: true }).selectOption('in');
+  await settled('1', 3, 'a filter');
+  await page.locator('input[name=from]').fill('2025-08-01');
+  await page.locator('input[name=to]').fill('2025-08-31');
+  await settled('1', 5, 'a date range, each end a view');
+  await page.locator('select[name=period]').selectOption('week');
+  await eventually(async () => (await page.locator('table.chart-table caption').textContent()).includes('per week'), 'weeks');
+  await settled(null, 6, 'the period switched');
+  await page.getByRole('columnheader', { name: /Duration/ }).getByRole('button').click();
+  await settled(null, 6, 'a sort');
+  assert.equal(new Set(summaries).size, summaries.length, 'no view asked twice');
+  assert.ok(summaries.every((s) => s.includes('topActions=')), 'the top matters come in the same answer');
+  await page.done();
+});

@@ -3,7 +3,7 @@
 //! included, so the chart's spacing is time's).
 
 use phonerecords_shared::date::Date;
-use phonerecords_shared::summary::{GroupBy, Summary};
+use phonerecords_shared::summary::{Group, GroupBy, Summary};
 
 /// Most bars a chart fills in; a longer range shows only periods with calls.
 pub const MAX_BARS: usize = 400;
@@ -72,6 +72,31 @@ pub fn span_days(s: &Summary) -> Option<i64> {
     let last = period_start(&s.groups.last()?.key_text(), s.group_by)?;
     let end = next_start(last, s.group_by)?;
     Some(end.days_since_epoch() - first.days_since_epoch())
+}
+
+/// A summary by day summed into weeks or months (the days in time order
+/// give the periods in time order). Exact only when it holds every day of
+/// the view: not cut (`cut_notice` is `None`).
+pub fn regroup(days: &Summary, period: GroupBy) -> Summary {
+    let mut groups: Vec<Group> = Vec::new();
+    for g in &days.groups {
+        let Some(key) = Date::parse(&g.key_text()).map(|d| period_key(d, period)) else {
+            continue;
+        };
+        match groups.last_mut() {
+            Some(last) if last.key_text() == key => {
+                last.count += g.count;
+                last.actual_hours += g.actual_hours;
+            }
+            _ => groups.push(Group { key: key.into(), count: g.count, actual_hours: g.actual_hours }),
+        }
+    }
+    Summary {
+        group_by: period,
+        group_count: groups.len() as u64,
+        groups,
+        ..days.clone()
+    }
 }
 
 /// "10 Mar 2025", "Week 11, 2025", "Mar 2025".
@@ -163,7 +188,6 @@ pub fn bars(s: &Summary) -> Vec<Bar> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use phonerecords_shared::summary::Group;
     use serde_json::json;
 
     fn summary(by: GroupBy, groups: &[(&str, u64, f64)]) -> Summary {
@@ -178,6 +202,7 @@ mod tests {
                 .iter()
                 .map(|(k, c, h)| Group { key: json!(k), count: *c, actual_hours: *h })
                 .collect(),
+            top_actions: None,
         }
     }
 
@@ -217,6 +242,21 @@ mod tests {
         let by_outcome = bars(&summary(GroupBy::Outcome, &[("b", 2, 0.0), ("a", 1, 0.0)]));
         assert_eq!(by_outcome.len(), 2);
         assert!(bars(&summary(GroupBy::Day, &[])).is_empty());
+    }
+
+    #[test]
+    fn days_sum_into_weeks_and_months() {
+        let days = summary(
+            GroupBy::Day,
+            &[("2024-12-30", 1, 0.5), ("2025-01-05", 2, 0.25), ("2025-01-06", 1, 1.0), ("2025-02-01", 3, 0.0)],
+        );
+        let weeks = regroup(&days, GroupBy::Week);
+        let got: Vec<(String, u64, f64)> = weeks.groups.iter().map(|g| (g.key_text(), g.count, g.actual_hours)).collect();
+        assert_eq!(got, [("2025-W01".into(), 3, 0.75), ("2025-W02".into(), 1, 1.0), ("2025-W05".into(), 3, 0.0)]);
+        assert_eq!((weeks.group_by, weeks.group_count, weeks.count), (GroupBy::Week, 3, 7));
+        let months = regroup(&days, GroupBy::Month);
+        let got: Vec<(String, u64)> = months.groups.iter().map(|g| (g.key_text(), g.count)).collect();
+        assert_eq!(got, [("2024-12".into(), 1), ("2025-01".into(), 3), ("2025-02".into(), 3)]);
     }
 
     #[test]

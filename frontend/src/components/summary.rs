@@ -12,7 +12,7 @@ use crate::clock;
 use crate::format::{duration_hm, thousands};
 use crate::list_state::ListState;
 use crate::session::use_session;
-use crate::summary_model::{Bar, bars, choose_period, cut_notice, span_days};
+use crate::summary_model::{Bar, bars, choose_period, cut_notice, regroup, span_days};
 
 /// Matters in the "top matters" panel.
 pub const TOP_MATTERS: u32 = 5;
@@ -205,40 +205,38 @@ pub fn SummaryPanel(
 /// What the panel shows: the view's summary by period, and its top matters.
 type Loaded = (Summary, Vec<Group>);
 
-/// The period for a view: from its date range when it has both ends, else
-/// from the months its calls span (one more small request; reused when the
-/// answer is months).
-async fn auto_period(token: &str, s: &ListState, query: &str) -> Result<(GroupBy, Option<Summary>), api::Failure> {
-    let day = |d: &str| phonerecords_shared::date::Date::parse(d);
-    if let (Some(from), Some(to)) = (day(&s.from), day(&s.to)) {
-        return Ok((choose_period(to.days_since_epoch() - from.days_since_epoch() + 1), None));
-    }
-    let months = api::summary(token, &format!("{query}&groupBy=month")).await?;
-    let period = span_days(&months).map_or(GroupBy::Day, choose_period);
-    Ok((period, (period == GroupBy::Month).then_some(months)))
-}
-
-/// The view's summary by its period (chosen, or from its range) and its top matters.
+/// The view's summary by its period and its top matters, in ONE request:
+/// the period chosen, or from the view's date range when it has both ends;
+/// else by day, which shows the span, its weeks or months then summed from
+/// the days. Only a view with calls on more than 1,000 days (its days cut,
+/// so not summable; by its span, months) asks once more, for its months.
 async fn load(token: &str, s: &ListState, manual: Option<GroupBy>) -> Result<Loaded, api::Failure> {
     let query = s
         .export_query(clock::local_offset)
         .map_err(api::Failure::Other)?;
-    let (period, ready) = match manual {
-        Some(p) => (p, None),
-        None => auto_period(token, s, &query).await?,
+    let ask = |period: GroupBy| format!("{query}&groupBy={}&topActions={TOP_MATTERS}", period.as_str());
+    let day = |d: &str| phonerecords_shared::date::Date::parse(d);
+    let known = manual.or_else(|| match (day(&s.from), day(&s.to)) {
+        (Some(from), Some(to)) => Some(choose_period(to.days_since_epoch() - from.days_since_epoch() + 1)),
+        _ => None,
+    });
+    let summary = match known {
+        Some(period) => api::summary(token, &ask(period)).await?,
+        None => {
+            let days = api::summary(token, &ask(GroupBy::Day)).await?;
+            if cut_notice(&days).is_some() {
+                let months = api::summary(token, &format!("{query}&groupBy=month")).await?;
+                Summary { top_actions: days.top_actions, ..months }
+            } else {
+                match span_days(&days).map_or(GroupBy::Day, choose_period) {
+                    GroupBy::Day => days,
+                    period => regroup(&days, period),
+                }
+            }
+        }
     };
-    let by_period = match ready {
-        Some(done) => done,
-        None => api::summary(token, &format!("{query}&groupBy={}", period.as_str())).await?,
-    };
-    let top = if by_period.count == 0 {
-        Vec::new()
-    } else {
-        api::summary(token, &format!("{query}&groupBy=action&limit={TOP_MATTERS}"))
-            .await?
-            .groups
-    };
-    Ok((by_period, top))
+    let top = summary.top_actions.clone().unwrap_or_default();
+    Ok((summary, top))
 }
 
 /// The summary panel of the list's current view: exactly its filters and
