@@ -803,3 +803,32 @@ test('the totals panel sends one summary request per view, and one more when the
   assert.ok(summaries.every((s) => s.includes('topActions=')), 'the top matters come in the same answer');
   await page.done();
 });
+
+test('a delete refused because the call changed offers "Delete it anyway", by keyboard, again with Undo', async () => {
+  const rec = await callFor('delete-anyway');
+  const a = await signedIn({ width: 390, allow: [412] });
+  await a.goto(`${BASE}/calls/${rec.id}`);
+  await a.getByRole('button', { name: 'Delete this record' }).waitFor();
+  await api('PUT', `/phonerecords/${rec.id}`, { outcome: 'Changed again elsewhere' });
+  const deletes = [];
+  a.on('request', (r) => { if (r.method() === 'DELETE') deletes.push(r.headers()['if-match']); });
+  await a.getByRole('button', { name: 'Delete this record' }).click();
+  const notice = a.getByRole('status');
+  await notice.getByText('(Outcome: Changed again elsewhere (was Outcome delete-anyway))', { exact: false }).waitFor();
+  const anyway = notice.getByRole('button', { name: 'Delete it anyway' });
+  await anyway.waitFor();
+  await noSidewaysScroll(a, 'the refused delete\'s notice');
+  await a.screenshot({ path: `${SHOTS}/delete-anyway-phone.png`, fullPage: true });
+  assert.equal((await api('GET', `/phonerecords/${rec.id}`)).outcome, 'Changed again elsewhere', 'not deleted yet');
+  await a.locator('a.skip').focus();
+  await tabTo(a, 'Delete it anyway');
+  await a.keyboard.press('Enter');
+  // Undoable again: the notice offers Undo, and nothing is sent until it expires.
+  await notice.locator('.undo').getByText('Deleted the call with +64 9 555 0199 on 2025-11-03 —').waitFor();
+  assert.equal(await anyway.count(), 0, 'the offer is gone');
+  assert.deepEqual(deletes, [`"${rec.id}-1"`]);
+  await notice.getByText('Deleted the call with +64 9 555 0199 on 2025-11-03.').waitFor();
+  assert.deepEqual(deletes, [`"${rec.id}-1"`, `"${rec.id}-2"`], 'the current version, from the answer\'s ETag');
+  assert.equal(await status(rec.id), 404);
+  await a.done();
+});
