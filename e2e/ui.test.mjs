@@ -724,3 +724,111 @@ test('exports the current view as a CSV file that holds the rows on screen', asy
   await page.screenshot({ path: `${SHOTS}/export.png`, fullPage: true });
   await page.done();
 });
+
+test('a call\'s page reads a percent-encoded id as the browser decodes it; anything else is no call', async () => {
+  const [id] = await callsOnMatter(7401, 1);
+  const page = await signedIn();
+  const encoded = [...String(id)].map((d) => `%3${d}`).join('');
+  await page.goto(`${BASE}/calls/${encoded}`);
+  await page.getByText(`id ${id}`, { exact: true }).waitFor();
+  assert.equal(await page.getByRole('heading', { name: 'No such call' }).count(), 0);
+  await page.goto(`${BASE}/calls/${encoded}/edit`);
+  await page.getByText(`Recorded as 2025-08-01T10:00:00+12:00 · id ${id}`).waitFor();
+  // Not a positive whole number once decoded: the "No such call" page (no request needed).
+  for (const bad of ['%30', '%2B1', '%2D1', `%20${encoded}`, '%zz', '%E2%82']) {
+    await page.goto(`${BASE}/calls/${bad}`);
+    await page.getByRole('heading', { name: 'No such call' }).waitFor();
+  }
+  await page.done();
+});
+
+test('while a delete can be undone, the pager neither counts nor pages to the hidden call; Undo brings both back', async () => {
+  const matter = 7402;
+  await api('POST', '/phonerecords', {
+    phonerecords: Array.from({ length: 26 }, (_, i) => ({
+      direction: 'in', callTimestamp: `2025-07-${String(1 + i).padStart(2, '0')}T10:00:00+12:00`,
+      outcome: `Pager ${i}`, links: { action: matter },
+    })),
+  });
+  const page = await signedIn();
+  const deletes = [];
+  page.on('request', (r) => { if (r.method() === 'DELETE') deletes.push(r.url()); });
+  await page.goto(`${BASE}/?matter=${matter}&pageSize=25`);
+  const pageOf = () => page.locator('.pager .page-of').textContent();
+  const next = page.getByRole('button', { name: 'Next page' });
+  await eventually(async () => (await range(page)) === '1–25 of 26', 'two pages of calls');
+  assert.equal(await pageOf(), 'Page 1 of 2');
+  assert.ok(await next.isEnabled());
+  await rows(page).first().getByRole('checkbox').check();
+  await page.locator('.bulk-bar').getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('status').getByText('1 call deleted —').waitFor();
+  await eventually(async () => (await range(page)) === '1–25 of 25', 'the hidden call not counted');
+  assert.equal(await pageOf(), 'Page 1 of 1', 'nor paged to');
+  assert.ok(await next.isDisabled(), 'no next page to go to');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await eventually(async () => (await range(page)) === '1–25 of 26', 'counted again after Undo');
+  assert.equal(await pageOf(), 'Page 1 of 2');
+  assert.ok(await next.isEnabled());
+  assert.deepEqual(deletes, [], 'Undo sends nothing');
+  await page.done();
+});
+
+test('the totals panel sends one summary request per view, and one more when the period is switched', async () => {
+  const page = await open();
+  const summaries = [];
+  page.on('request', (r) => { if (r.url().includes('/phonerecords/summary')) summaries.push(new URL(r.url()).search); });
+  /** Waits for the panel to show `calls` and the network to settle, then checks the requests so far. */
+  const settled = async (calls, n, what) => {
+    if (calls !== null) {
+      await eventually(async () => (await page.locator('.summary-panel .total-calls').textContent()) === calls, what);
+    }
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(summaries.length, n, `${what}: ${n} requests in all, not ${JSON.stringify(summaries)}`);
+  };
+  await page.goto(`${BASE}/?matter=${SUMMARY_MATTER}#token=${TOKEN}`);
+  await settled('5', 1, 'the matter\'s view');
+  await page.getByLabel('Search').fill('invoice');
+  await settled('2', 2, 'a search');
+  await page.getByRole('combobox', { name: 'Direction', exact: true }).selectOption('in');
+  await settled('1', 3, 'a filter');
+  await page.locator('input[name=from]').fill('2025-08-01');
+  await page.locator('input[name=to]').fill('2025-08-31');
+  await settled('1', 5, 'a date range, each end a view');
+  await page.locator('select[name=period]').selectOption('week');
+  await eventually(async () => (await page.locator('table.chart-table caption').textContent()).includes('per week'), 'weeks');
+  await settled(null, 6, 'the period switched');
+  await page.getByRole('columnheader', { name: /Duration/ }).getByRole('button').click();
+  await settled(null, 6, 'a sort');
+  assert.equal(new Set(summaries).size, summaries.length, 'no view asked twice');
+  assert.ok(summaries.every((s) => s.includes('topActions=')), 'the top matters come in the same answer');
+  await page.done();
+});
+
+test('a delete refused because the call changed offers "Delete it anyway", by keyboard, again with Undo', async () => {
+  const rec = await callFor('delete-anyway');
+  const a = await signedIn({ width: 390, allow: [412] });
+  await a.goto(`${BASE}/calls/${rec.id}`);
+  await a.getByRole('button', { name: 'Delete this record' }).waitFor();
+  await api('PUT', `/phonerecords/${rec.id}`, { outcome: 'Changed again elsewhere' });
+  const deletes = [];
+  a.on('request', (r) => { if (r.method() === 'DELETE') deletes.push(r.headers()['if-match']); });
+  await a.getByRole('button', { name: 'Delete this record' }).click();
+  const notice = a.getByRole('status');
+  await notice.getByText('(Outcome: Changed again elsewhere (was Outcome delete-anyway))', { exact: false }).waitFor();
+  const anyway = notice.getByRole('button', { name: 'Delete it anyway' });
+  await anyway.waitFor();
+  await noSidewaysScroll(a, 'the refused delete\'s notice');
+  await a.screenshot({ path: `${SHOTS}/delete-anyway-phone.png`, fullPage: true });
+  assert.equal((await api('GET', `/phonerecords/${rec.id}`)).outcome, 'Changed again elsewhere', 'not deleted yet');
+  await a.locator('a.skip').focus();
+  await tabTo(a, 'Delete it anyway');
+  await a.keyboard.press('Enter');
+  // Undoable again: the notice offers Undo, and nothing is sent until it expires.
+  await notice.locator('.undo').getByText('Deleted the call with +64 9 555 0199 on 2025-11-03 —').waitFor();
+  assert.equal(await anyway.count(), 0, 'the offer is gone');
+  assert.deepEqual(deletes, [`"${rec.id}-1"`]);
+  await notice.getByText('Deleted the call with +64 9 555 0199 on 2025-11-03.').waitFor();
+  assert.deepEqual(deletes, [`"${rec.id}-1"`, `"${rec.id}-2"`], 'the current version, from the answer\'s ETag');
+  assert.equal(await status(rec.id), 404);
+  await a.done();
+});

@@ -44,13 +44,40 @@ impl Page {
     }
 }
 
-/// The `:id` of `/calls/:id` and `/calls/:id/edit`, as a number.
+/// The `:id` of `/calls/:id` and `/calls/:id/edit`: the segment decoded as
+/// a browser decodes a URL's (`%31` is `1`), then a positive whole number in
+/// digits only (no sign, no spaces), else `None`.
 pub fn id_in_path(path: &str) -> Option<i64> {
     let mut segments = path.strip_prefix('/')?.split('/');
     match segments.next() {
-        Some("calls") => segments.next()?.parse().ok(),
+        Some("calls") => {
+            let id = percent_decoded(segments.next()?)?;
+            if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            id.parse().ok().filter(|n: &i64| *n > 0)
+        }
         _ => None,
     }
+}
+
+/// A path segment with its `%XX` escapes decoded, as `decodeURIComponent`
+/// does: `None` for a malformed escape or bytes that are not UTF-8.
+fn percent_decoded(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Whether a link to `href` marks the page at `path` as current: the same
@@ -215,6 +242,15 @@ mod tests {
         assert_eq!(id_in_path("/calls/12/edit"), Some(12));
         assert_eq!(id_in_path("/calls/x"), None);
         assert_eq!(id_in_path("/"), None);
+        // Percent-encoded, as a browser would decode it.
+        assert_eq!(id_in_path("/calls/%31"), Some(1));
+        assert_eq!(id_in_path("/calls/%31%32/edit"), Some(12));
+        // Not a positive whole number once decoded: no call.
+        for other in ["/calls/0", "/calls/-1", "/calls/+1", "/calls/%2B1", "/calls/%20%31", "/calls/1.0", "/calls/%3",
+            "/calls/%zz", "/calls/%+1", "/calls/%FF", "/calls/%", "/calls/99999999999999999999", "/calls/%61"]
+        {
+            assert_eq!(id_in_path(other), None, "{other}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! included, so the chart's spacing is time's).
 
 use phonerecords_shared::date::Date;
-use phonerecords_shared::summary::{GroupBy, Summary};
+use phonerecords_shared::summary::{Group, GroupBy, Summary};
 
 /// Most bars a chart fills in; a longer range shows only periods with calls.
 pub const MAX_BARS: usize = 400;
@@ -74,6 +74,31 @@ pub fn span_days(s: &Summary) -> Option<i64> {
     Some(end.days_since_epoch() - first.days_since_epoch())
 }
 
+/// A summary by day summed into weeks or months (the days in time order
+/// give the periods in time order). Exact only when it holds every day of
+/// the view: not cut (`cut_notice` is `None`).
+pub fn regroup(days: &Summary, period: GroupBy) -> Summary {
+    let mut groups: Vec<Group> = Vec::new();
+    for g in &days.groups {
+        let Some(key) = Date::parse(&g.key_text()).map(|d| period_key(d, period)) else {
+            continue;
+        };
+        match groups.last_mut() {
+            Some(last) if last.key_text() == key => {
+                last.count += g.count;
+                last.actual_hours += g.actual_hours;
+            }
+            _ => groups.push(Group { key: key.into(), count: g.count, actual_hours: g.actual_hours }),
+        }
+    }
+    Summary {
+        group_by: period,
+        group_count: groups.len() as u64,
+        groups,
+        ..days.clone()
+    }
+}
+
 /// "10 Mar 2025", "Week 11, 2025", "Mar 2025".
 pub fn period_label(key: &str, period: GroupBy) -> String {
     match (period, period_start(key, period)) {
@@ -85,6 +110,25 @@ pub fn period_label(key: &str, period: GroupBy) -> String {
         (GroupBy::Month, Some(d)) => format!("{} {}", d.short_month_name(), d.year_text()),
         _ => key.to_owned(),
     }
+}
+
+/// When a summary holds only the first of its periods (the API's `limit`),
+/// what the panel says so: "Showing the first 1,000 days — choose week or
+/// month to see all". `None` when every period is there.
+pub fn cut_notice(s: &Summary) -> Option<String> {
+    let shown = s.groups.len() as u64;
+    if s.group_count <= shown {
+        return None;
+    }
+    let first = format!("Showing the first {}", crate::format::thousands(shown));
+    Some(match s.group_by {
+        GroupBy::Day => format!("{first} days — choose week or month to see all"),
+        GroupBy::Week => format!("{first} weeks — choose month to see all"),
+        GroupBy::Month => format!("{first} months of {}", crate::format::thousands(s.group_count)),
+        GroupBy::Action | GroupBy::Outcome | GroupBy::Direction => {
+            format!("{first} of {} groups", crate::format::thousands(s.group_count))
+        }
+    })
 }
 
 /// One bar of the chart.
@@ -144,7 +188,6 @@ pub fn bars(s: &Summary) -> Vec<Bar> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use phonerecords_shared::summary::Group;
     use serde_json::json;
 
     fn summary(by: GroupBy, groups: &[(&str, u64, f64)]) -> Summary {
@@ -159,6 +202,7 @@ mod tests {
                 .iter()
                 .map(|(k, c, h)| Group { key: json!(k), count: *c, actual_hours: *h })
                 .collect(),
+            top_actions: None,
         }
     }
 
@@ -198,6 +242,31 @@ mod tests {
         let by_outcome = bars(&summary(GroupBy::Outcome, &[("b", 2, 0.0), ("a", 1, 0.0)]));
         assert_eq!(by_outcome.len(), 2);
         assert!(bars(&summary(GroupBy::Day, &[])).is_empty());
+    }
+
+    #[test]
+    fn days_sum_into_weeks_and_months() {
+        let days = summary(
+            GroupBy::Day,
+            &[("2024-12-30", 1, 0.5), ("2025-01-05", 2, 0.25), ("2025-01-06", 1, 1.0), ("2025-02-01", 3, 0.0)],
+        );
+        let weeks = regroup(&days, GroupBy::Week);
+        let got: Vec<(String, u64, f64)> = weeks.groups.iter().map(|g| (g.key_text(), g.count, g.actual_hours)).collect();
+        assert_eq!(got, [("2025-W01".into(), 3, 0.75), ("2025-W02".into(), 1, 1.0), ("2025-W05".into(), 3, 0.0)]);
+        assert_eq!((weeks.group_by, weeks.group_count, weeks.count), (GroupBy::Week, 3, 7));
+        let months = regroup(&days, GroupBy::Month);
+        let got: Vec<(String, u64)> = months.groups.iter().map(|g| (g.key_text(), g.count)).collect();
+        assert_eq!(got, [("2024-12".into(), 1), ("2025-01".into(), 3), ("2025-02".into(), 3)]);
+    }
+
+    #[test]
+    fn a_cut_summary_says_so() {
+        let mut s = summary(GroupBy::Day, &[("2025-01-01", 1, 0.0), ("2025-01-02", 1, 0.0)]);
+        assert_eq!(cut_notice(&s), None);
+        s.group_count = 1500;
+        assert_eq!(cut_notice(&s).as_deref(), Some("Showing the first 2 days — choose week or month to see all"));
+        s.group_by = GroupBy::Week;
+        assert_eq!(cut_notice(&s).as_deref(), Some("Showing the first 2 weeks — choose month to see all"));
     }
 
     #[test]

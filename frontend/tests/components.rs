@@ -663,6 +663,28 @@ async fn the_summary_chart_of_weeks_and_months_counts_their_periods() {
 }
 
 #[wasm_bindgen_test]
+async fn a_chart_of_only_the_first_periods_says_so_visibly_and_in_its_table() {
+    use phonerecords_ui::components::summary::SummaryPanel;
+    let root = container();
+    // The API answered the first 2 of 1,500 days (its limit).
+    let mut cut = summary_data(
+        "day",
+        json!([{"key": "2021-01-04", "count": 1, "actualHours": 0.5}, {"key": "2021-01-05", "count": 2, "actualHours": 1.0}]),
+    );
+    cut.group_count = 1500;
+    let whole = summary_data("month", json!([{"key": "2025-01", "count": 2, "actualHours": 0.5}]));
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <div class="cut"><SummaryPanel summary=cut/></div><div class="whole"><SummaryPanel summary=whole/></div> }
+    });
+    leptos::task::tick().await;
+    let notice = "Showing the first 2 days — choose week or month to see all";
+    assert_eq!(text(&root, ".cut .chart-cut"), notice, "said on screen");
+    let caption = text(&root, ".cut .chart-table caption");
+    assert!(caption.contains(notice), "and in the table for screen readers: {caption}");
+    assert!(all(&root, ".whole .chart-cut").is_empty(), "nothing to say when every period is there");
+}
+
+#[wasm_bindgen_test]
 async fn the_outcome_suggests_outcomes_and_stays_free_text() {
     let root = container();
     let outcomes = RwSignal::new(vec!["Call completed".to_owned(), "Left a message".to_owned()]);

@@ -69,6 +69,10 @@ pub struct SummaryQuery {
     pub group_by: GroupBy,
     /// Groups answered, at most (1 to `MAX_GROUPS`).
     pub limit: u32,
+    /// `topActions`: also answer the view's this many matters with the most
+    /// calls (`Summary::top_actions`), so one request serves a chart by
+    /// period and its top matters.
+    pub top_actions: Option<u32>,
 }
 
 /// Parameters of the list that do not apply to a summary.
@@ -81,13 +85,15 @@ impl SummaryQuery {
         let mut errors = Vec::new();
         let mut group_by = None;
         let mut limit = None;
+        let mut top_actions = None;
         let mut view_pairs: Vec<(String, String)> = Vec::new();
         for (key, value) in pairs {
             let (key, value) = (key.as_ref(), value.as_ref());
             match key {
-                "groupBy" | "limit"
+                "groupBy" | "limit" | "topActions"
                     if (key == "groupBy" && group_by.is_some())
-                        || (key == "limit" && limit.is_some()) =>
+                        || (key == "limit" && limit.is_some())
+                        || (key == "topActions" && top_actions.is_some()) =>
                 {
                     errors.push(FieldError::new(
                         key,
@@ -110,6 +116,13 @@ impl SummaryQuery {
                     Ok(n) => limit = Some(n),
                     Err(e) => {
                         limit = Some(MAX_GROUPS);
+                        errors.push(e);
+                    }
+                },
+                "topActions" => match number(key, value, 1, MAX_GROUPS) {
+                    Ok(n) => top_actions = Some(n),
+                    Err(e) => {
+                        top_actions = Some(MAX_GROUPS);
                         errors.push(e);
                     }
                 },
@@ -143,6 +156,7 @@ impl SummaryQuery {
                 view,
                 group_by,
                 limit: limit.unwrap_or(MAX_GROUPS),
+                top_actions,
             }),
             _ => Err(errors),
         }
@@ -163,6 +177,10 @@ pub struct Summary {
     /// Groups in the view; `groups` holds the first `limit` of them.
     pub group_count: u64,
     pub groups: Vec<Group>,
+    /// With `topActions=n`: the view's first `n` groups by action (most
+    /// calls first, as `groupBy=action&limit=n` lists them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_actions: Option<Vec<Group>>,
 }
 
 /// One group: its key (text, or the action's id or `null` by action), and its totals.
@@ -210,6 +228,8 @@ mod tests {
         assert_eq!(s.view.filters.len(), 1);
         assert_eq!(s.view.search.as_deref(), Some("ann"));
         assert_eq!(parse(&[("groupBy", "day")]).unwrap().limit, MAX_GROUPS);
+        assert_eq!(parse(&[("groupBy", "day")]).unwrap().top_actions, None);
+        assert_eq!(parse(&[("groupBy", "day"), ("topActions", "5")]).unwrap().top_actions, Some(5));
         for g in GroupBy::ALL {
             assert_eq!(GroupBy::parse(g.as_str()), Some(g));
             assert_eq!(serde_json::to_value(g).unwrap(), g.as_str());
@@ -229,6 +249,17 @@ mod tests {
         for bad in ["0", "1001", "x", "", "-1", "99999"] {
             assert_eq!(codes(&[("groupBy", "day"), ("limit", bad)]), vec![c("invalid_parameter", "limit")], "{bad}");
         }
+        for bad in ["0", "1001", "x"] {
+            assert_eq!(
+                codes(&[("groupBy", "day"), ("topActions", bad)]),
+                vec![c("invalid_parameter", "topActions")],
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            codes(&[("groupBy", "day"), ("topActions", "1"), ("topActions", "1")]),
+            vec![c("duplicate_parameter", "topActions")]
+        );
         for p in ["page", "pageSize", "fields"] {
             assert_eq!(codes(&[("groupBy", "day"), (p, "1")]), vec![c("not_for_summary", p)]);
         }

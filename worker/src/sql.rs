@@ -364,6 +364,20 @@ pub fn summary(query: &SummaryQuery) -> Statement {
         "c DESC, k ASC"
     };
     let d = HOURS_DECIMALS;
+    // `topActions`: the view's rows grouped again by matter, in the same
+    // statement (its filter's parameters are the numbered ones above).
+    let top = match query.top_actions {
+        Some(n) => {
+            let n = params.bind(SqlValue::Int(i64::from(n)));
+            format!(
+                ", 'topActions', json((SELECT json_group_array(json_object('key', k, 'count', c, 'actualHours', round(h, {d}))) \
+                 FROM (SELECT {action} AS k, COUNT(*) AS c, TOTAL(actual_hours) AS h FROM phone_records{filter} \
+                 GROUP BY 1 ORDER BY c DESC, k ASC LIMIT {n})))",
+                action = group_key(GroupBy::Action),
+            )
+        }
+        None => String::new(),
+    };
     Statement {
         sql: format!(
             "WITH g AS MATERIALIZED (SELECT {key} AS k, COUNT(*) AS c, TOTAL(actual_hours) AS h, \
@@ -372,7 +386,7 @@ pub fn summary(query: &SummaryQuery) -> Statement {
              'actualHours', round(TOTAL(h), {d}), 'countIn', COALESCE(SUM(i), 0), \
              'countOut', COALESCE(SUM(c) - SUM(i), 0), 'groupCount', COUNT(*), \
              'groups', json((SELECT json_group_array(json_object('key', k, 'count', c, 'actualHours', round(h, {d}))) \
-             FROM (SELECT k, c, h FROM g ORDER BY {order} LIMIT {limit})))) AS j FROM g",
+             FROM (SELECT k, c, h FROM g ORDER BY {order} LIMIT {limit}))){top}) AS j FROM g",
             key = group_key(query.group_by),
         ),
         params: params.0,

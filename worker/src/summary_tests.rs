@@ -177,6 +177,30 @@ fn every_grouping_of_every_view_matches_the_reference() {
 }
 
 #[test]
+fn top_actions_are_the_views_matters_in_the_same_answer() {
+    let c = database();
+    let mut rng = Rng(0x5EED_70B5);
+    let records = seed(&c, &mut rng, 300);
+    for view in VIEWS {
+        for g in [GroupBy::Day, GroupBy::Month] {
+            let mut pairs = view.to_vec();
+            pairs.extend([("groupBy", g.as_str()), ("topActions", "3")]);
+            let q = summary_query(&pairs);
+            let mut got = answer(&c, &sql::summary(&q));
+            // The matters, exactly as `groupBy=action&limit=3` answers them.
+            let mut by_action = view.to_vec();
+            by_action.extend([("groupBy", "action"), ("limit", "3")]);
+            let want_top = reference(&records, &summary_query(&by_action))["groups"].clone();
+            let top = got.as_object_mut().unwrap().remove("topActions").expect("topActions answered");
+            assert!(same(&top, &want_top), "{pairs:?}\n got: {top}\nwant: {want_top}");
+            // The rest is the answer without it.
+            let want = reference(&records, &q);
+            assert!(same(&got, &want), "{pairs:?}\n got: {got}\nwant: {want}");
+        }
+    }
+}
+
+#[test]
 fn an_empty_view_has_zero_totals_and_no_groups() {
     let c = database();
     for g in GroupBy::ALL {

@@ -7,7 +7,7 @@ use crate::components::import::ImportPage;
 use crate::components::record_pages::{EditRecordPage, NewRecordPage};
 use crate::components::list::{LastList, ListPage};
 use crate::components::signin::SignIn;
-use crate::components::undo::{Deletes, UndoNotice};
+use crate::components::undo::{DeleteAnyway, Deletes, UndoNotice};
 use crate::router::{Link, Page, Router};
 use crate::session::Session;
 
@@ -39,6 +39,7 @@ pub fn App() -> impl IntoView {
                 {move || session.notice.get().map(|n| view! {
                     <p>
                         {n}
+                        <DeleteAnyway deletes=deletes/>
                         <button type="button" class="link" aria-label="Dismiss" on:click=move |_| session.notice.set(None)>"×"</button>
                     </p>
                 })}

@@ -152,6 +152,18 @@ pub fn RecordsTable(
     }
 }
 
+/// The paging as shown while `hidden` calls of the page are hidden (deleted,
+/// or waiting for their undo window to pass): neither counted nor paged to,
+/// until the page loads again (or Undo brings them back).
+pub fn without_hidden(meta: PhoneRecordPageData, hidden: u64) -> PhoneRecordPageData {
+    let record_count = meta.record_count.saturating_sub(hidden);
+    PhoneRecordPageData {
+        record_count,
+        page_count: record_count.div_ceil(meta.page_size.max(1)),
+        ..meta
+    }
+}
+
 /// First / previous / next / last, the range shown, and the page size.
 #[component]
 pub fn Pager(
@@ -362,18 +374,16 @@ pub fn ListPage() -> impl IntoView {
                 Some(Err(failure)) => retry_panel(failure.message(), retry).into_any(),
                 Some(Ok(page)) => {
                     let (sort, filtered) = state.with(|s| (s.sort, s.has_filters()));
-                    let mut meta = page.meta.paging.phonerecords;
-                    // Calls deleted (or waiting for their undo window to pass)
-                    // are not shown, nor counted, until the page loads again.
                     let listed = page.phonerecords.len();
                     let records: Vec<PhoneRecord> = page
                         .phonerecords
                         .into_iter()
                         .filter(|r| !deletes.is_hidden(r.id))
                         .collect();
-                    meta.record_count = meta.record_count.saturating_sub((listed - records.len()) as u64);
+                    let only_page = page.meta.paging.phonerecords.page_count <= 1;
+                    let meta = without_hidden(page.meta.paging.phonerecords, (listed - records.len()) as u64);
                     // Empty: nothing matches, or every call of the only page was just deleted.
-                    if records.is_empty() && (meta.record_count == 0 || meta.page_count <= 1) {
+                    if records.is_empty() && (meta.record_count == 0 || only_page) {
                         if filtered {
                             view! {
                                 <div class="empty">
@@ -399,5 +409,26 @@ pub fn ListPage() -> impl IntoView {
                 }
             }}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_calls_are_neither_counted_nor_paged_to() {
+        let meta = |record_count, page_count| PhoneRecordPageData {
+            record_count,
+            page_count,
+            page: 1,
+            page_size: 25,
+            prev_page: None,
+            next_page: None,
+        };
+        assert_eq!(without_hidden(meta(26, 2), 0), meta(26, 2));
+        assert_eq!(without_hidden(meta(26, 2), 1), meta(25, 1));
+        assert_eq!(without_hidden(meta(51, 3), 2), meta(49, 2));
+        assert_eq!(without_hidden(meta(3, 1), 3), meta(0, 0));
     }
 }

@@ -12,7 +12,7 @@ use crate::clock;
 use crate::format::{duration_hm, thousands};
 use crate::list_state::ListState;
 use crate::session::use_session;
-use crate::summary_model::{Bar, bars, choose_period, span_days};
+use crate::summary_model::{Bar, bars, choose_period, cut_notice, regroup, span_days};
 
 /// Matters in the "top matters" panel.
 pub const TOP_MATTERS: u32 = 5;
@@ -54,9 +54,11 @@ fn chart_label(period: GroupBy, b: &[Bar]) -> String {
     )
 }
 
-/// Bars of calls (and thinner bars of hours) per period, each scaled to its own largest.
+/// Bars of calls (and thinner bars of hours) per period, each scaled to its
+/// own largest; `cut` says, visibly and in the table's caption, that only the
+/// first periods are there.
 #[component]
-pub fn SummaryChart(period: GroupBy, bars: Vec<Bar>) -> impl IntoView {
+pub fn SummaryChart(period: GroupBy, bars: Vec<Bar>, cut: Option<String>) -> impl IntoView {
     let max_count = bars.iter().map(|b| b.count).max().unwrap_or(0).max(1) as f64;
     let max_hours = bars.iter().map(|b| b.hours).fold(0.0, f64::max);
     let width = (bars.len().max(1) as f64) * SLOT;
@@ -92,7 +94,11 @@ pub fn SummaryChart(period: GroupBy, bars: Vec<Bar>) -> impl IntoView {
             }
         })
         .collect_view();
-    let caption = format!("Calls and hours per {}", period_noun(period));
+    let caption = match &cut {
+        Some(cut) => format!("Calls and hours per {} ({cut})", period_noun(period)),
+        None => format!("Calls and hours per {}", period_noun(period)),
+    };
+    let cut = cut.map(|c| view! { <p class="chart-cut" aria-hidden="true">{c}</p> });
     view! {
         <figure class="summary-chart">
             <svg role="img" aria-label=label viewBox=format!("0 0 {width} {HEIGHT}")
@@ -104,6 +110,7 @@ pub fn SummaryChart(period: GroupBy, bars: Vec<Bar>) -> impl IntoView {
                 <span class="legend"><span class="key-calls">"■"</span>" calls "<span class="key-hours">"■"</span>" hours"</span>
                 <span>{last}</span>
             </figcaption>
+            {cut}
             <table class="visually-hidden chart-table">
                 <caption>{caption}</caption>
                 <thead><tr><th scope="col">"Period"</th><th scope="col">"Calls"</th><th scope="col">"Hours"</th></tr></thead>
@@ -189,7 +196,7 @@ pub fn SummaryPanel(
                 </div>
             </dl>
             <div class="chart-head">{switch}</div>
-            <SummaryChart period=period bars=chart_bars/>
+            <SummaryChart period=period bars=chart_bars cut=cut_notice(&summary)/>
             {matters}
         </section>
     }
@@ -198,40 +205,38 @@ pub fn SummaryPanel(
 /// What the panel shows: the view's summary by period, and its top matters.
 type Loaded = (Summary, Vec<Group>);
 
-/// The period for a view: from its date range when it has both ends, else
-/// from the months its calls span (one more small request; reused when the
-/// answer is months).
-async fn auto_period(token: &str, s: &ListState, query: &str) -> Result<(GroupBy, Option<Summary>), api::Failure> {
-    let day = |d: &str| phonerecords_shared::date::Date::parse(d);
-    if let (Some(from), Some(to)) = (day(&s.from), day(&s.to)) {
-        return Ok((choose_period(to.days_since_epoch() - from.days_since_epoch() + 1), None));
-    }
-    let months = api::summary(token, &format!("{query}&groupBy=month")).await?;
-    let period = span_days(&months).map_or(GroupBy::Day, choose_period);
-    Ok((period, (period == GroupBy::Month).then_some(months)))
-}
-
-/// The view's summary by its period (chosen, or from its range) and its top matters.
+/// The view's summary by its period and its top matters, in ONE request:
+/// the period chosen, or from the view's date range when it has both ends;
+/// else by day, which shows the span, its weeks or months then summed from
+/// the days. Only a view with calls on more than 1,000 days (its days cut,
+/// so not summable; by its span, months) asks once more, for its months.
 async fn load(token: &str, s: &ListState, manual: Option<GroupBy>) -> Result<Loaded, api::Failure> {
     let query = s
         .export_query(clock::local_offset)
         .map_err(api::Failure::Other)?;
-    let (period, ready) = match manual {
-        Some(p) => (p, None),
-        None => auto_period(token, s, &query).await?,
+    let ask = |period: GroupBy| format!("{query}&groupBy={}&topActions={TOP_MATTERS}", period.as_str());
+    let day = |d: &str| phonerecords_shared::date::Date::parse(d);
+    let known = manual.or_else(|| match (day(&s.from), day(&s.to)) {
+        (Some(from), Some(to)) => Some(choose_period(to.days_since_epoch() - from.days_since_epoch() + 1)),
+        _ => None,
+    });
+    let summary = match known {
+        Some(period) => api::summary(token, &ask(period)).await?,
+        None => {
+            let days = api::summary(token, &ask(GroupBy::Day)).await?;
+            if cut_notice(&days).is_some() {
+                let months = api::summary(token, &format!("{query}&groupBy=month")).await?;
+                Summary { top_actions: days.top_actions, ..months }
+            } else {
+                match span_days(&days).map_or(GroupBy::Day, choose_period) {
+                    GroupBy::Day => days,
+                    period => regroup(&days, period),
+                }
+            }
+        }
     };
-    let by_period = match ready {
-        Some(done) => done,
-        None => api::summary(token, &format!("{query}&groupBy={}", period.as_str())).await?,
-    };
-    let top = if by_period.count == 0 {
-        Vec::new()
-    } else {
-        api::summary(token, &format!("{query}&groupBy=action&limit={TOP_MATTERS}"))
-            .await?
-            .groups
-    };
-    Ok((by_period, top))
+    let top = summary.top_actions.clone().unwrap_or_default();
+    Ok((summary, top))
 }
 
 /// The summary panel of the list's current view: exactly its filters and

@@ -15,7 +15,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use phonerecords_shared::PhoneRecord;
 
-use crate::api::{self, Failure};
+use crate::api::{self, Failure, Versioned};
 use crate::form_model::{FormValues, changed_fields, describe};
 use crate::session::Session;
 
@@ -39,6 +39,14 @@ pub struct PendingDelete {
     seq: u64,
 }
 
+/// A single delete refused because the call changed (412): the notice that
+/// says what changed, and the call as it is now, to delete anyway.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refused {
+    pub notice: String,
+    pub now: Versioned,
+}
+
 /// What sends a delete: the real one is [`api::delete_now`]; tests count.
 /// Called synchronously (the request must start even while the page is
 /// being closed); the future waits for the answer.
@@ -50,6 +58,9 @@ pub type Sender = Rc<dyn Fn(&PendingDelete) -> Pin<Box<dyn Future<Output = Resul
 pub struct Deletes {
     pending: RwSignal<Option<PendingDelete>>,
     hidden: RwSignal<BTreeSet<i64>>,
+    /// The last single delete refused with 412, offered "Delete it anyway"
+    /// while its notice shows.
+    refused: RwSignal<Option<Refused>>,
     /// Bumped when a delete has been answered: lists load again.
     settled: RwSignal<u32>,
     seq: StoredValue<u64>,
@@ -67,6 +78,7 @@ impl Deletes {
         Deletes {
             pending: RwSignal::new(None),
             hidden: RwSignal::new(BTreeSet::new()),
+            refused: RwSignal::new(None),
             settled: RwSignal::new(0),
             seq: StoredValue::new(0),
             delay,
@@ -102,6 +114,20 @@ impl Deletes {
         self.hidden.with(|h| h.contains(&id))
     }
 
+    /// The refused delete to offer again, while its notice is the one shown (tracked).
+    pub fn refused(&self) -> Option<Refused> {
+        let refused = self.refused.get()?;
+        self.session.notice.with(|n| n.as_deref() == Some(refused.notice.as_str())).then_some(refused)
+    }
+
+    /// "Delete it anyway": the call as it is now, undoable like any delete.
+    pub fn delete_anyway(&self) {
+        if let Some(r) = self.refused.get_untracked() {
+            self.refused.set(None);
+            self.delete_one(&r.now.record, r.now.etag);
+        }
+    }
+
     /// A counter that moves whenever a delete has been answered (tracked).
     pub fn settled(&self) -> u32 {
         self.settled.get()
@@ -112,6 +138,7 @@ impl Deletes {
         let seq = self.seq.get_value() + 1;
         self.seq.set_value(seq);
         self.hidden.update(|h| h.extend(ids.iter().copied()));
+        self.refused.set(None);
         self.session.notice.set(None);
         self.pending.set(Some(PendingDelete {
             ids,
@@ -176,15 +203,15 @@ impl Deletes {
             match result {
                 Ok(()) => this.session.notice.set(Some(format!("{}.", p.done))),
                 Err(failure) => {
-                    let reason = this.reason(&p, failure).await;
+                    let (reason, now) = this.reason(&p, failure).await;
                     this.hidden.update(|h| {
                         for id in &p.ids {
                             h.remove(id);
                         }
                     });
-                    this.session
-                        .notice
-                        .set(Some(format!("Could not delete {}: {reason}", p.subject)));
+                    let notice = format!("Could not delete {}: {reason}", p.subject);
+                    this.refused.set(now.map(|now| Refused { notice: notice.clone(), now }));
+                    this.session.notice.set(Some(notice));
                 }
             }
             this.settled.update(|n| *n += 1);
@@ -192,22 +219,28 @@ impl Deletes {
     }
 
     /// Why a delete was refused, in words; for a call someone changed, what
-    /// they changed.
-    async fn reason(&self, p: &PendingDelete, failure: Failure) -> String {
+    /// they changed, and the call as it is now (when it could be read).
+    async fn reason(&self, p: &PendingDelete, failure: Failure) -> (String, Option<Versioned>) {
         match (failure, &p.loaded) {
             (Failure::Changed, Some(loaded)) => {
-                let changes = match api::get(&p.token, loaded.id).await {
-                    Ok(now) => changed_fields(&FormValues::from_record(loaded), &FormValues::from_record(&now.record))
-                        .into_iter()
-                        .map(|c| format!("{}: {} (was {})", c.label, c.after, c.before))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    Err(_) => String::new(),
-                };
+                let now = api::get(&p.token, loaded.id).await.ok();
+                let changes = now
+                    .as_ref()
+                    .map(|now| {
+                        changed_fields(&FormValues::from_record(loaded), &FormValues::from_record(&now.record))
+                            .into_iter()
+                            .map(|c| format!("{}: {} (was {})", c.label, c.after, c.before))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    })
+                    .unwrap_or_default();
                 let what = if changes.is_empty() { String::new() } else { format!(" ({changes})") };
-                format!("someone else changed it since you opened it{what}. It is still there: open it to see it as it is now.")
+                let reason = format!(
+                    "someone else changed it since you opened it{what}. It is still there: open it to see it as it is now."
+                );
+                (reason, now)
             }
-            (f, _) => f.message(),
+            (f, _) => (f.message(), None),
         }
     }
 }
@@ -243,6 +276,22 @@ pub fn UndoNotice(deletes: Deletes) -> impl IntoView {
                         "Undo"
                     </button>
                 </p>
+            }
+        })
+    }
+}
+
+/// After a single delete refused with 412, next to its notice: "Delete it
+/// anyway" deletes the call as it is now (its current version as If-Match),
+/// again with Undo. A plain button, in the tab order right after the header.
+#[component]
+pub fn DeleteAnyway(deletes: Deletes) -> impl IntoView {
+    move || {
+        deletes.refused().map(|_| {
+            view! {
+                <button type="button" class="delete-anyway" on:click=move |_| deletes.delete_anyway()>
+                    "Delete it anyway"
+                </button>
             }
         })
     }
