@@ -510,6 +510,8 @@ test('on a phone: deletes selected calls together when the notice expires; gone 
   await page.screenshot({ path: `${SHOTS}/list-phone-undo.png`, fullPage: true });
   assert.deepEqual(deletes, []);
   await page.getByRole('status').getByText('2 calls deleted.').waitFor();
+  // The totals follow the delete once it is answered, without a reload.
+  await eventually(async () => (await page.locator('.total-calls').textContent()) === '1', 'the totals after the delete');
   const gone = ids.filter((id) => String(id) !== kept);
   assert.equal(deletes.length, 1, 'one request');
   assert.deepEqual(deletes[0].url.split('/').pop().split(',').map(Number).sort(), gone.sort(), 'a multi-id DELETE');

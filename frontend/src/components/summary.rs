@@ -9,6 +9,7 @@ use phonerecords_shared::summary::{Group, GroupBy, Summary};
 
 use crate::api;
 use crate::clock;
+use crate::components::undo::use_deletes;
 use crate::format::{duration_hm, thousands};
 use crate::list_state::ListState;
 use crate::session::use_session;
@@ -260,10 +261,13 @@ pub fn ViewSummary(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
             }
         })
     });
+    let deletes = use_deletes();
     let data = LocalResource::new(move || {
         let s = view.get();
         let manual = chosen.get();
         retry.track();
+        // A delete answered: the view's totals changed with it.
+        deletes.settled();
         let token = session.token();
         async move {
             let result = load(&token, &s, manual).await;
