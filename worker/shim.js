@@ -1,5 +1,5 @@
-// The API's entry (worker-build's CUSTOM_SHIM, scripts/build-worker; the
-// Worker's own entry, worker/entry.js, calls it): `serveApi` drives the
+// The WebAssembly's entry (worker-build's CUSTOM_SHIM, scripts/build-worker;
+// the Worker's own entry, worker/entry.js, calls it): `serve` drives the
 // request's task in the WebAssembly
 // (worker/src/driver.rs). The WebAssembly hands out each promise it waits on;
 // this loop awaits it and hands back how it settled, until the Response
@@ -25,8 +25,8 @@ instance.exports.__wbindgen_start?.();
 // frame is collected. One registration per request, none per await.
 const abandoned = new FinalizationRegistry((task) => imports.dropTask(task));
 
-/** The API's answer to a request; `files` fetches the Worker's own files (worker/ui.js). */
-export async function serveApi(request, env, files) {
+/** The Worker's answer to a request; `files` fetches its own files (worker/ui.js). */
+export async function serve(request, env, files) {
   try {
     const task = imports.start(request, env, files);
     const guard = {};

@@ -10,7 +10,7 @@ const INDEX = "/index.html";
 // (which their one-year cache header would pin in a browser).
 const HASHED = "/assets/";
 
-/** The UI's answer to a request; also the API's fetcher for its OpenAPI document. */
+/** The answer from the Worker's files (the Worker asks for any path its routes do not name, and for its OpenAPI document). */
 export function serveUi(request) {
   const path = pathOf(request.url);
   const headers = headersFor(path);
@@ -44,7 +44,7 @@ export function serveUi(request) {
 }
 
 /** The path of an absolute URL, without its query. */
-export function pathOf(url) {
+function pathOf(url) {
   const start = url.indexOf("/", url.indexOf("://") + 3);
   if (start < 0) return "/";
   const end = url.slice(start).search(/[?#]/);

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
+use crate::date::Date;
 use crate::query::{ListQuery, number};
 
 /// The path under the collection that answers a view's summary.
@@ -57,6 +58,34 @@ impl GroupBy {
     /// Periods are in time order; the others most calls first.
     pub fn is_period(self) -> bool {
         matches!(self, GroupBy::Day | GroupBy::Week | GroupBy::Month)
+    }
+
+    /// The key of the period a date is in, as the summary answers it
+    /// (`2025-03-10`, `2025-W11`, `2025-03`); `None` for the groupings that
+    /// are not periods.
+    pub fn period_key(self, date: Date) -> Option<String> {
+        match self {
+            GroupBy::Day => Some(date.ymd()),
+            GroupBy::Week => {
+                let (year, week) = date.iso_week();
+                Some(format!("{year}-W{week:02}"))
+            }
+            GroupBy::Month => Some(date.ym()),
+            GroupBy::Action | GroupBy::Outcome | GroupBy::Direction => None,
+        }
+    }
+
+    /// The first day of the period a key names (`period_key`'s inverse).
+    pub fn period_start(self, key: &str) -> Option<Date> {
+        match self {
+            GroupBy::Day => Date::parse(key),
+            GroupBy::Week => {
+                let (y, w) = key.split_once("-W")?;
+                Date::from_iso_week(y.parse().ok()?, w.parse().ok()?)
+            }
+            GroupBy::Month => Date::parse(&format!("{key}-01")),
+            GroupBy::Action | GroupBy::Outcome | GroupBy::Direction => None,
+        }
     }
 }
 
@@ -217,6 +246,17 @@ mod tests {
             .into_iter()
             .map(|e| (e.path, e.code.to_owned()))
             .collect()
+    }
+
+    #[test]
+    fn period_keys_round_trip() {
+        for (key, p) in [("2025-03-10", GroupBy::Day), ("2020-W53", GroupBy::Week), ("2025-12", GroupBy::Month)] {
+            assert_eq!(p.period_start(key).and_then(|d| p.period_key(d)).as_deref(), Some(key));
+        }
+        let day = Date::parse("2025-03-10").unwrap();
+        for p in [GroupBy::Action, GroupBy::Outcome, GroupBy::Direction] {
+            assert_eq!((p.period_key(day), p.period_start("2025-03-10")), (None, None));
+        }
     }
 
     #[test]

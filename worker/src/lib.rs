@@ -46,7 +46,7 @@ use crate::routes::Route;
 use crate::runtime::{D1Database, Env, Fetcher};
 use crate::target::Target;
 
-/// Makes a request's task (worker/shim.js, for every API request); `step`
+/// Makes a request's task (worker/shim.js, for every request); `step`
 /// runs it. `files` fetches the Worker's own files (worker/ui.js).
 #[wasm_bindgen]
 pub fn start(req: Request, env: Env, files: Fetcher) -> u32 {
