@@ -19,13 +19,14 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// "51–100 of 2,487" for page 2 of 50.
-pub fn range_text(page: u64, page_size: u64, count: u64) -> String {
-    let first = (page - 1) * page_size + 1;
-    if count == 0 || first > count {
+/// "51–100 of 2,487" for page 2 of 50, of which `shown` records are on
+/// screen ("51–99" while one of them waits for its undo window to pass).
+pub fn range_text(page: u64, page_size: u64, count: u64, shown: u64) -> String {
+    let first = page.saturating_sub(1) * page_size + 1;
+    if count == 0 || first > count || shown == 0 {
         return format!("0 of {}", thousands(count));
     }
-    let last = (page * page_size).min(count);
+    let last = (first + shown.min(page_size) - 1).min(count);
     format!(
         "{}–{} of {}",
         thousands(first),
@@ -88,9 +89,12 @@ mod tests {
         assert_eq!(thousands(2487), "2,487");
         assert_eq!(thousands(1_000_000), "1,000,000");
         assert_eq!(thousands(12), "12");
-        assert_eq!(range_text(2, 50, 2487), "51–100 of 2,487");
-        assert_eq!(range_text(50, 50, 2487), "2,451–2,487 of 2,487");
-        assert_eq!(range_text(1, 50, 0), "0 of 0");
+        assert_eq!(range_text(2, 50, 2487, 50), "51–100 of 2,487");
+        assert_eq!(range_text(50, 50, 2487, 37), "2,451–2,487 of 2,487");
+        assert_eq!(range_text(1, 50, 0, 0), "0 of 0");
+        // One call of the page hidden during its undo window.
+        assert_eq!(range_text(1, 25, 99, 24), "1–24 of 99");
+        assert_eq!(range_text(2, 25, 2, 0), "0 of 2");
         assert_eq!(excerpt("a\nb  c", 10), "a b c");
         assert_eq!(excerpt("abcdefghijkl", 5), "abcd…");
         assert_eq!(encode("a b+c/é"), "a%20b%2Bc%2F%C3%A9");

@@ -188,6 +188,20 @@ async fn the_pager_disables_what_leads_nowhere() {
     assert_eq!(text(&last, ".range"), "2,451–2,487 of 2,487");
 }
 
+#[wasm_bindgen_test]
+async fn the_pager_counts_only_the_calls_on_screen() {
+    // Page 1 of 100 calls, one of its 25 waiting for its undo window: the
+    // list hides it and passes the paging without it (`without_hidden`).
+    let root = container();
+    let mut paging = meta(1, 99);
+    paging.page_size = 25;
+    paging.page_count = 4;
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <Pager meta=paging.clone() shown=24 on_page=Callback::new(|_| {}) on_page_size=Callback::new(|_| {})/> }
+    });
+    assert_eq!(text(&root, ".range"), "1–24 of 99");
+}
+
 struct Form {
     root: HtmlElement,
     submitted: RwSignal<Vec<Value>>,

@@ -31,7 +31,8 @@ const browser = await chromium.launch({
 });
 
 async function load(profile) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // HTTPS under `wrangler dev` has a self-signed certificate.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ignoreHTTPSErrors: true });
   try {
     const page = await context.newPage();
     const errors = [];
@@ -53,7 +54,9 @@ async function load(profile) {
     await cdp.send("Network.setCacheDisabled", { cacheDisabled: false });
     const bytes = new Map();
     cdp.on("Network.responseReceived", (e) => {
-      if (!e.response.url.startsWith("data:")) bytes.set(e.requestId, { url: e.response.url, size: 0 });
+      if (e.response.url.startsWith("data:")) return;
+      const h = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), v]));
+      bytes.set(e.requestId, { url: e.response.url, size: 0, encoding: h["content-encoding"] || "" });
     });
     cdp.on("Network.loadingFinished", (e) => {
       const r = bytes.get(e.requestId);
@@ -101,8 +104,10 @@ try {
 
 const first = results.unthrottled[0].resources;
 console.log("Transferred per resource (first unthrottled load):\n");
-console.log("| Resource | Bytes |\n|---|---|");
-for (const r of first) console.log(`| \`${new URL(r.url).pathname}\` | ${r.size.toLocaleString("en-US")} |`);
+console.log("| Resource | Encoding | Bytes |\n|---|---|---|");
+for (const r of first) {
+  console.log(`| \`${new URL(r.url).pathname}\` | ${r.encoding || "none"} | ${r.size.toLocaleString("en-US")} |`);
+}
 console.log(`\nCold load, median of ${runs} (each in a new browser context):\n`);
 console.log("| Profile | Bytes transferred | First list row |\n|---|---|---|");
 for (const [name, samples] of Object.entries(results)) {

@@ -165,9 +165,11 @@ pub fn without_hidden(meta: PhoneRecordPageData, hidden: u64) -> PhoneRecordPage
 }
 
 /// First / previous / next / last, the range shown, and the page size.
+/// `shown`: how many of the page's records are on screen (all, unless said).
 #[component]
 pub fn Pager(
     meta: PhoneRecordPageData,
+    #[prop(optional)] shown: Option<u64>,
     on_page: Callback<u32>,
     on_page_size: Callback<u32>,
 ) -> impl IntoView {
@@ -175,7 +177,13 @@ pub fn Pager(
     let last = (meta.page_count as u32).max(1);
     let at_start = page <= 1;
     let at_end = page >= last;
-    let text = range_text(meta.page, meta.page_size, meta.record_count);
+    let full_page = meta.record_count.saturating_sub(meta.page.saturating_sub(1) * meta.page_size);
+    let text = range_text(
+        meta.page,
+        meta.page_size,
+        meta.record_count,
+        shown.unwrap_or(full_page.min(meta.page_size)),
+    );
     let size = meta.page_size as u32;
     view! {
         <nav class="pager" aria-label="Pages">
@@ -400,9 +408,10 @@ pub fn ListPage() -> impl IntoView {
                             .into_any()
                         }
                     } else {
+                        let shown = records.len() as u64;
                         view! {
                             <RecordsTable records=records sort=sort on_sort=on_sort selection=selection/>
-                            <Pager meta=meta on_page=on_page on_page_size=on_page_size/>
+                            <Pager meta=meta shown=shown on_page=on_page on_page_size=on_page_size/>
                         }
                         .into_any()
                     }
