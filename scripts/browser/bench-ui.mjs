@@ -31,8 +31,7 @@ const browser = await chromium.launch({
 });
 
 async function load(profile) {
-  // HTTPS under `wrangler dev` has a self-signed certificate.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ignoreHTTPSErrors: true });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   try {
     const page = await context.newPage();
     const errors = [];

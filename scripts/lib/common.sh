@@ -31,7 +31,7 @@ free_port() {
 # Waits until an HTTP server answers on the URL (any status), up to $2 seconds.
 wait_for_http() {
     local url="$1" timeout="${2:-120}" start=$SECONDS
-    until curl -sk -o /dev/null --max-time 2 "$url"; do
+    until curl -s -o /dev/null --max-time 2 "$url"; do
         if (( SECONDS - start > timeout )); then
             return 1
         fi
@@ -49,11 +49,9 @@ new_token() {
 # SERVER_PID (and SERVER_INSPECTOR, its DevTools port); stop it with stop_server.
 # WHICH is an environment of wrangler.toml (`test`, `test-rate-limit`) or
 # another config file (`*.toml`); by default wrangler.toml's top level.
-# SERVER_PROTOCOL=https serves HTTPS with wrangler's self-signed certificate.
 #   start_server STATE_DIR ENV_FILE LOG_FILE [WHICH]
 start_server() {
     local state="$1" env_file="$2" log_file="$3" which="${4:-}" port inspector config=(--config wrangler.toml)
-    local protocol="${SERVER_PROTOCOL:-http}"
     case "$which" in
     "") ;;
     *.toml) config=(--config "$which") ;;
@@ -66,11 +64,10 @@ start_server() {
         return 1
     }
     setsid npx wrangler dev "${config[@]}" --ip 127.0.0.1 --port "$port" --inspector-port "$inspector" \
-        --local-protocol "$protocol" \
         --show-interactive-dev-session=false --persist-to "$state" --env-file "$env_file" \
         >"$log_file" 2>&1 </dev/null &
     SERVER_PID=$!
-    SERVER_URL="$protocol://127.0.0.1:$port"
+    SERVER_URL="http://127.0.0.1:$port"
     SERVER_INSPECTOR="$inspector"
     if ! wait_for_http "$SERVER_URL/" 180; then
         echo "wrangler dev did not start; its log:" >&2
