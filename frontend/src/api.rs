@@ -93,7 +93,22 @@ async fn errors_of(resp: Response) -> Failure {
 
 async fn send<T: DeserializeOwned>(req: Result<Request, gloo_net::Error>) -> Result<T, Failure> {
     let req = req.map_err(|e| Failure::Other(format!("Could not build the request: {e}")))?;
-    let resp = fetch(req).await?;
+    read(fetch(req).await?).await
+}
+
+/// A GET of `url`, or its answer that main.js already asked for (prefetch.rs).
+async fn get_json<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, Failure> {
+    match crate::prefetch::take(url, token).await {
+        Some(resp) => {
+            remember_bookmark(resp.headers().get(BOOKMARK));
+            read(resp).await
+        }
+        None => send(authorized(Request::get(url), token).build()).await,
+    }
+}
+
+/// The answer's JSON, or why there is none.
+async fn read<T: DeserializeOwned>(resp: Response) -> Result<T, Failure> {
     if !resp.ok() {
         return Err(errors_of(resp).await);
     }
@@ -103,12 +118,20 @@ async fn send<T: DeserializeOwned>(req: Result<Request, gloo_net::Error>) -> Res
 }
 
 pub async fn list(token: &str, query: &str) -> Result<PagedPhoneRecords, Failure> {
-    send(authorized(Request::get(&format!("{BASE}?{query}")), token).build()).await
+    get_json(&list_url(query), token).await
+}
+
+pub fn list_url(query: &str) -> String {
+    format!("{BASE}?{query}")
 }
 
 /// The totals and groups of a view (`query`: the list's filters and search, and `groupBy`).
 pub async fn summary(token: &str, query: &str) -> Result<phonerecords_shared::summary::Summary, Failure> {
-    send(authorized(Request::get(&format!("{BASE}/summary?{query}")), token).build()).await
+    get_json(&summary_url(query), token).await
+}
+
+pub fn summary_url(query: &str) -> String {
+    format!("{BASE}/summary?{query}")
 }
 
 /// A record and its version (the `ETag` of the answer), for conditional writes.

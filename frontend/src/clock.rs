@@ -41,11 +41,26 @@ pub fn now_local() -> (String, String, String) {
     (date, time, offset)
 }
 
+thread_local! {
+    /// One formatter for every call's time (`Date.toLocaleString` builds one
+    /// per call). The first one built is the costly one, loading the
+    /// locale's data: about 70 ms of a throttled first screen's CPU
+    /// (docs/performance.md), paid once either way.
+    static CALL_TIME: js_sys::Function = {
+        let options = Object::new();
+        let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+        let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
+        let locales = js_sys::Array::of1(&"default".into());
+        js_sys::Intl::DateTimeFormat::new(&locales, &options).format()
+    };
+}
+
 /// A call's time in the browser's time zone and locale ("17 Sept 2025, 9:12 am").
 pub fn local_display(ts: &CallTimestamp) -> String {
     let d = Date::new(&JsValue::from_f64(ts.epoch_millis() as f64));
-    let options = Object::new();
-    let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-    let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
-    d.to_locale_string("default", &options).into()
+    CALL_TIME
+        .with(|format| format.call1(&JsValue::UNDEFINED, &d))
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default()
 }

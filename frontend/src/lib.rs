@@ -9,6 +9,7 @@ pub mod form_model;
 pub mod format;
 pub mod import_model;
 pub mod list_state;
+pub mod prefetch;
 pub mod router;
 pub mod session;
 pub mod summary_model;

@@ -203,6 +203,11 @@ pub fn SummaryPanel(
     }
 }
 
+/// The summary's query for a view (`ListState::export_query`) by `period`, with its top matters.
+pub fn summary_query(view: &str, period: GroupBy) -> String {
+    format!("{view}&groupBy={}&topActions={TOP_MATTERS}", period.as_str())
+}
+
 /// What the panel shows: the view's summary by period, and its top matters.
 type Loaded = (Summary, Vec<Group>);
 
@@ -215,7 +220,7 @@ async fn load(token: &str, s: &ListState, manual: Option<GroupBy>) -> Result<Loa
     let query = s
         .export_query(clock::local_offset)
         .map_err(api::Failure::Other)?;
-    let ask = |period: GroupBy| format!("{query}&groupBy={}&topActions={TOP_MATTERS}", period.as_str());
+    let ask = |period: GroupBy| summary_query(&query, period);
     let day = |d: &str| phonerecords_shared::date::Date::parse(d);
     let known = manual.or_else(|| match (day(&s.from), day(&s.to)) {
         (Some(from), Some(to)) => Some(choose_period(to.days_since_epoch() - from.days_since_epoch() + 1)),
