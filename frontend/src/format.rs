@@ -20,7 +20,8 @@ pub fn thousands(n: u64) -> String {
 }
 
 /// "51–100 of 2,487" for page 2 of 50, of which `shown` records are on
-/// screen ("51–99" while one of them waits for its undo window to pass).
+/// screen ("51–99" while one of them waits for its undo window to pass; a
+/// full page's worth on the last page shows what is left).
 pub fn range_text(page: u64, page_size: u64, count: u64, shown: u64) -> String {
     let first = page.saturating_sub(1) * page_size + 1;
     if count == 0 || first > count || shown == 0 {
@@ -91,6 +92,7 @@ mod tests {
         assert_eq!(thousands(12), "12");
         assert_eq!(range_text(2, 50, 2487, 50), "51–100 of 2,487");
         assert_eq!(range_text(50, 50, 2487, 37), "2,451–2,487 of 2,487");
+        assert_eq!(range_text(50, 50, 2487, 50), "2,451–2,487 of 2,487");
         assert_eq!(range_text(1, 50, 0, 0), "0 of 0");
         // One call of the page hidden during its undo window.
         assert_eq!(range_text(1, 25, 99, 24), "1–24 of 99");

@@ -53,5 +53,9 @@ mod tests {
         for url in [list, summary] {
             assert!(main_js.contains(&format!("\"{url}\",")), "main.js does not ask for {url}");
         }
+        // With the token the session reads, from where it reads it.
+        let key = format!("sessionStorage.getItem(\"{}\")", crate::session::KEY);
+        assert!(main_js.contains(&key), "main.js does not read {key}");
+        assert!(main_js.contains("\"#token=\""), "main.js does not read #token=");
     }
 }

@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-const KEY: &str = "phonerecords.token";
+/// Where the token is kept (main.js reads it too: prefetch.rs's test holds it).
+pub(crate) const KEY: &str = "phonerecords.token";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?

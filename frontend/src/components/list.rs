@@ -177,12 +177,11 @@ pub fn Pager(
     let last = (meta.page_count as u32).max(1);
     let at_start = page <= 1;
     let at_end = page >= last;
-    let full_page = meta.record_count.saturating_sub(meta.page.saturating_sub(1) * meta.page_size);
     let text = range_text(
         meta.page,
         meta.page_size,
         meta.record_count,
-        shown.unwrap_or(full_page.min(meta.page_size)),
+        shown.unwrap_or(meta.page_size),
     );
     let size = meta.page_size as u32;
     view! {
