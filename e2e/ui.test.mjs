@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { BASE, TOKEN, SHOTS, open, signedIn, eventually, api, noSidewaysScroll, parseCsv } from './harness.mjs';
+import { BASE, TOKEN, SHOTS, open, signedIn, appsList, eventually, api, noSidewaysScroll, parseCsv } from './harness.mjs';
 
 const rows = (page) => page.locator('table.records tbody tr');
 const range = (page) => page.locator('.pager .range').textContent();
@@ -663,6 +663,7 @@ test('the totals fit a 375-pixel phone without sideways scrolling', async () => 
   assert.ok(box.x >= 0 && box.x + box.width <= 375, `the panel fits: ${JSON.stringify(box)}`);
   await page.locator('.summary-panel').screenshot({ path: `${SHOTS}/summary-phone.png` });
   await page.goto(`${BASE}/`);
+  await appsList(page);
   await page.locator('.summary-panel').waitFor();
   await page.screenshot({ path: `${SHOTS}/summary-list-phone.png` });
   await page.done();
@@ -866,4 +867,81 @@ test('a cold load asks for the first list while the WebAssembly is still on its 
   await page.getByLabel('Search').fill('zz-nothing-matches');
   await page.getByText('No phone records match these filters.').waitFor();
   await page.done();
+});
+
+test('a slow load shows the first list from the early answers, controls disabled, and the app takes it over in place', async () => {
+  // Calls at the top of the default view that exercise each cell's rule:
+  // a blank name (the participant's id instead), a number without a type
+  // and a type without a number, rounding to h:mm, notes cut at 80
+  // characters (line breaks, a character outside the BMP at the cut), a
+  // time with a fraction and another offset, no matter.
+  const edge = [
+    { direction: 'out', callTimestamp: '2026-11-30T23:59:59.999+13:00', actualHours: 1.9999, fromParticipantOther: '   ', outcome: 'No answer',
+      phoneNumber: '+64 21 000 0000', links: { fromParticipant: 42 },
+      notes: `First line\nsecond   line\twith tabs and a long tail ${'x'.repeat(60)}` },
+    { direction: 'in', callTimestamp: '2026-11-30T10:00:00-05:00', actualHours: 0, phoneNumberType: 'Mobile',
+      outcome: 'Left a message', links: { action: 7 }, notes: `${'y'.repeat(78)}😀😀😀` },
+  ];
+  for (const body of edge) {
+    const created = await api('POST', '/phonerecords', body);
+    assert.ok(created.id, `created: ${JSON.stringify(created)}`);
+  }
+  // A whole first page, whatever the tests before left.
+  const have = (await api('GET', '/phonerecords?pageSize=1')).meta.paging.phonerecords.recordCount;
+  if (have < 50) {
+    const more = Array.from({ length: 50 - have }, (_, i) => ({ direction: 'in', actualHours: 0.25,
+      callTimestamp: `2024-03-${String(1 + (i % 28)).padStart(2, '0')}T09:30:00+13:00`, outcome: 'Call completed',
+      toParticipantOther: `Filler ${i}` }));
+    const batch = await api('POST', '/phonerecords', { phonerecords: more });
+    assert.equal(batch.phonerecords?.length, more.length, `created: ${JSON.stringify(batch).slice(0, 300)}`);
+  }
+  const seen = (page) => page.evaluate(() => {
+    const visible = (sel) => [...document.querySelectorAll(sel)].filter((e) => e.offsetParent !== null);
+    const box = (sel) => { const e = visible(sel)[0]; return e && e.getBoundingClientRect().toJSON(); };
+    const text = (sel) => visible(sel).map((e) => e.innerText);
+    return {
+      text: {
+        rows: text('table.records tbody tr'), head: text('table.records thead th'), totals: text('.summary-panel .totals'),
+        top: text('.top-matters li'), period: visible('.period-switch select')[0]?.value, range: text('.pager .range'),
+        pageOf: text('.pager .page-of'), pageSize: visible('.page-size select')[0]?.value, filters: text('.filters label'),
+        nav: text('.top-actions'), actions: text('.page-actions'),
+      },
+      boxes: ['.topbar', '.page-head', '.filters', '.summary-panel', '.bulk-bar', 'table.records tbody tr:first-child',
+        'table.records tbody tr:last-child', '.pager'].map((sel) => [sel, box(sel)]),
+      links: visible('table.records tbody tr td[data-label=When] a').slice(0, 3).map((a) => a.getAttribute('href')),
+    };
+  });
+  for (const width of [1280, 375]) {
+    const page = await open({ width });
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await page.route('**/assets/*.wasm', async (route) => { await held; await route.continue(); });
+    await page.goto(`${BASE}/#token=${TOKEN}`);
+    await rows(page).first().waitFor();
+    assert.equal(await page.locator('[data-first-paint]').count(), 3, 'the first paint is on screen');
+    assert.ok(await page.getByLabel('Search').isDisabled(), 'its controls wait for the app');
+    assert.ok(await page.getByRole('button', { name: 'Next page' }).isDisabled());
+    await page.screenshot({ path: `${SHOTS}/first-paint-${width}.png`, fullPage: true });
+    const before = await seen(page);
+    release();
+    await appsList(page);
+    const after = await seen(page);
+    assert.equal(await page.locator('[data-first-paint]').count(), 0, 'the first paint has gone');
+    assert.ok(await page.getByLabel('Search').isEnabled(), "the app's controls");
+    assert.equal(before.text.rows.length, 50, 'a whole first page was painted');
+    assert.deepEqual(before.text, after.text, `the same text at ${width} px`);
+    assert.deepEqual(before.links, after.links, 'the same links');
+    for (const [i, [sel, b]] of before.boxes.entries()) {
+      const a = after.boxes[i][1];
+      assert.ok(b && a, `${sel} on screen before and after`);
+      for (const k of ['x', 'y', 'width', 'height']) {
+        assert.ok(Math.abs(b[k] - a[k]) <= 0.5, `${sel} did not move at ${width} px (${k}: ${b[k]} → ${a[k]})`);
+      }
+    }
+    const all = before.text.rows.join('\n');
+    for (const part of ['Participant #42', '+64 21 000 0000', '2:00', '0:00', 'Left a message', '#7', 'First line second line with tabs', '…']) {
+      assert.ok(all.includes(part), `${part} in the first page: ${all}`);
+    }
+    await page.done();
+  }
 });

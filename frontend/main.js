@@ -35,10 +35,190 @@ function storedToken() {
 const token = location.pathname === "/" && location.search === "" ? storedToken() : null;
 if (token) {
   const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
+  const early = FIRST_SCREEN.map((url) => fetch(url, { headers }).catch(() => null));
   globalThis.__phonerecordsFirstScreen = Object.fromEntries(
-    FIRST_SCREEN.map((url) => [url, { token, response: fetch(url, { headers }).catch(() => null) }]),
+    FIRST_SCREEN.map((url, i) => [url, { token, response: early[i] }]),
   );
+  // Read copies: the app reads the answers themselves.
+  const json = (r) => (r && r.ok ? r.clone().json().catch(() => null) : null);
+  Promise.all(early.map((p) => p.then(json))).then(([list, summary]) => firstPaint(list, summary));
 }
 
-await init({ module_or_path: "/pkg/phonerecords_ui_bg.wasm" });
-start();
+// ---------------------------------------------------------------------------
+// The first paint: on a slow phone the WebAssembly takes seconds to arrive,
+// the first screen's data a fraction of that. So the default view is painted
+// from those answers at once, as the app will paint it (same elements and
+// classes, so the same layout), with the controls disabled until the app
+// takes over: it calls `__phonerecordsFirstPaint.done(part)` when its list
+// ("list") and its totals ("summary") are on screen, or "all" on any other
+// page, and this goes. The e2e tests hold the two paintings to each other,
+// text for text and box for box; frontend/src/first_paint.rs holds the
+// constants below to the app's.
+const PAGE_SIZES = [25, 50, 100, 200];
+const PERIOD_UP_TO = { day: 31, week: 183 };
+const DAY_MS = 86400000;
+
+const painted = [];
+const reported = new Set();
+let appMounted = false;
+globalThis.__phonerecordsFirstPaint = {
+  done(part) {
+    reported.add(part);
+    if (part !== "all" && !(reported.has("list") && reported.has("summary"))) return;
+    for (const node of painted.splice(0)) node.remove();
+    document.documentElement.classList.remove("first-paint");
+  },
+};
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== null && v !== false) node.setAttribute(k, v === true ? "" : v);
+  node.append(...children.flat().filter((c) => c !== null && c !== undefined));
+  return node;
+}
+const svg = (tag, attrs = {}) => {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
+};
+
+// As frontend/src/format.rs and components/list.rs put them.
+const thousands = (n) => n.toLocaleString("en-US");
+function durationHm(hours) {
+  const minutes = Math.max(0, Math.round(hours * 60));
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, "0")}`;
+}
+function excerpt(text, max) {
+  const flat = text.split(/\s+/).filter(Boolean).join(" ");
+  const chars = [...flat];
+  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+}
+const party = (name, id) => (name && name.trim() ? name : id != null ? `Participant #${id}` : "—");
+const callsText = (n) => (n === 1 ? "1 call" : `${thousands(n)} calls`);
+function rangeText(page, size, count, shown) {
+  const first = (Math.max(page, 1) - 1) * size + 1;
+  if (count === 0 || first > count || shown === 0) return `0 of ${thousands(count)}`;
+  return `${thousands(first)}–${thousands(Math.min(first + Math.min(shown, size) - 1, count))} of ${thousands(count)}`;
+}
+// The period the app's chart chooses for a summary by day (summary_model.rs).
+function period(summary) {
+  const days = summary.groups;
+  if (summary.groupCount > days.length) return "month";
+  if (!days.length) return "day";
+  const span = (Date.parse(days[days.length - 1].key) - Date.parse(days[0].key)) / DAY_MS + 1;
+  return span <= PERIOD_UP_TO.day ? "day" : span <= PERIOD_UP_TO.week ? "week" : "month";
+}
+
+const disabled = true;
+const SORTABLE = { When: "descending", Direction: null, Duration: null, Outcome: null, Matter: null };
+
+function summaryPanel(s) {
+  const chosen = period(s);
+  const total = (label, cls, text) => el("div", {}, el("dt", {}, label), el("dd", { class: cls }, text));
+  const top = (s.topActions || []).map((g) =>
+    el("li", {}, el("span", {}, g.key == null ? "No matter" : `Matter #${g.key}`),
+      el("span", { class: "top-figures" }, `${callsText(g.count)} · ${durationHm(g.actualHours)}`)));
+  const figure = el("figure", { class: "summary-chart" }, el("figcaption", { class: "chart-axis", "aria-hidden": "true" },
+    el("span"), el("span", { class: "legend" }, el("span", { class: "key-calls" }, "■"), " calls ",
+      el("span", { class: "key-hours" }, "■"), " hours"), el("span")));
+  figure.prepend(svg("svg", { "aria-hidden": "true", focusable: "false" }));
+  return el("section", { class: "summary-panel" },
+    el("h2", { class: "visually-hidden" }, "Totals of this view"),
+    el("dl", { class: "totals" },
+      total("Calls", "total-calls", thousands(s.count)),
+      total("Hours", "total-hours", durationHm(s.actualHours)),
+      total("In / out", "total-split", `${thousands(s.countIn)} / ${thousands(s.countOut)}`)),
+    el("div", { class: "chart-head" }, el("label", { class: "period-switch" }, "Per ",
+      el("select", { name: "period", disabled }, ["day", "week", "month"].map((p) =>
+        el("option", { value: p, selected: p === chosen }, p[0].toUpperCase() + p.slice(1)))))),
+    figure,
+    top.length ? el("section", { class: "top-matters" }, el("h3", {}, "Top matters"), el("ol", {}, top)) : null);
+}
+
+function row(r, when) {
+  const links = r.links || {};
+  const phone = r.phoneNumber != null ? (r.phoneNumberType != null ? `${r.phoneNumber} (${r.phoneNumberType})` : r.phoneNumber) : "—";
+  const [dirClass, dirLabel, dirIcon] = r.direction === "in" ? ["dir dir-in", "In", "↙"] : ["dir dir-out", "Out", "↗"];
+  return el("tr", {},
+    el("td", { "data-label": "Select", class: "select" }, el("input", { type: "checkbox", "aria-label": "Select", disabled })),
+    el("td", { "data-label": "When" }, el("a", { href: `/calls/${r.id}`, title: `Recorded as ${r.callTimestamp}` },
+      el("time", { datetime: r.callTimestamp }, when.format(new Date(Date.parse(r.callTimestamp)))))),
+    el("td", { "data-label": "Direction" }, el("span", { class: dirClass }, el("span", { "aria-hidden": "true" }, `${dirIcon} `), dirLabel)),
+    el("td", { "data-label": "From" }, party(r.fromParticipantOther, links.fromParticipant)),
+    el("td", { "data-label": "To" }, party(r.toParticipantOther, links.toParticipant)),
+    el("td", { "data-label": "Phone" }, phone),
+    el("td", { "data-label": "Duration", class: "num" }, r.actualHours != null ? durationHm(r.actualHours) : "—"),
+    el("td", { "data-label": "Outcome" }, r.outcome ?? ""),
+    el("td", { "data-label": "Matter", class: "num" }, links.action != null ? `#${links.action}` : "—"),
+    el("td", { "data-label": "Notes", class: "notes" }, r.notes != null ? excerpt(r.notes, 80) : ""));
+}
+
+function listPage(list, summary) {
+  const records = list.phonerecords;
+  const m = list.meta.paging.phonerecords;
+  const when = new Intl.DateTimeFormat("default", { dateStyle: "medium", timeStyle: "short" });
+  const order = ["Select", "When", "Direction", "From", "To", "Phone", "Duration", "Outcome", "Matter", "Notes"];
+  const th = (name) => name === "Select"
+    ? el("th", { scope: "col", class: "select" }, el("span", { class: "visually-hidden" }, "Select"))
+    : name in SORTABLE
+      ? el("th", { scope: "col", "aria-sort": SORTABLE[name] }, el("button", { type: "button", class: "sort", disabled }, name,
+        el("span", { class: "sort-arrow", "aria-hidden": "true" }, SORTABLE[name] ? "▼" : "↕")))
+      : el("th", { scope: "col" }, name);
+  const last = Math.max(m.pageCount, 1);
+  const button = (label, text) => el("button", { type: "button", disabled, "aria-label": label }, text);
+  return el("section", { class: "list-page", "aria-labelledby": "first-paint-title", "aria-busy": "true" },
+    el("div", { class: "page-head" }, el("h1", { id: "first-paint-title" }, "Phone records"),
+      el("div", { class: "page-actions" },
+        el("div", { class: "export" }, el("button", { class: "button", type: "button", disabled }, "Export CSV")),
+        el("a", { class: "button", href: "/import" }, "Import calls"),
+        el("a", { class: "button primary", href: "/calls/new" }, "Record a call"))),
+    el("form", { class: "filters", role: "search" },
+      el("label", { class: "grow" }, "Search", el("input", { type: "search", name: "q", placeholder: "Names, number, notes, outcome", disabled })),
+      el("label", {}, "Direction", el("select", { name: "direction", disabled },
+        el("option", { value: "" }, "Any"), el("option", { value: "in" }, "In"), el("option", { value: "out" }, "Out"))),
+      el("label", {}, "From", el("input", { type: "date", name: "from", disabled })),
+      el("label", {}, "To", el("input", { type: "date", name: "to", disabled })),
+      el("label", {}, "Outcome", el("input", { type: "text", name: "outcome", disabled })),
+      el("label", {}, "Matter", el("input", { type: "text", inputmode: "numeric", name: "matter", disabled }))),
+    summary && summary.count > 0 ? summaryPanel(summary) : null,
+    el("div", { class: "bulk-bar" }, el("label", { class: "select-all" }, el("input", { type: "checkbox", disabled }), "Select all on this page")),
+    el("div", { class: "table-wrap" }, el("table", { class: "records" },
+      el("caption", { class: "visually-hidden" }, "Phone records"),
+      el("thead", {}, el("tr", {}, order.map(th))),
+      el("tbody", {}, records.map((r) => row(r, when))))),
+    el("nav", { class: "pager", "aria-label": "Pages" },
+      el("span", { class: "range" }, rangeText(m.page, m.pageSize, m.recordCount, records.length)),
+      el("div", { class: "pager-buttons" }, button("First page", "« First"), button("Previous page", "‹ Previous"),
+        el("span", { class: "page-of" }, `Page ${thousands(m.page)} of ${thousands(last)}`),
+        button("Next page", "Next ›"), button("Last page", "Last »")),
+      el("label", { class: "page-size" }, "Per page ", el("select", { disabled },
+        PAGE_SIZES.map((n) => el("option", { value: String(n), selected: n === m.pageSize }, String(n)))))));
+}
+
+function firstPaint(list, summary) {
+  // Only before the app has mounted (after, it shows its own loading state),
+  // and only what the app would show as it is: rows, times the browser reads.
+  if (appMounted || !list || !list.phonerecords?.length) return;
+  if (list.phonerecords.some((r) => Number.isNaN(Date.parse(r.callTimestamp)))) return;
+  const page = listPage(list, summary);
+  const nodes = [
+    el("header", { class: "topbar" }, el("a", { class: "brand", href: "/" }, "Phone Records"),
+      el("nav", { class: "top-actions", "aria-label": "Main" }, el("a", { href: "/", "aria-current": "page" }, "Records"),
+        el("a", { href: "/calls/new" }, "Record a call"), el("button", { type: "button", class: "link", disabled }, "Sign out"))),
+    el("div", { class: "notice" }),
+    el("main", {}, page),
+  ];
+  for (const node of nodes) node.setAttribute("data-first-paint", "");
+  painted.push(...nodes);
+  document.body.append(...nodes);
+  document.documentElement.classList.add("first-paint");
+}
+
+try {
+  await init({ module_or_path: "/pkg/phonerecords_ui_bg.wasm" });
+  appMounted = true;
+  start();
+} catch (e) {
+  globalThis.__phonerecordsFirstPaint.done("all");
+  throw e;
+}

@@ -5,6 +5,7 @@ pub mod api;
 pub mod clock;
 pub mod components;
 pub mod csv;
+pub mod first_paint;
 pub mod form_model;
 pub mod format;
 pub mod import_model;

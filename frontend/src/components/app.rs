@@ -7,6 +7,7 @@ use crate::components::import::ImportPage;
 use crate::components::record_pages::{EditRecordPage, NewRecordPage};
 use crate::components::list::{LastList, ListPage};
 use crate::components::signin::SignIn;
+use crate::first_paint::{self, Part};
 use crate::components::undo::{DeleteAnyway, Deletes, UndoNotice};
 use crate::router::{Link, Page, Router};
 use crate::session::Session;
@@ -20,6 +21,12 @@ pub fn App() -> impl IntoView {
     provide_context(deletes);
     let page = Router::provide().page();
     let signed_in = move || session.token.get().is_some();
+    // main.js's first paint is of the list; any other page replaces it at once.
+    Effect::new(move |_| {
+        if !signed_in() || page.get() != Page::List {
+            first_paint::done(Part::All);
+        }
+    });
     view! {
             <a class="skip" href="#main">"Skip to content"</a>
             <header class="topbar">

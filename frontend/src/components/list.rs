@@ -13,6 +13,7 @@ use crate::components::retry_panel;
 use crate::components::summary::ViewSummary;
 use crate::components::undo::{Selection, SelectionBar, use_deletes};
 use crate::form_model::describe;
+use crate::first_paint::{self, Part};
 use crate::format::{duration_hm, excerpt, range_text, thousands};
 use crate::list_state::{ListState, PAGE_SIZES, Sort};
 use crate::session::use_session;
@@ -343,6 +344,12 @@ pub fn ListPage() -> impl IntoView {
             busy.set(false);
             session.check(&result);
             result
+        }
+    });
+    // On screen (rows, empty or failed): main.js's first paint can go.
+    Effect::new(move |_| {
+        if data.with(Option::is_some) {
+            first_paint::done(Part::List);
         }
     });
     let on_sort = Callback::new(move |field: Field| {

@@ -10,6 +10,7 @@ use phonerecords_shared::summary::{Group, GroupBy, Summary};
 use crate::api;
 use crate::clock;
 use crate::components::undo::use_deletes;
+use crate::first_paint::{self, Part};
 use crate::format::{duration_hm, thousands};
 use crate::list_state::ListState;
 use crate::session::use_session;
@@ -278,6 +279,11 @@ pub fn ViewSummary(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
             let result = load(&token, &s, manual).await;
             session.check(&result);
             result
+        }
+    });
+    Effect::new(move |_| {
+        if data.with(Option::is_some) {
+            first_paint::done(Part::Summary);
         }
     });
     let on_period = Callback::new(move |p: GroupBy| chosen.set(Some(p)));

@@ -1,0 +1,56 @@
+//! main.js's first paint: the default view painted from the early answers
+//! (`prefetch`) while the WebAssembly downloads, with its controls disabled.
+//! The app tells it when its own list and totals are on screen, and it goes.
+
+/// What the app has on screen.
+#[derive(Clone, Copy)]
+pub enum Part {
+    /// The list page's records (or its empty or failed state).
+    List,
+    /// The list page's totals (or their absence).
+    Summary,
+    /// Any other page: nothing of the first paint applies.
+    All,
+}
+
+/// Where main.js keeps it: `{ done(part) }`.
+const GLOBAL: &str = "__phonerecordsFirstPaint";
+
+/// Tells the first paint that `part` is on screen; when the list and its
+/// totals both are (or `All`), it is removed. Nothing when there is none.
+pub fn done(part: Part) {
+    let name = match part {
+        Part::List => "list",
+        Part::Summary => "summary",
+        Part::All => "all",
+    };
+    let Ok(paint) = js_sys::Reflect::get(&js_sys::global(), &GLOBAL.into()) else {
+        return;
+    };
+    if let Ok(done) = js_sys::Reflect::get(&paint, &"done".into()) {
+        if let Some(done) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&done) {
+            let _ = done.call1(&paint, &name.into());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::list_state::PAGE_SIZES;
+    use crate::summary_model::{DAYS_UP_TO, WEEKS_UP_TO};
+
+    /// main.js repeats the app's page sizes and the chart's periods (it
+    /// runs before the WebAssembly): held to them here. The e2e tests hold
+    /// the painted text and boxes to the app's.
+    #[test]
+    fn main_js_paints_with_the_apps_constants() {
+        let main_js = include_str!("../main.js");
+        let sizes = PAGE_SIZES.map(|n| n.to_string()).join(", ");
+        for expected in [
+            format!("const PAGE_SIZES = [{sizes}];"),
+            format!("const PERIOD_UP_TO = {{ day: {DAYS_UP_TO}, week: {WEEKS_UP_TO} }};"),
+        ] {
+            assert!(main_js.contains(&expected), "main.js lacks {expected}");
+        }
+    }
+}
