@@ -37,7 +37,14 @@ pub async fn read_json(req: &Request) -> Result<Value, ApiError> {
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return Err(ApiError::PayloadTooLarge(MAX_BODY_BYTES));
     }
-    // Read as a stream so that a body without a length is cut off at the limit too.
+    // A declared length within the limit is the body's length (HTTP's framing
+    // holds the body to it): read it whole, one call. Without one, read it as
+    // a stream, so that it is cut off at the limit too.
+    if declared.is_some() {
+        let promise = req.array_buffer().map_err(body_error)?;
+        let buffer = crate::driver::wait(promise).await.map_err(body_error)?;
+        return parse_json(&Uint8Array::new(&buffer).to_vec());
+    }
     let mut bytes = Vec::new();
     if let Some(body) = req.body() {
         let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();

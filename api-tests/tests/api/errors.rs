@@ -113,3 +113,49 @@ fn the_server_keeps_serving_after_bad_requests() {
     assert_eq!(get("/phonerecords").status, 200);
     create(&minimal());
 }
+
+/// A POST with a chunked body (no Content-Length), over a raw HTTP/1.1
+/// connection: the status and the body of the answer.
+fn chunked_post(body: &[u8]) -> (u16, String) {
+    use std::io::{Read, Write};
+    let base = base_url();
+    let host = base.strip_prefix("http://").expect("the test server is plain http");
+    let mut stream = std::net::TcpStream::connect(host).expect("connect");
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    write!(
+        stream,
+        "POST /phonerecords HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+        token()
+    )
+    .unwrap();
+    for chunk in body.chunks(4096) {
+        write!(stream, "{:x}\r\n", chunk.len()).unwrap();
+        stream.write_all(chunk).unwrap();
+        stream.write_all(b"\r\n").unwrap();
+    }
+    stream.write_all(b"0\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status line");
+    (status, text)
+}
+
+/// A body sent without a length is read as a stream, under the same rules as
+/// one with a length: stored when valid, 413 past 64 KiB with nothing stored.
+#[test]
+fn chunked_bodies_follow_the_same_rules() {
+    let before = record_count();
+    let mut body = minimal();
+    body["notes"] = serde_json::json!("sent in chunks");
+    let (status, text) = chunked_post(&serde_json::to_vec(&body).unwrap());
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("sent in chunks"), "{text}");
+    assert_eq!(record_count(), before + 1);
+    body["notes"] = serde_json::json!("x".repeat(70_000));
+    let (status, text) = chunked_post(&serde_json::to_vec(&body).unwrap());
+    assert_eq!(status, 413, "{text}");
+    assert!(text.contains("payload_too_large"), "{text}");
+    assert_eq!(record_count(), before + 1);
+}
