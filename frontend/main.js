@@ -1,6 +1,8 @@
 // Loads the UI's WebAssembly and mounts the app (an external module, so the
-// Content-Security-Policy needs no inline script). scripts/build-ui replaces
-// both paths with the content-hashed names under /assets/.
+// Content-Security-Policy needs no inline script); on the list's default view
+// it first asks for the data and paints it while the WebAssembly downloads.
+// scripts/build-ui replaces both paths with the content-hashed names under
+// /assets/.
 import init, { start } from "/pkg/phonerecords_ui.js";
 
 // The first screen's data, asked for now instead of once the WebAssembly has
@@ -39,9 +41,12 @@ if (token) {
   globalThis.__phonerecordsFirstScreen = Object.fromEntries(
     FIRST_SCREEN.map((url, i) => [url, { token, response: early[i] }]),
   );
-  // Read copies: the app reads the answers themselves.
+  // Read copies: the app reads the answers themselves. The first paint only
+  // saves time: whatever goes wrong with it, the app paints as it always did.
   const json = (r) => (r && r.ok ? r.clone().json().catch(() => null) : null);
-  Promise.all(early.map((p) => p.then(json))).then(([list, summary]) => firstPaint(list, summary));
+  Promise.all(early.map((p) => p.then(json)))
+    .then(([list, summary]) => firstPaint(list, summary))
+    .catch((e) => console.warn("first paint skipped:", e));
 }
 
 // ---------------------------------------------------------------------------
