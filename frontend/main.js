@@ -81,11 +81,6 @@ function el(tag, attrs = {}, ...children) {
   node.append(...children.flat().filter((c) => c !== null && c !== undefined));
   return node;
 }
-const svg = (tag, attrs = {}) => {
-  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  return node;
-};
 
 // As frontend/src/format.rs and components/list.rs put them.
 const thousands = (n) => n.toLocaleString("en-US");
@@ -115,7 +110,9 @@ function period(summary) {
 }
 
 const disabled = true;
-const SORTABLE = { When: "descending", Direction: null, Duration: null, Outcome: null, Matter: null };
+// The table's columns after the checkbox: [name, sortable, sorted (the default view's newest first)].
+const COLUMNS = [["When", true, true], ["Direction", true], ["From"], ["To"], ["Phone"], ["Duration", true],
+  ["Outcome", true], ["Matter", true], ["Notes"]];
 
 function summaryPanel(s) {
   const chosen = period(s);
@@ -126,7 +123,10 @@ function summaryPanel(s) {
   const figure = el("figure", { class: "summary-chart" }, el("figcaption", { class: "chart-axis", "aria-hidden": "true" },
     el("span"), el("span", { class: "legend" }, el("span", { class: "key-calls" }, "■"), " calls ",
       el("span", { class: "key-hours" }, "■"), " hours"), el("span")));
-  figure.prepend(svg("svg", { "aria-hidden": "true", focusable: "false" }));
+  // The chart's frame, its bars left to the app.
+  const frame = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  frame.setAttribute("aria-hidden", "true");
+  figure.prepend(frame);
   return el("section", { class: "summary-panel" },
     el("h2", { class: "visually-hidden" }, "Totals of this view"),
     el("dl", { class: "totals" },
@@ -162,13 +162,11 @@ function listPage(list, summary) {
   const records = list.phonerecords;
   const m = list.meta.paging.phonerecords;
   const when = new Intl.DateTimeFormat("default", { dateStyle: "medium", timeStyle: "short" });
-  const order = ["Select", "When", "Direction", "From", "To", "Phone", "Duration", "Outcome", "Matter", "Notes"];
-  const th = (name) => name === "Select"
-    ? el("th", { scope: "col", class: "select" }, el("span", { class: "visually-hidden" }, "Select"))
-    : name in SORTABLE
-      ? el("th", { scope: "col", "aria-sort": SORTABLE[name] }, el("button", { type: "button", class: "sort", disabled }, name,
-        el("span", { class: "sort-arrow", "aria-hidden": "true" }, SORTABLE[name] ? "▼" : "↕")))
-      : el("th", { scope: "col" }, name);
+  const th = ([name, sortable, sorted]) => !sortable
+    ? el("th", { scope: "col" }, name)
+    : el("th", { scope: "col", "aria-sort": sorted ? "descending" : null },
+      el("button", { type: "button", class: "sort", disabled }, name,
+        el("span", { class: "sort-arrow", "aria-hidden": "true" }, sorted ? "▼" : "↕")));
   const last = Math.max(m.pageCount, 1);
   const button = (label, text) => el("button", { type: "button", disabled, "aria-label": label }, text);
   return el("section", { class: "list-page", "aria-labelledby": "first-paint-title", "aria-busy": "true" },
@@ -189,7 +187,8 @@ function listPage(list, summary) {
     el("div", { class: "bulk-bar" }, el("label", { class: "select-all" }, el("input", { type: "checkbox", disabled }), "Select all on this page")),
     el("div", { class: "table-wrap" }, el("table", { class: "records" },
       el("caption", { class: "visually-hidden" }, "Phone records"),
-      el("thead", {}, el("tr", {}, order.map(th))),
+      el("thead", {}, el("tr", {},
+        el("th", { scope: "col", class: "select" }, el("span", { class: "visually-hidden" }, "Select")), COLUMNS.map(th))),
       el("tbody", {}, records.map((r) => row(r, when))))),
     el("nav", { class: "pager", "aria-label": "Pages" },
       el("span", { class: "range" }, rangeText(m.page, m.pageSize, m.recordCount, records.length)),
