@@ -1,7 +1,7 @@
 //! Calls to the Phone Records API on this origin, with the session's token.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use phonerecords_shared::{ErrorItem, ApiErrors, PagedPhoneRecords, PhoneRecord};
+use phonerecords_shared::{ApiErrors, ErrorItem, PagedPhoneRecords, PhoneRecord};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -126,7 +126,10 @@ pub fn list_url(query: &str) -> String {
 }
 
 /// The totals and groups of a view (`query`: the list's filters and search, and `groupBy`).
-pub async fn summary(token: &str, query: &str) -> Result<phonerecords_shared::summary::Summary, Failure> {
+pub async fn summary(
+    token: &str,
+    query: &str,
+) -> Result<phonerecords_shared::summary::Summary, Failure> {
     get_json(&summary_url(query), token).await
 }
 
@@ -247,7 +250,9 @@ pub fn delete_now(
     let several = ids.len() > 1;
     let started = (|| {
         let headers = web_sys::Headers::new().ok()?;
-        headers.set("Authorization", &format!("Bearer {token}")).ok()?;
+        headers
+            .set("Authorization", &format!("Bearer {token}"))
+            .ok()?;
         headers.set("Accept", "application/json").ok()?;
         if let Some(bookmark) = LAST_BOOKMARK.with(|b| b.borrow().clone()) {
             headers.set(BOOKMARK, &bookmark).ok()?;
@@ -263,8 +268,11 @@ pub fn delete_now(
         Some(web_sys::window()?.fetch_with_str_and_init(&path, &init))
     })();
     async move {
-        let unreachable =
-            || Failure::Other("Could not reach the server. Check your connection and try again.".into());
+        let unreachable = || {
+            Failure::Other(
+                "Could not reach the server. Check your connection and try again.".into(),
+            )
+        };
         let answer = wasm_bindgen_futures::JsFuture::from(started.ok_or_else(unreachable)?)
             .await
             .map_err(|_| unreachable())?;
@@ -278,7 +286,10 @@ pub fn delete_now(
         if several && resp.status() == 404 {
             if let Ok(e) = resp.json::<ApiErrors>().await {
                 let missing: Vec<String> = e.errors.into_iter().map(|e| e.detail).collect();
-                return Err(Failure::Other(format!("{}, so none was deleted.", missing.join("; "))));
+                return Err(Failure::Other(format!(
+                    "{}, so none was deleted.",
+                    missing.join("; ")
+                )));
             }
             return Err(Failure::NotFound);
         }

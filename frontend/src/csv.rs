@@ -33,7 +33,13 @@ fn delimiter(text: &str) -> char {
             _ => {}
         }
     }
-    counts.iter().fold((',', 0), |best, &(d, n)| if n > best.1 { (d, n) } else { best }).0
+    counts
+        .iter()
+        .fold(
+            (',', 0),
+            |best, &(d, n)| if n > best.1 { (d, n) } else { best },
+        )
+        .0
 }
 
 /// Reads a whole file. An error says where a quote was left open.
@@ -52,7 +58,10 @@ pub fn parse(text: &str) -> Result<Table, String> {
         cells.push(std::mem::take(cell));
         let row = std::mem::take(cells);
         if !(row.len() == 1 && row[0].is_empty()) {
-            rows.push(Row { line: row_line, cells: row });
+            rows.push(Row {
+                line: row_line,
+                cells: row,
+            });
         }
     };
     while let Some(c) = chars.next() {
@@ -143,16 +152,26 @@ mod tests {
     use super::*;
 
     fn cells(t: &Table) -> Vec<Vec<&str>> {
-        t.rows.iter().map(|r| r.cells.iter().map(String::as_str).collect()).collect()
+        t.rows
+            .iter()
+            .map(|r| r.cells.iter().map(String::as_str).collect())
+            .collect()
     }
 
     #[test]
     fn reads_quotes_doubled_quotes_and_line_breaks_inside_quotes() {
-        let t = parse("\u{feff}a,b,c\r\n1,\"x, \"\"y\"\"\",\"two\r\nlines\"\r\n\r\n2,,\"\"\r\n").unwrap();
+        let t = parse("\u{feff}a,b,c\r\n1,\"x, \"\"y\"\"\",\"two\r\nlines\"\r\n\r\n2,,\"\"\r\n")
+            .unwrap();
         assert_eq!(t.header, vec!["a", "b", "c"]);
-        assert_eq!(cells(&t), vec![vec!["1", "x, \"y\"", "two\r\nlines"], vec!["2", "", ""]]);
+        assert_eq!(
+            cells(&t),
+            vec![vec!["1", "x, \"y\"", "two\r\nlines"], vec!["2", "", ""]]
+        );
         assert_eq!(t.rows[0].line, 2);
-        assert_eq!(t.rows[1].line, 5, "a quoted line break and a blank line count as lines");
+        assert_eq!(
+            t.rows[1].line, 5,
+            "a quoted line break and a blank line count as lines"
+        );
     }
 
     #[test]
@@ -164,9 +183,15 @@ mod tests {
 
     #[test]
     fn finds_semicolons_and_tabs_from_the_header() {
-        assert_eq!(cells(&parse("a;b\n1,5;2\n").unwrap()), vec![vec!["1,5", "2"]]);
+        assert_eq!(
+            cells(&parse("a;b\n1,5;2\n").unwrap()),
+            vec![vec!["1,5", "2"]]
+        );
         assert_eq!(cells(&parse("a\tb\n1\t2\n").unwrap()), vec![vec!["1", "2"]]);
-        assert_eq!(cells(&parse("\"a;x\",b\n1,2\n").unwrap()), vec![vec!["1", "2"]]);
+        assert_eq!(
+            cells(&parse("\"a;x\",b\n1,2\n").unwrap()),
+            vec![vec!["1", "2"]]
+        );
     }
 
     #[test]
@@ -182,9 +207,22 @@ mod tests {
     #[test]
     fn writes_what_it_reads_and_guards_formulas() {
         let line = write_row(&["1", "a,b", "say \"hi\"", "two\nlines", "=SUM(A1)", ""]);
-        assert_eq!(line, "1,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",'=SUM(A1),\r\n");
+        assert_eq!(
+            line,
+            "1,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",'=SUM(A1),\r\n"
+        );
         let back = parse(&format!("h1,h2,h3,h4,h5,h6\r\n{line}")).unwrap();
-        assert_eq!(cells(&back), vec![vec!["1", "a,b", "say \"hi\"", "two\nlines", "'=SUM(A1)", ""]]);
+        assert_eq!(
+            cells(&back),
+            vec![vec![
+                "1",
+                "a,b",
+                "say \"hi\"",
+                "two\nlines",
+                "'=SUM(A1)",
+                ""
+            ]]
+        );
     }
 
     #[test]
@@ -193,6 +231,9 @@ mod tests {
         let t = parse("id,fromParticipantOther,direction,phoneNumber,actualHours,notes,callTimestamp,outcome,action\r\n\
             7,\"Zoë \"\"Z\"\" Smith\",in,\"'+64 9 555 0101\",0.25,\"Line one\nline two\",2025-09-17T09:12:32+12:00,\"Call completed\",321845\r\n").unwrap();
         assert_eq!(t.rows[0].cells[1], "Zoë \"Z\" Smith");
-        assert_eq!(phonerecords_shared::import::without_formula_guard(&t.rows[0].cells[3]), "+64 9 555 0101");
+        assert_eq!(
+            phonerecords_shared::import::without_formula_guard(&t.rows[0].cells[3]),
+            "+64 9 555 0101"
+        );
     }
 }

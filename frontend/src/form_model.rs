@@ -248,29 +248,84 @@ fn or_empty(s: &str) -> String {
 
 /// Every field a person can change, in the form's order.
 pub const API_FIELDS: [ApiField; 12] = [
-    ApiField { path: "direction", label: "Direction", display: |v| match v.direction.as_str() {
-        "in" => "Incoming".into(),
-        "out" => "Outgoing".into(),
-        other => other.into(),
-    } },
-    ApiField { path: "callTimestamp", label: "Date and time", display: |v| format!("{} {} {}", v.date, v.time, v.offset.trim()) },
-    ApiField { path: "actualHours", label: "Duration", display: |v| {
-        let d = v.duration.trim();
-        if d.is_empty() {
-            String::new()
-        } else {
-            format!("{d} {}", if v.unit == DurationUnit::Hours { "hours" } else { "minutes" })
-        }
-    } },
-    ApiField { path: "outcome", label: "Outcome", display: |v| or_empty(&v.outcome) },
-    ApiField { path: "fromParticipantOther", label: "From (name)", display: |v| or_empty(&v.from_name) },
-    ApiField { path: "toParticipantOther", label: "To (name)", display: |v| or_empty(&v.to_name) },
-    ApiField { path: "phoneNumber", label: "Phone number", display: |v| or_empty(&v.phone_number) },
-    ApiField { path: "phoneNumberType", label: "Phone number type", display: |v| or_empty(&v.phone_number_type) },
-    ApiField { path: "links.action", label: "Matter (action id)", display: |v| or_empty(&v.matter) },
-    ApiField { path: "links.fromParticipant", label: "From participant id", display: |v| or_empty(&v.from_id) },
-    ApiField { path: "links.toParticipant", label: "To participant id", display: |v| or_empty(&v.to_id) },
-    ApiField { path: "notes", label: "Notes", display: |v| or_empty(&v.notes) },
+    ApiField {
+        path: "direction",
+        label: "Direction",
+        display: |v| match v.direction.as_str() {
+            "in" => "Incoming".into(),
+            "out" => "Outgoing".into(),
+            other => other.into(),
+        },
+    },
+    ApiField {
+        path: "callTimestamp",
+        label: "Date and time",
+        display: |v| format!("{} {} {}", v.date, v.time, v.offset.trim()),
+    },
+    ApiField {
+        path: "actualHours",
+        label: "Duration",
+        display: |v| {
+            let d = v.duration.trim();
+            if d.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "{d} {}",
+                    if v.unit == DurationUnit::Hours {
+                        "hours"
+                    } else {
+                        "minutes"
+                    }
+                )
+            }
+        },
+    },
+    ApiField {
+        path: "outcome",
+        label: "Outcome",
+        display: |v| or_empty(&v.outcome),
+    },
+    ApiField {
+        path: "fromParticipantOther",
+        label: "From (name)",
+        display: |v| or_empty(&v.from_name),
+    },
+    ApiField {
+        path: "toParticipantOther",
+        label: "To (name)",
+        display: |v| or_empty(&v.to_name),
+    },
+    ApiField {
+        path: "phoneNumber",
+        label: "Phone number",
+        display: |v| or_empty(&v.phone_number),
+    },
+    ApiField {
+        path: "phoneNumberType",
+        label: "Phone number type",
+        display: |v| or_empty(&v.phone_number_type),
+    },
+    ApiField {
+        path: "links.action",
+        label: "Matter (action id)",
+        display: |v| or_empty(&v.matter),
+    },
+    ApiField {
+        path: "links.fromParticipant",
+        label: "From participant id",
+        display: |v| or_empty(&v.from_id),
+    },
+    ApiField {
+        path: "links.toParticipant",
+        label: "To participant id",
+        display: |v| or_empty(&v.to_id),
+    },
+    ApiField {
+        path: "notes",
+        label: "Notes",
+        display: |v| or_empty(&v.notes),
+    },
 ];
 
 /// One field two versions of a record disagree on, as the form shows it.
@@ -384,7 +439,11 @@ mod tests {
             ("2025-09-17", "09:12:32", "-05:30")
         );
         assert_eq!((f.duration.as_str(), f.unit), ("30", DurationUnit::Minutes));
-        assert_eq!(f.changes_body(&f).unwrap(), json!({}), "nothing changed: nothing sent");
+        assert_eq!(
+            f.changes_body(&f).unwrap(),
+            json!({}),
+            "nothing changed: nothing sent"
+        );
         let edited = FormValues {
             phone_number: "+1 555 0100".into(),
             notes: String::new(),
@@ -399,11 +458,24 @@ mod tests {
         );
         let back = FormValues {
             notes: "n".into(),
-            ..FormValues { notes: "x".into(), ..f.clone() }
+            ..FormValues {
+                notes: "x".into(),
+                ..f.clone()
+            }
         };
-        assert_eq!(back.changes_body(&f).unwrap(), json!({}), "changed back: not sent");
-        let when = FormValues { time: "10:00".into(), ..f.clone() };
-        assert_eq!(when.changes_body(&f).unwrap(), json!({"callTimestamp": "2025-09-17T10:00:00-05:30"}));
+        assert_eq!(
+            back.changes_body(&f).unwrap(),
+            json!({}),
+            "changed back: not sent"
+        );
+        let when = FormValues {
+            time: "10:00".into(),
+            ..f.clone()
+        };
+        assert_eq!(
+            when.changes_body(&f).unwrap(),
+            json!({"callTimestamp": "2025-09-17T10:00:00-05:30"})
+        );
         assert_eq!(describe(&r), "the call #7 on 2025-09-17");
         let blank = FormValues {
             outcome: " ".into(),
@@ -412,8 +484,19 @@ mod tests {
         assert!(blank.changes_body(&f).unwrap_err().contains_key("outcome"));
         let changes = changed_fields(&f, &edited);
         let labels: Vec<&str> = changes.iter().map(|c| c.label).collect();
-        assert_eq!(labels, ["Phone number", "Matter (action id)", "To participant id", "Notes"]);
-        assert_eq!((changes[3].before.as_str(), changes[3].after.as_str()), ("n", ""));
+        assert_eq!(
+            labels,
+            [
+                "Phone number",
+                "Matter (action id)",
+                "To participant id",
+                "Notes"
+            ]
+        );
+        assert_eq!(
+            (changes[3].before.as_str(), changes[3].after.as_str()),
+            ("n", "")
+        );
     }
 
     #[test]
@@ -427,10 +510,23 @@ mod tests {
         .unwrap();
         let f = FormValues::from_record(&r);
         assert_eq!(f.changes_body(&f).unwrap(), json!({}));
-        let one = FormValues { outcome: "changed".into(), ..f.clone() };
-        assert_eq!(one.changes_body(&f).unwrap(), json!({"outcome": "changed"}),
-            "the stored phone number the rules refuse does not block another field's change");
-        let bad = FormValues { phone_number: "still call me".into(), ..f.clone() };
-        assert!(bad.changes_body(&f).unwrap_err().contains_key("phoneNumber"));
+        let one = FormValues {
+            outcome: "changed".into(),
+            ..f.clone()
+        };
+        assert_eq!(
+            one.changes_body(&f).unwrap(),
+            json!({"outcome": "changed"}),
+            "the stored phone number the rules refuse does not block another field's change"
+        );
+        let bad = FormValues {
+            phone_number: "still call me".into(),
+            ..f.clone()
+        };
+        assert!(
+            bad.changes_body(&f)
+                .unwrap_err()
+                .contains_key("phoneNumber")
+        );
     }
 }

@@ -37,13 +37,21 @@ impl Checked {
 }
 
 /// Every row of the table, checked with these targets.
-pub fn check(table: &Table, targets: &[Target], offset: &dyn Fn(&str, &str) -> String) -> Vec<Checked> {
+pub fn check(
+    table: &Table,
+    targets: &[Target],
+    offset: &dyn Fn(&str, &str) -> String,
+) -> Vec<Checked> {
     table
         .rows
         .iter()
         .map(|r| {
             let (body, problems) = import::row_body(targets, &r.cells, offset);
-            Checked { line: r.line, body, problems }
+            Checked {
+                line: r.line,
+                body,
+                problems,
+            }
         })
         .collect()
 }
@@ -178,7 +186,9 @@ pub fn apply(batch: &mut Batch, answer: Answer, tries: u32, outcomes: &mut [Outc
         Answer::Refused(problems) => {
             let mut refused: Vec<(usize, Vec<String>)> = Vec::new();
             for (path, detail) in &problems {
-                let Some((k, _)) = import::batch_error_index(path).filter(|(k, _)| *k < batch.rows.len()) else {
+                let Some((k, _)) =
+                    import::batch_error_index(path).filter(|(k, _)| *k < batch.rows.len())
+                else {
                     return Next::Stop(format!(
                         "The server refused batch {}: {detail}",
                         batch.number
@@ -193,7 +203,8 @@ pub fn apply(batch: &mut Batch, answer: Answer, tries: u32, outcomes: &mut [Outc
                 return Next::Stop(format!("The server refused batch {}.", batch.number));
             }
             for (k, details) in &refused {
-                outcomes[batch.rows[*k]] = Outcome::Skipped(format!("refused by the server: {}", details.join("; ")));
+                outcomes[batch.rows[*k]] =
+                    Outcome::Skipped(format!("refused by the server: {}", details.join("; ")));
             }
             let keep: Vec<usize> = batch
                 .rows
@@ -204,7 +215,11 @@ pub fn apply(batch: &mut Batch, answer: Answer, tries: u32, outcomes: &mut [Outc
                 .collect();
             batch.rows = keep;
             batch.resend += 1;
-            if batch.rows.is_empty() { Next::Done } else { Next::Resend }
+            if batch.rows.is_empty() {
+                Next::Done
+            } else {
+                Next::Resend
+            }
         }
         Answer::Retry(_) if tries <= RETRIES => Next::Retry,
         Answer::Retry(reason) => {
@@ -217,7 +232,10 @@ pub fn apply(batch: &mut Batch, answer: Answer, tries: u32, outcomes: &mut [Outc
             batch.rows.clear();
             Next::Stop(format!("Batch {} got no answer: {reason}", batch.number))
         }
-        Answer::Fatal(reason) => Next::Stop(format!("The server refused batch {}: {reason}", batch.number)),
+        Answer::Fatal(reason) => Next::Stop(format!(
+            "The server refused batch {}: {reason}",
+            batch.number
+        )),
     }
 }
 
@@ -323,31 +341,60 @@ mod tests {
     fn rows_with_problems_are_skipped_and_the_rest_batched() {
         let t = table(FILE);
         let rows = checked(&t);
-        assert_eq!(rows.iter().map(Checked::is_ready).collect::<Vec<_>>(), vec![true, false, false, true]);
-        assert_eq!(rows[2].reasons(&t.header), "Result: outcome is required; Minutes: “x” is not a duration in minutes such as 15");
+        assert_eq!(
+            rows.iter().map(Checked::is_ready).collect::<Vec<_>>(),
+            vec![true, false, false, true]
+        );
+        assert_eq!(
+            rows[2].reasons(&t.header),
+            "Result: outcome is required; Minutes: “x” is not a duration in minutes such as 15"
+        );
         assert_eq!(rows[0].body["callTimestamp"], "2025-09-17T09:00:00Z");
         assert_eq!(rows[3].body["actualHours"], 0.025);
         let b = batches(&rows);
-        assert_eq!(b, vec![Batch { number: 1, rows: vec![0, 3], resend: 0 }]);
+        assert_eq!(
+            b,
+            vec![Batch {
+                number: 1,
+                rows: vec![0, 3],
+                resend: 0
+            }]
+        );
         assert_eq!(b[0].key("abc"), "abc-b1-0");
-        assert_eq!(b[0].body(&rows)["phonerecords"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            b[0].body(&rows)["phonerecords"].as_array().unwrap().len(),
+            2
+        );
     }
 
     #[test]
     fn refused_rows_are_skipped_with_the_servers_reason_and_the_rest_sent_again_with_a_new_key() {
         let mut outcomes = vec![Outcome::Pending; 4];
-        let mut batch = Batch { number: 2, rows: vec![0, 1, 3], resend: 0 };
+        let mut batch = Batch {
+            number: 2,
+            rows: vec![0, 1, 3],
+            resend: 0,
+        };
         let next = apply(
             &mut batch,
-            Answer::Refused(vec![("phonerecords[1].outcome".into(), "outcome must not be blank".into())]),
+            Answer::Refused(vec![(
+                "phonerecords[1].outcome".into(),
+                "outcome must not be blank".into(),
+            )]),
             1,
             &mut outcomes,
         );
         assert_eq!(next, Next::Resend);
         assert_eq!(batch.rows, vec![0, 3]);
         assert_eq!(batch.key("abc"), "abc-b2-1");
-        assert_eq!(outcomes[1], Outcome::Skipped("refused by the server: outcome must not be blank".into()));
-        assert_eq!(apply(&mut batch, Answer::Stored(vec![7, 8]), 1, &mut outcomes), Next::Done);
+        assert_eq!(
+            outcomes[1],
+            Outcome::Skipped("refused by the server: outcome must not be blank".into())
+        );
+        assert_eq!(
+            apply(&mut batch, Answer::Stored(vec![7, 8]), 1, &mut outcomes),
+            Next::Done
+        );
         assert_eq!(outcomes[0], Outcome::Imported(7));
         assert_eq!(outcomes[3], Outcome::Imported(8));
         assert_eq!(outcomes[2], Outcome::Pending);
@@ -356,12 +403,29 @@ mod tests {
     #[test]
     fn no_answer_is_retried_with_the_same_key_then_reported_unconfirmed() {
         let mut outcomes = vec![Outcome::Pending; 2];
-        let mut batch = Batch { number: 1, rows: vec![0, 1], resend: 0 };
+        let mut batch = Batch {
+            number: 1,
+            rows: vec![0, 1],
+            resend: 0,
+        };
         for tries in 1..=RETRIES {
-            assert_eq!(apply(&mut batch, Answer::Retry("offline".into()), tries, &mut outcomes), Next::Retry);
+            assert_eq!(
+                apply(
+                    &mut batch,
+                    Answer::Retry("offline".into()),
+                    tries,
+                    &mut outcomes
+                ),
+                Next::Retry
+            );
         }
         assert_eq!(batch.key("k"), "k-b1-0");
-        let next = apply(&mut batch, Answer::Retry("offline".into()), RETRIES + 1, &mut outcomes);
+        let next = apply(
+            &mut batch,
+            Answer::Retry("offline".into()),
+            RETRIES + 1,
+            &mut outcomes,
+        );
         assert!(matches!(next, Next::Stop(_)));
         assert_eq!(outcomes[0].status(), "unconfirmed");
     }
@@ -369,11 +433,26 @@ mod tests {
     #[test]
     fn a_refusal_that_names_no_row_stops_the_import() {
         let mut outcomes = vec![Outcome::Pending; 1];
-        let mut batch = Batch { number: 3, rows: vec![0], resend: 0 };
-        let next = apply(&mut batch, Answer::Refused(vec![("".into(), "Idempotency-Key reused".into())]), 1, &mut outcomes);
-        assert_eq!(next, Next::Stop("The server refused batch 3: Idempotency-Key reused".into()));
+        let mut batch = Batch {
+            number: 3,
+            rows: vec![0],
+            resend: 0,
+        };
+        let next = apply(
+            &mut batch,
+            Answer::Refused(vec![("".into(), "Idempotency-Key reused".into())]),
+            1,
+            &mut outcomes,
+        );
+        assert_eq!(
+            next,
+            Next::Stop("The server refused batch 3: Idempotency-Key reused".into())
+        );
         not_imported(&mut outcomes, "not sent: the import stopped");
-        assert_eq!(outcomes[0], Outcome::NotImported("not sent: the import stopped".into()));
+        assert_eq!(
+            outcomes[0],
+            Outcome::NotImported("not sent: the import stopped".into())
+        );
     }
 
     #[test]
@@ -382,21 +461,56 @@ mod tests {
         let rows = checked(&t);
         let mut outcomes: Vec<Outcome> = rows
             .iter()
-            .map(|r| if r.is_ready() { Outcome::Pending } else { Outcome::Skipped(r.reasons(&t.header)) })
+            .map(|r| {
+                if r.is_ready() {
+                    Outcome::Pending
+                } else {
+                    Outcome::Skipped(r.reasons(&t.header))
+                }
+            })
             .collect();
         outcomes[0] = Outcome::Imported(41);
         not_imported(&mut outcomes, "cancelled before batch 2");
         let c = counts(&outcomes);
         assert_eq!((c.imported, c.skipped, c.not_imported), (1, 2, 1));
-        assert_eq!(summary(c), "Imported 1 call; skipped 2 rows with problems; 1 row not imported.");
+        assert_eq!(
+            summary(c),
+            "Imported 1 call; skipped 2 rows with problems; 1 row not imported."
+        );
         let report = report_csv(&t, &outcomes);
         let back = csv::parse(&report).unwrap();
-        assert_eq!(back.header[..5], ["import_row", "import_status", "import_id", "import_reason", "Start time"]);
+        assert_eq!(
+            back.header[..5],
+            [
+                "import_row",
+                "import_status",
+                "import_id",
+                "import_reason",
+                "Start time"
+            ]
+        );
         assert_eq!(back.rows[0].cells[..4], ["2", "imported", "41", ""]);
-        assert_eq!(back.rows[1].cells[1..4], ["skipped", "", "Direction: direction must be \"in\" or \"out\""]);
-        assert_eq!(back.rows[3].cells[..4], ["5", "not imported", "", "cancelled before batch 2"]);
+        assert_eq!(
+            back.rows[1].cells[1..4],
+            [
+                "skipped",
+                "",
+                "Direction: direction must be \"in\" or \"out\""
+            ]
+        );
+        assert_eq!(
+            back.rows[3].cells[..4],
+            ["5", "not imported", "", "cancelled before batch 2"]
+        );
         let again = import::guess_all(&back.header, &[]);
-        assert_eq!(again[..4], [Target::Ignore; 4], "the report's own columns are not imported");
-        assert_eq!(again[4], Target::Field(phonerecords_shared::Field::CallTimestamp));
+        assert_eq!(
+            again[..4],
+            [Target::Ignore; 4],
+            "the report's own columns are not imported"
+        );
+        assert_eq!(
+            again[4],
+            Target::Field(phonerecords_shared::Field::CallTimestamp)
+        );
     }
 }

@@ -196,12 +196,18 @@ impl ListState {
     }
 
     /// The API query of the whole view, every page: what an export asks for.
-    pub fn export_query(&self, local_offset: impl Fn(&str, &str) -> String) -> Result<String, String> {
+    pub fn export_query(
+        &self,
+        local_offset: impl Fn(&str, &str) -> String,
+    ) -> Result<String, String> {
         Ok(query_string(&self.view_pairs(local_offset)?))
     }
 
     /// The view's filters, search and sort, checked by the shared parser.
-    fn view_pairs(&self, local_offset: impl Fn(&str, &str) -> String) -> Result<Vec<(String, String)>, String> {
+    fn view_pairs(
+        &self,
+        local_offset: impl Fn(&str, &str) -> String,
+    ) -> Result<Vec<(String, String)>, String> {
         let mut pairs: Vec<(String, String)> = Vec::new();
         if !self.q.trim().is_empty() {
             pairs.push(("q".into(), self.q.trim().to_owned()));

@@ -22,7 +22,9 @@ pub async fn take(url: &str, token: &str) -> Option<gloo_net::http::Response> {
         return None;
     }
     let _ = js_sys::Reflect::delete_property(store.unchecked_ref::<js_sys::Object>(), &key);
-    let sent_with = js_sys::Reflect::get(&entry, &"token".into()).ok()?.as_string()?;
+    let sent_with = js_sys::Reflect::get(&entry, &"token".into())
+        .ok()?
+        .as_string()?;
     if sent_with != token {
         return None;
     }
@@ -48,14 +50,22 @@ mod tests {
         let view = ListState::default();
         let no_dates = |_: &str, _: &str| unreachable!("the default view has no dates");
         let list = crate::api::list_url(&view.api_query(no_dates).unwrap());
-        let summary =
-            crate::api::summary_url(&summary_query(&view.export_query(no_dates).unwrap(), GroupBy::Day));
+        let summary = crate::api::summary_url(&summary_query(
+            &view.export_query(no_dates).unwrap(),
+            GroupBy::Day,
+        ));
         for url in [list, summary] {
-            assert!(main_js.contains(&format!("\"{url}\",")), "main.js does not ask for {url}");
+            assert!(
+                main_js.contains(&format!("\"{url}\",")),
+                "main.js does not ask for {url}"
+            );
         }
         // With the token the session reads, from where it reads it.
         let key = format!("sessionStorage.getItem(\"{}\")", crate::session::KEY);
         assert!(main_js.contains(&key), "main.js does not read {key}");
-        assert!(main_js.contains("\"#token=\""), "main.js does not read #token=");
+        assert!(
+            main_js.contains("\"#token=\""),
+            "main.js does not read #token="
+        );
     }
 }

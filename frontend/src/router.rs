@@ -33,7 +33,12 @@ impl Page {
             _ => path,
         };
         let mut segments = path.strip_prefix('/').unwrap_or(path).split('/');
-        match (segments.next(), segments.next(), segments.next(), segments.next()) {
+        match (
+            segments.next(),
+            segments.next(),
+            segments.next(),
+            segments.next(),
+        ) {
             (Some(""), None, _, _) => Page::List,
             (Some("calls"), Some("new"), None, _) => Page::New,
             (Some("import"), None, _, _) => Page::Import,
@@ -69,7 +74,9 @@ fn percent_decoded(segment: &str) -> Option<String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
             out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
             i += 3;
         } else {
@@ -99,14 +106,19 @@ pub struct Router {
 
 fn location_now() -> (String, String) {
     let l = window().location();
-    (l.pathname().unwrap_or_default(), l.search().unwrap_or_default())
+    (
+        l.pathname().unwrap_or_default(),
+        l.search().unwrap_or_default(),
+    )
 }
 
 impl Router {
     /// The router of the whole app: follows the links clicked anywhere in the
     /// page and the browser's back/forward, for the app's lifetime.
     pub fn provide() -> Router {
-        let router = Router { url: RwSignal::new(location_now()) };
+        let router = Router {
+            url: RwSignal::new(location_now()),
+        };
         provide_context(router);
         // Dropping the handles keeps the listeners (they live as long as the page).
         let _ = window_event_listener(ev::popstate, move |_| router.sync());
@@ -170,7 +182,13 @@ impl Router {
     /// `target`, `download` or `rel="external"`, another origin, or only a
     /// `#fragment` of this page (the skip link: the browser moves the focus).
     fn follow(&self, e: &MouseEvent) {
-        if e.default_prevented() || e.button() != 0 || e.meta_key() || e.alt_key() || e.ctrl_key() || e.shift_key() {
+        if e.default_prevented()
+            || e.button() != 0
+            || e.meta_key()
+            || e.alt_key()
+            || e.ctrl_key()
+            || e.shift_key()
+        {
             return;
         }
         let Some(a) = e
@@ -181,7 +199,9 @@ impl Router {
         else {
             return;
         };
-        let external = a.get_attribute("rel").is_some_and(|r| r.split_ascii_whitespace().any(|p| p == "external"));
+        let external = a
+            .get_attribute("rel")
+            .is_some_and(|r| r.split_ascii_whitespace().any(|p| p == "external"));
         if !a.target().is_empty() || a.has_attribute("download") || external {
             return;
         }
@@ -190,7 +210,10 @@ impl Router {
             return;
         }
         let (path, search, hash) = (a.pathname(), a.search(), a.hash());
-        if !hash.is_empty() && l.pathname().ok() == Some(path.clone()) && l.search().ok() == Some(search.clone()) {
+        if !hash.is_empty()
+            && l.pathname().ok() == Some(path.clone())
+            && l.search().ok() == Some(search.clone())
+        {
             return;
         }
         e.prevent_default();
@@ -205,7 +228,11 @@ pub fn use_router() -> Router {
 /// A link in the app; `aria-current="page"` while its page (or one below
 /// it) is shown.
 #[component]
-pub fn Link(#[prop(into)] href: String, #[prop(optional)] class: &'static str, children: Children) -> impl IntoView {
+pub fn Link(
+    #[prop(into)] href: String,
+    #[prop(optional)] class: &'static str,
+    children: Children,
+) -> impl IntoView {
     let path = use_router().path();
     let current = {
         let href = href.clone();
@@ -229,9 +256,20 @@ mod tests {
         assert_eq!(Page::of("/import/"), Page::Import);
         assert_eq!(Page::of("/import/x"), Page::NotFound);
         assert_eq!(Page::of("/calls/12"), Page::Call);
-        assert_eq!(Page::of("/calls/x"), Page::Call, "the page says it is no call");
+        assert_eq!(
+            Page::of("/calls/x"),
+            Page::Call,
+            "the page says it is no call"
+        );
         assert_eq!(Page::of("/calls/12/edit"), Page::Edit);
-        for other in ["/calls", "/calls/", "/calls//edit", "/calls/1/edit/x", "/records/new", "/x"] {
+        for other in [
+            "/calls",
+            "/calls/",
+            "/calls//edit",
+            "/calls/1/edit/x",
+            "/records/new",
+            "/x",
+        ] {
             assert_eq!(Page::of(other), Page::NotFound, "{other}");
         }
     }
@@ -246,9 +284,21 @@ mod tests {
         assert_eq!(id_in_path("/calls/%31"), Some(1));
         assert_eq!(id_in_path("/calls/%31%32/edit"), Some(12));
         // Not a positive whole number once decoded: no call.
-        for other in ["/calls/0", "/calls/-1", "/calls/+1", "/calls/%2B1", "/calls/%20%31", "/calls/1.0", "/calls/%3",
-            "/calls/%zz", "/calls/%+1", "/calls/%FF", "/calls/%", "/calls/99999999999999999999", "/calls/%61"]
-        {
+        for other in [
+            "/calls/0",
+            "/calls/-1",
+            "/calls/+1",
+            "/calls/%2B1",
+            "/calls/%20%31",
+            "/calls/1.0",
+            "/calls/%3",
+            "/calls/%zz",
+            "/calls/%+1",
+            "/calls/%FF",
+            "/calls/%",
+            "/calls/99999999999999999999",
+            "/calls/%61",
+        ] {
             assert_eq!(id_in_path(other), None, "{other}");
         }
     }

@@ -63,7 +63,11 @@ pub fn regroup(days: &Summary, period: GroupBy) -> Summary {
                 last.count += g.count;
                 last.actual_hours += g.actual_hours;
             }
-            _ => groups.push(Group { key: key.into(), count: g.count, actual_hours: g.actual_hours }),
+            _ => groups.push(Group {
+                key: key.into(),
+                count: g.count,
+                actual_hours: g.actual_hours,
+            }),
         }
     }
     Summary {
@@ -77,7 +81,9 @@ pub fn regroup(days: &Summary, period: GroupBy) -> Summary {
 /// "10 Mar 2025", "Week 11, 2025", "Mar 2025".
 pub fn period_label(key: &str, period: GroupBy) -> String {
     match (period, period.period_start(key)) {
-        (GroupBy::Day, Some(d)) => format!("{} {} {}", d.day(), d.short_month_name(), d.year_text()),
+        (GroupBy::Day, Some(d)) => {
+            format!("{} {} {}", d.day(), d.short_month_name(), d.year_text())
+        }
         (GroupBy::Week, Some(d)) => {
             let (year, week) = d.iso_week();
             format!("Week {week}, {year}")
@@ -99,9 +105,15 @@ pub fn cut_notice(s: &Summary) -> Option<String> {
     Some(match s.group_by {
         GroupBy::Day => format!("{first} days — choose week or month to see all"),
         GroupBy::Week => format!("{first} weeks — choose month to see all"),
-        GroupBy::Month => format!("{first} months of {}", crate::format::thousands(s.group_count)),
+        GroupBy::Month => format!(
+            "{first} months of {}",
+            crate::format::thousands(s.group_count)
+        ),
         GroupBy::Action | GroupBy::Outcome | GroupBy::Direction => {
-            format!("{first} of {} groups", crate::format::thousands(s.group_count))
+            format!(
+                "{first} of {} groups",
+                crate::format::thousands(s.group_count)
+            )
         }
     })
 }
@@ -177,7 +189,11 @@ mod tests {
             group_count: groups.len() as u64,
             groups: groups
                 .iter()
-                .map(|(k, c, h)| Group { key: json!(k), count: *c, actual_hours: *h })
+                .map(|(k, c, h)| Group {
+                    key: json!(k),
+                    count: *c,
+                    actual_hours: *h,
+                })
                 .collect(),
             top_actions: None,
         }
@@ -199,21 +215,36 @@ mod tests {
 
     #[test]
     fn bars_fill_the_periods_between() {
-        let s = summary(GroupBy::Day, &[("2025-02-27", 2, 0.5), ("2025-03-02", 1, 0.25)]);
+        let s = summary(
+            GroupBy::Day,
+            &[("2025-02-27", 2, 0.5), ("2025-03-02", 1, 0.25)],
+        );
         let b = bars(&s);
         let keys: Vec<&str> = b.iter().map(|b| b.key.as_str()).collect();
-        assert_eq!(keys, ["2025-02-27", "2025-02-28", "2025-03-01", "2025-03-02"]);
+        assert_eq!(
+            keys,
+            ["2025-02-27", "2025-02-28", "2025-03-01", "2025-03-02"]
+        );
         assert_eq!(b.iter().map(|b| b.count).collect::<Vec<_>>(), [2, 0, 0, 1]);
         assert_eq!(b[0].label, "27 Feb 2025");
-        let w = bars(&summary(GroupBy::Week, &[("2024-W52", 1, 0.0), ("2025-W02", 1, 0.0)]));
+        let w = bars(&summary(
+            GroupBy::Week,
+            &[("2024-W52", 1, 0.0), ("2025-W02", 1, 0.0)],
+        ));
         let keys: Vec<&str> = w.iter().map(|b| b.key.as_str()).collect();
         assert_eq!(keys, ["2024-W52", "2025-W01", "2025-W02"]);
         assert_eq!(w[1].label, "Week 1, 2025");
-        let m = bars(&summary(GroupBy::Month, &[("2024-11", 1, 0.0), ("2025-02", 1, 0.0)]));
+        let m = bars(&summary(
+            GroupBy::Month,
+            &[("2024-11", 1, 0.0), ("2025-02", 1, 0.0)],
+        ));
         assert_eq!(m.len(), 4);
         assert_eq!(m[2].label, "Jan 2025");
         // Too long a range: only the periods with calls.
-        let far = bars(&summary(GroupBy::Day, &[("2020-01-01", 1, 0.0), ("2025-01-01", 1, 0.0)]));
+        let far = bars(&summary(
+            GroupBy::Day,
+            &[("2020-01-01", 1, 0.0), ("2025-01-01", 1, 0.0)],
+        ));
         assert_eq!(far.len(), 2);
         // Not periods: as given.
         let by_outcome = bars(&summary(GroupBy::Outcome, &[("b", 2, 0.0), ("a", 1, 0.0)]));
@@ -225,24 +256,63 @@ mod tests {
     fn days_sum_into_weeks_and_months() {
         let days = summary(
             GroupBy::Day,
-            &[("2024-12-30", 1, 0.5), ("2025-01-05", 2, 0.25), ("2025-01-06", 1, 1.0), ("2025-02-01", 3, 0.0)],
+            &[
+                ("2024-12-30", 1, 0.5),
+                ("2025-01-05", 2, 0.25),
+                ("2025-01-06", 1, 1.0),
+                ("2025-02-01", 3, 0.0),
+            ],
         );
         let weeks = regroup(&days, GroupBy::Week);
-        let got: Vec<(String, u64, f64)> = weeks.groups.iter().map(|g| (g.key_text(), g.count, g.actual_hours)).collect();
-        assert_eq!(got, [("2025-W01".into(), 3, 0.75), ("2025-W02".into(), 1, 1.0), ("2025-W05".into(), 3, 0.0)]);
-        assert_eq!((weeks.group_by, weeks.group_count, weeks.count), (GroupBy::Week, 3, 7));
+        let got: Vec<(String, u64, f64)> = weeks
+            .groups
+            .iter()
+            .map(|g| (g.key_text(), g.count, g.actual_hours))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("2025-W01".into(), 3, 0.75),
+                ("2025-W02".into(), 1, 1.0),
+                ("2025-W05".into(), 3, 0.0)
+            ]
+        );
+        assert_eq!(
+            (weeks.group_by, weeks.group_count, weeks.count),
+            (GroupBy::Week, 3, 7)
+        );
         let months = regroup(&days, GroupBy::Month);
-        let got: Vec<(String, u64)> = months.groups.iter().map(|g| (g.key_text(), g.count)).collect();
-        assert_eq!(got, [("2024-12".into(), 1), ("2025-01".into(), 3), ("2025-02".into(), 3)]);
+        let got: Vec<(String, u64)> = months
+            .groups
+            .iter()
+            .map(|g| (g.key_text(), g.count))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("2024-12".into(), 1),
+                ("2025-01".into(), 3),
+                ("2025-02".into(), 3)
+            ]
+        );
     }
 
     #[test]
     fn a_cut_summary_says_so() {
-        let mut s = summary(GroupBy::Day, &[("2025-01-01", 1, 0.0), ("2025-01-02", 1, 0.0)]);
+        let mut s = summary(
+            GroupBy::Day,
+            &[("2025-01-01", 1, 0.0), ("2025-01-02", 1, 0.0)],
+        );
         assert_eq!(cut_notice(&s), None);
         s.group_count = 1500;
-        assert_eq!(cut_notice(&s).as_deref(), Some("Showing the first 2 days — choose week or month to see all"));
+        assert_eq!(
+            cut_notice(&s).as_deref(),
+            Some("Showing the first 2 days — choose week or month to see all")
+        );
         s.group_by = GroupBy::Week;
-        assert_eq!(cut_notice(&s).as_deref(), Some("Showing the first 2 weeks — choose month to see all"));
+        assert_eq!(
+            cut_notice(&s).as_deref(),
+            Some("Showing the first 2 weeks — choose month to see all")
+        );
     }
 }

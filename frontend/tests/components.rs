@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 use phonerecords_shared::{Field, PhoneRecord, PhoneRecordPageData};
-use phonerecords_ui::components::record_form::RecordForm;
 use phonerecords_ui::components::list::{Pager, RecordsTable};
+use phonerecords_ui::components::record_form::RecordForm;
 use phonerecords_ui::form_model::{Errors, FormValues};
 use phonerecords_ui::list_state::Sort;
 use serde_json::{Value, json};
@@ -435,7 +435,11 @@ async fn rows_are_selected_one_by_one_or_all_on_the_page_and_deleted_together() 
     let root = container();
     let selected = RwSignal::new(BTreeSet::<i64>::new());
     let deleted = RwSignal::new(Vec::<Vec<i64>>::new());
-    let records = vec![record(11, "in", "a"), record(12, "out", "b"), record(13, "in", "c")];
+    let records = vec![
+        record(11, "in", "a"),
+        record(12, "out", "b"),
+        record(13, "in", "c"),
+    ];
     let selection = Selection {
         selected,
         on_delete: Callback::new(move |ids| deleted.update(|d| d.push(ids))),
@@ -450,7 +454,10 @@ async fn rows_are_selected_one_by_one_or_all_on_the_page_and_deleted_together() 
         "Select the call with +44 493 993938 on 2025-09-17",
         "each names its call"
     );
-    assert!(root.query_selector(".selected-count").unwrap().is_none(), "no bar without a selection");
+    assert!(
+        root.query_selector(".selected-count").unwrap().is_none(),
+        "no bar without a selection"
+    );
     boxes[0].unchecked_ref::<HtmlElement>().click();
     boxes[2].unchecked_ref::<HtmlElement>().click();
     leptos::task::tick().await;
@@ -458,18 +465,34 @@ async fn rows_are_selected_one_by_one_or_all_on_the_page_and_deleted_together() 
     assert_eq!(text(&root, ".selected-count"), "2 selected");
     assert_eq!(all(&root, "tbody tr.selected").len(), 2);
     let select_all = checkbox(&root, ".select-all input");
-    assert!(select_all.indeterminate() && !select_all.checked(), "some, not all, selected");
+    assert!(
+        select_all.indeterminate() && !select_all.checked(),
+        "some, not all, selected"
+    );
     select_all.click();
     leptos::task::tick().await;
     assert_eq!(text(&root, ".selected-count"), "3 selected");
     assert!(select_all.checked() && !select_all.indeterminate());
-    assert!(all(&root, "tbody td.select input").iter().all(|b| b.unchecked_ref::<HtmlInputElement>().checked()));
-    find(&root, ".bulk-bar button.danger").unchecked_into::<HtmlElement>().click();
+    assert!(
+        all(&root, "tbody td.select input")
+            .iter()
+            .all(|b| b.unchecked_ref::<HtmlInputElement>().checked())
+    );
+    find(&root, ".bulk-bar button.danger")
+        .unchecked_into::<HtmlElement>()
+        .click();
     leptos::task::tick().await;
-    assert_eq!(deleted.get_untracked(), vec![vec![11, 12, 13]], "Delete hands over the selected ids");
+    assert_eq!(
+        deleted.get_untracked(),
+        vec![vec![11, 12, 13]],
+        "Delete hands over the selected ids"
+    );
     select_all.click();
     leptos::task::tick().await;
-    assert!(selected.get_untracked().is_empty(), "unchecking 'select all' clears the page");
+    assert!(
+        selected.get_untracked().is_empty(),
+        "unchecking 'select all' clears the page"
+    );
     assert!(root.query_selector(".selected-count").unwrap().is_none());
     boxes[1].unchecked_ref::<HtmlElement>().click();
     leptos::task::tick().await;
@@ -483,7 +506,10 @@ async fn rows_are_selected_one_by_one_or_all_on_the_page_and_deleted_together() 
 }
 
 /// Deletes whose requests are only counted, answering `answer`.
-fn counted(delay_ms: u64, answer: Result<(), Failure>) -> (Deletes, Session, Rc<RefCell<Vec<PendingDelete>>>) {
+fn counted(
+    delay_ms: u64,
+    answer: Result<(), Failure>,
+) -> (Deletes, Session, Rc<RefCell<Vec<PendingDelete>>>) {
     let session = Session::with_token("t");
     let sent = Rc::new(RefCell::new(Vec::new()));
     let log = sent.clone();
@@ -492,7 +518,11 @@ fn counted(delay_ms: u64, answer: Result<(), Failure>) -> (Deletes, Session, Rc<
         let answer = answer.clone();
         Box::pin(async move { answer })
     });
-    (Deletes::new(session, Duration::from_millis(delay_ms), send), session, sent)
+    (
+        Deletes::new(session, Duration::from_millis(delay_ms), send),
+        session,
+        sent,
+    )
 }
 
 async fn sleep(ms: i32) {
@@ -509,7 +539,10 @@ async fn sleep(ms: i32) {
 async fn undo_brings_the_calls_back_without_any_request() {
     let root = container();
     let (deletes, session, sent) = counted(60_000, Ok(()));
-    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <UndoNotice deletes=deletes/> });
+    let _handle = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <UndoNotice deletes=deletes/> },
+    );
     assert!(root.query_selector(".undo").unwrap().is_none());
     deletes.delete_many(vec![1, 2, 3]);
     leptos::task::tick().await;
@@ -525,44 +558,84 @@ async fn undo_brings_the_calls_back_without_any_request() {
     );
     undo.unchecked_into::<HtmlElement>().click();
     leptos::task::tick().await;
-    assert!(root.query_selector(".undo").unwrap().is_none(), "the notice goes");
+    assert!(
+        root.query_selector(".undo").unwrap().is_none(),
+        "the notice goes"
+    );
     assert!(!deletes.is_hidden(2), "the rows come back");
     assert!(sent.borrow().is_empty(), "and nothing was sent");
-    assert_eq!(session.notice.get_untracked().as_deref(), Some("Restored 3 calls."));
+    assert_eq!(
+        session.notice.get_untracked().as_deref(),
+        Some("Restored 3 calls.")
+    );
 }
 
 #[wasm_bindgen_test]
 async fn the_delete_is_sent_when_the_notice_expires_or_another_delete_starts() {
     let root = container();
     let (deletes, session, sent) = counted(150, Ok(()));
-    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <UndoNotice deletes=deletes/> });
+    let _handle = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <UndoNotice deletes=deletes/> },
+    );
     deletes.delete_many(vec![4, 5]);
     leptos::task::tick().await;
     sleep(50).await;
-    assert!(sent.borrow().is_empty(), "nothing is sent during the undo window");
+    assert!(
+        sent.borrow().is_empty(),
+        "nothing is sent during the undo window"
+    );
     assert!(root.query_selector(".undo").unwrap().is_some());
     sleep(200).await;
     leptos::task::tick().await;
-    assert_eq!(sent.borrow().iter().map(|p| p.ids.clone()).collect::<Vec<_>>(), vec![vec![4, 5]]);
-    assert_eq!(sent.borrow()[0].if_match, None, "a multi-id delete has no If-Match");
+    assert_eq!(
+        sent.borrow()
+            .iter()
+            .map(|p| p.ids.clone())
+            .collect::<Vec<_>>(),
+        vec![vec![4, 5]]
+    );
+    assert_eq!(
+        sent.borrow()[0].if_match,
+        None,
+        "a multi-id delete has no If-Match"
+    );
     assert_eq!(sent.borrow()[0].token, "t");
     assert!(root.query_selector(".undo").unwrap().is_none());
     assert!(deletes.is_hidden(4), "deleted rows stay gone");
-    assert_eq!(session.notice.get_untracked().as_deref(), Some("2 calls deleted."));
+    assert_eq!(
+        session.notice.get_untracked().as_deref(),
+        Some("2 calls deleted.")
+    );
 
     let one = record(6, "in", "x");
     deletes.delete_one(&one, Some("\"6-2\"".into()));
     leptos::task::tick().await;
-    assert_eq!(text(&root, ".undo span"), "Deleted the call with +44 493 993938 on 2025-09-17 — ");
+    assert_eq!(
+        text(&root, ".undo span"),
+        "Deleted the call with +44 493 993938 on 2025-09-17 — "
+    );
     deletes.delete_many(vec![7]);
     leptos::task::tick().await;
-    assert_eq!(sent.borrow().len(), 2, "a second delete sends the first at once");
+    assert_eq!(
+        sent.borrow().len(),
+        2,
+        "a second delete sends the first at once"
+    );
     assert_eq!(sent.borrow()[1].ids, vec![6]);
-    assert_eq!(sent.borrow()[1].if_match.as_deref(), Some("\"6-2\""), "a single delete keeps If-Match");
+    assert_eq!(
+        sent.borrow()[1].if_match.as_deref(),
+        Some("\"6-2\""),
+        "a single delete keeps If-Match"
+    );
     assert_eq!(text(&root, ".undo span"), "1 call deleted — ");
     deletes.flush();
     leptos::task::tick().await;
-    assert_eq!(sent.borrow().len(), 3, "flush (the tab hidden or closed) sends at once");
+    assert_eq!(
+        sent.borrow().len(),
+        3,
+        "flush (the tab hidden or closed) sends at once"
+    );
     sleep(250).await;
     assert_eq!(sent.borrow().len(), 3, "and only once");
 }
@@ -572,7 +645,10 @@ async fn a_failed_delete_brings_the_rows_back_with_the_reason() {
     let root = container();
     let reason = "there is no phone record with id 9, so none was deleted.";
     let (deletes, session, sent) = counted(60_000, Err(Failure::Other(reason.into())));
-    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <UndoNotice deletes=deletes/> });
+    let _handle = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <UndoNotice deletes=deletes/> },
+    );
     deletes.delete_many(vec![8, 9]);
     leptos::task::tick().await;
     assert!(deletes.is_hidden(8));
@@ -580,7 +656,10 @@ async fn a_failed_delete_brings_the_rows_back_with_the_reason() {
     leptos::task::tick().await;
     sleep(10).await;
     assert_eq!(sent.borrow().len(), 1);
-    assert!(!deletes.is_hidden(8) && !deletes.is_hidden(9), "the rows come back");
+    assert!(
+        !deletes.is_hidden(8) && !deletes.is_hidden(9),
+        "the rows come back"
+    );
     assert_eq!(
         session.notice.get_untracked().unwrap(),
         format!("Could not delete 2 calls: {reason}")
@@ -590,7 +669,10 @@ async fn a_failed_delete_brings_the_rows_back_with_the_reason() {
 fn summary_data(by: &str, groups: Value) -> phonerecords_shared::summary::Summary {
     let list = groups.as_array().unwrap();
     let count: u64 = list.iter().map(|g| g["count"].as_u64().unwrap()).sum();
-    let hours: f64 = list.iter().map(|g| g["actualHours"].as_f64().unwrap()).sum();
+    let hours: f64 = list
+        .iter()
+        .map(|g| g["actualHours"].as_f64().unwrap())
+        .sum();
     serde_json::from_value(json!({
         "groupBy": by, "count": count, "actualHours": hours, "countIn": 2, "countOut": count - 2,
         "groupCount": list.len(), "groups": groups
@@ -613,8 +695,16 @@ async fn the_summary_panel_shows_totals_and_one_bar_per_period() {
         ]),
     );
     let top = vec![
-        Group { key: json!(321845), count: 4, actual_hours: 1.5 },
-        Group { key: Value::Null, count: 2, actual_hours: 0.25 },
+        Group {
+            key: json!(321845),
+            count: 4,
+            actual_hours: 1.5,
+        },
+        Group {
+            key: Value::Null,
+            count: 2,
+            actual_hours: 0.25,
+        },
     ];
     let chosen = RwSignal::new(None::<GroupBy>);
     let _handle = leptos::mount::mount_to(root.clone(), move || {
@@ -625,7 +715,11 @@ async fn the_summary_panel_shows_totals_and_one_bar_per_period() {
     assert_eq!(text(&root, ".total-hours"), "1:45");
     assert_eq!(text(&root, ".total-split"), "2 / 4");
     let bars = all(&root, "svg rect.bar-calls");
-    assert_eq!(bars.len(), 5, "one bar per day from the first call's to the last's");
+    assert_eq!(
+        bars.len(),
+        5,
+        "one bar per day from the first call's to the last's"
+    );
     let heights: Vec<f64> = bars
         .iter()
         .map(|b| b.get_attribute("height").unwrap().parse().unwrap())
@@ -638,21 +732,35 @@ async fn the_summary_panel_shows_totals_and_one_bar_per_period() {
     let svg = find(&root, "svg");
     assert_eq!(svg.get_attribute("role").as_deref(), Some("img"));
     let label = svg.get_attribute("aria-label").unwrap();
-    assert!(label.contains("per day") && label.contains("10 Mar 2025") && label.contains("14 Mar 2025"), "{label}");
+    assert!(
+        label.contains("per day") && label.contains("10 Mar 2025") && label.contains("14 Mar 2025"),
+        "{label}"
+    );
     let rows = all(&root, "table.chart-table tbody tr");
     assert_eq!(rows.len(), 5);
     let first = rows[0].text_content().unwrap();
-    assert!(first.starts_with("10 Mar 2025") && first.ends_with("1:30"), "{first}");
+    assert!(
+        first.starts_with("10 Mar 2025") && first.ends_with("1:30"),
+        "{first}"
+    );
     // Top matters, most calls first; calls without a matter named so.
-    let matters: Vec<String> = all(&root, ".top-matters li").iter().map(|l| l.text_content().unwrap()).collect();
+    let matters: Vec<String> = all(&root, ".top-matters li")
+        .iter()
+        .map(|l| l.text_content().unwrap())
+        .collect();
     assert_eq!(matters.len(), 2);
-    assert!(matters[0].starts_with("Matter #321845") && matters[0].contains("4 calls · 1:30"), "{matters:?}");
+    assert!(
+        matters[0].starts_with("Matter #321845") && matters[0].contains("4 calls · 1:30"),
+        "{matters:?}"
+    );
     assert!(matters[1].starts_with("No matter"), "{matters:?}");
     // The period switch.
     let select: web_sys::HtmlSelectElement = find(&root, "select[name=period]").unchecked_into();
     assert_eq!(select.value(), "day");
     select.set_value("week");
-    select.dispatch_event(&Event::new("change").unwrap()).unwrap();
+    select
+        .dispatch_event(&Event::new("change").unwrap())
+        .unwrap();
     assert_eq!(chosen.get_untracked(), Some(GroupBy::Week));
 }
 
@@ -664,16 +772,32 @@ async fn the_summary_chart_of_weeks_and_months_counts_their_periods() {
         "week",
         json!([{"key": "2024-W52", "count": 1, "actualHours": 0.5}, {"key": "2025-W02", "count": 3, "actualHours": 1.0}]),
     );
-    let months = summary_data("month", json!([{"key": "2025-01", "count": 2, "actualHours": 0.5}]));
+    let months = summary_data(
+        "month",
+        json!([{"key": "2025-01", "count": 2, "actualHours": 0.5}]),
+    );
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         view! { <div class="w"><SummaryPanel summary=weeks/></div><div class="m"><SummaryPanel summary=months/></div> }
     });
     leptos::task::tick().await;
-    assert_eq!(all(&root, ".w rect.bar-calls").len(), 3, "2024-W52, 2025-W01, 2025-W02");
+    assert_eq!(
+        all(&root, ".w rect.bar-calls").len(),
+        3,
+        "2024-W52, 2025-W01, 2025-W02"
+    );
     assert_eq!(all(&root, ".m rect.bar-calls").len(), 1);
-    assert!(all(&root, "select[name=period]").is_empty(), "no switch without a handler");
-    assert!(all(&root, ".top-matters").is_empty(), "no top matters without data");
-    assert_eq!(text(&root, ".w .chart-table caption"), "Calls and hours per week");
+    assert!(
+        all(&root, "select[name=period]").is_empty(),
+        "no switch without a handler"
+    );
+    assert!(
+        all(&root, ".top-matters").is_empty(),
+        "no top matters without data"
+    );
+    assert_eq!(
+        text(&root, ".w .chart-table caption"),
+        "Calls and hours per week"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -686,7 +810,10 @@ async fn a_chart_of_only_the_first_periods_says_so_visibly_and_in_its_table() {
         json!([{"key": "2021-01-04", "count": 1, "actualHours": 0.5}, {"key": "2021-01-05", "count": 2, "actualHours": 1.0}]),
     );
     cut.group_count = 1500;
-    let whole = summary_data("month", json!([{"key": "2025-01", "count": 2, "actualHours": 0.5}]));
+    let whole = summary_data(
+        "month",
+        json!([{"key": "2025-01", "count": 2, "actualHours": 0.5}]),
+    );
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         view! { <div class="cut"><SummaryPanel summary=cut/></div><div class="whole"><SummaryPanel summary=whole/></div> }
     });
@@ -694,14 +821,23 @@ async fn a_chart_of_only_the_first_periods_says_so_visibly_and_in_its_table() {
     let notice = "Showing the first 2 days — choose week or month to see all";
     assert_eq!(text(&root, ".cut .chart-cut"), notice, "said on screen");
     let caption = text(&root, ".cut .chart-table caption");
-    assert!(caption.contains(notice), "and in the table for screen readers: {caption}");
-    assert!(all(&root, ".whole .chart-cut").is_empty(), "nothing to say when every period is there");
+    assert!(
+        caption.contains(notice),
+        "and in the table for screen readers: {caption}"
+    );
+    assert!(
+        all(&root, ".whole .chart-cut").is_empty(),
+        "nothing to say when every period is there"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn the_outcome_suggests_outcomes_and_stays_free_text() {
     let root = container();
-    let outcomes = RwSignal::new(vec!["Call completed".to_owned(), "Left a message".to_owned()]);
+    let outcomes = RwSignal::new(vec![
+        "Call completed".to_owned(),
+        "Left a message".to_owned(),
+    ]);
     let submitted = RwSignal::new(Vec::<Value>::new());
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         view! {
@@ -719,7 +855,11 @@ async fn the_outcome_suggests_outcomes_and_stays_free_text() {
         .iter()
         .map(|o| o.get_attribute("value").unwrap())
         .collect();
-    assert_eq!(options, ["Call completed", "Left a message"], "most used first");
+    assert_eq!(
+        options,
+        ["Call completed", "Left a message"],
+        "most used first"
+    );
     outcomes.set(vec!["No answer".to_owned()]);
     leptos::task::tick().await;
     assert_eq!(all(&root, &format!("datalist#{list} option")).len(), 1);

@@ -90,7 +90,9 @@ fn without_own_id(record: &Value, path_id: i64) -> std::borrow::Cow<'_, Value> {
 /// update names one record, so an array is refused.
 pub fn parse_update_body(path_id: i64, body: &Value) -> Result<UpdatePhoneRecord, Vec<FieldError>> {
     match wrapping(body) {
-        Wrapping::Bare => parse_update(&without_own_id(body, path_id)).map_err(explain_stray_wrapper),
+        Wrapping::Bare => {
+            parse_update(&without_own_id(body, path_id)).map_err(explain_stray_wrapper)
+        }
         Wrapping::One(record) => parse_update(&without_own_id(record, path_id))
             .map_err(|errors| within(RESOURCE, errors)),
         Wrapping::Many(_) => Err(vec![not_a_record(

@@ -90,8 +90,14 @@ impl Date {
 
     /// The ISO 8601 week: (its year, its number 1–53).
     pub fn iso_week(self) -> (i32, u32) {
-        let thursday = self.add_days(3 - i64::from(self.weekday_from_monday())).unwrap_or(self);
-        let jan1 = Date { year: thursday.year, month: 1, day: 1 };
+        let thursday = self
+            .add_days(3 - i64::from(self.weekday_from_monday()))
+            .unwrap_or(self);
+        let jan1 = Date {
+            year: thursday.year,
+            month: 1,
+            day: 1,
+        };
         let week = (thursday.days_since_epoch() - jan1.days_since_epoch()) / 7 + 1;
         (thursday.year, week as u32)
     }
@@ -99,7 +105,8 @@ impl Date {
     /// The Monday of an ISO week (`None` past the year's last week).
     pub fn from_iso_week(year: i32, week: u32) -> Option<Date> {
         let jan4 = Date::new(year, 1, 4)?;
-        let monday = jan4.add_days(-i64::from(jan4.weekday_from_monday()) + 7 * (i64::from(week) - 1))?;
+        let monday =
+            jan4.add_days(-i64::from(jan4.weekday_from_monday()) + 7 * (i64::from(week) - 1))?;
         (week >= 1 && monday.add_days(3)?.iso_week() == (year, week)).then_some(monday)
     }
 
@@ -133,7 +140,9 @@ impl Date {
 
     /// "Mar" (chrono's `%b`).
     pub fn short_month_name(self) -> &'static str {
-        const NAMES: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        const NAMES: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
         NAMES[self.month as usize - 1]
     }
 }
@@ -175,7 +184,11 @@ fn parse_ymd(s: &str) -> Option<(Date, &str)> {
     let (month, s) = number(s, 2)?;
     let s = literal(s, '-')?;
     let (day, s) = number(s, 2)?;
-    let date = Date::new(i32::try_from(year).ok()?, u32::try_from(month).ok()?, u32::try_from(day).ok()?)?;
+    let date = Date::new(
+        i32::try_from(year).ok()?,
+        u32::try_from(month).ok()?,
+        u32::try_from(day).ok()?,
+    )?;
     Some((date, s))
 }
 
@@ -187,7 +200,11 @@ fn fraction(s: &str) -> Option<(i64, &str)> {
     }
     let mut nanos = 0i64;
     for i in 0..9 {
-        nanos = nanos * 10 + s.as_bytes().get(i).filter(|_| i < digits).map_or(0, |b| i64::from(b - b'0'));
+        nanos = nanos * 10
+            + s.as_bytes()
+                .get(i)
+                .filter(|_| i < digits)
+                .map_or(0, |b| i64::from(b - b'0'));
     }
     Some((nanos, &s[digits..]))
 }
@@ -215,7 +232,11 @@ pub fn parse_naive_datetime_millis(s: &str) -> Option<i64> {
     if !s.is_empty() || hour > 23 || minute > 59 || second > 60 {
         return None;
     }
-    Some(epoch_millis(date, hour * 3600 + minute * 60 + second, nanos))
+    Some(epoch_millis(
+        date,
+        hour * 3600 + minute * 60 + second,
+        nanos,
+    ))
 }
 
 /// An RFC 3339 time as chrono's `parse_from_rfc3339` reads it: the
@@ -230,7 +251,12 @@ pub fn parse_rfc3339(s: &str) -> Option<(i64, i32)> {
     let year = two(0)? * 100 + two(2)?;
     let (month, day) = (two(5)?, two(8)?);
     let (hour, minute, second) = (two(11)?, two(14)?, two(17)?);
-    if b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b't' | b'T' | b' ') || b[13] != b':' || b[16] != b':' {
+    if b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b't' | b'T' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
     let date = Date::new(year as i32, month as u32, day as u32)?;
@@ -246,7 +272,10 @@ pub fn parse_rfc3339(s: &str) -> Option<(i64, i32)> {
         _ => {
             let (negative, r) = if let Some(r) = rest.strip_prefix('+') {
                 (false, r)
-            } else if let Some(r) = rest.strip_prefix('-').or_else(|| rest.strip_prefix('\u{2212}')) {
+            } else if let Some(r) = rest
+                .strip_prefix('-')
+                .or_else(|| rest.strip_prefix('\u{2212}'))
+            {
                 (true, r)
             } else {
                 return None;
@@ -276,20 +305,77 @@ mod tests {
     /// days and seconds, fractions, offsets, junk.
     fn samples() -> Vec<String> {
         let mut v: Vec<String> = [
-            "", "2025-09-17", "2025-9-7", " 2025-09-17", "2025- 09-17", "2025-09-17 ", "+2025-09-17", "-0044-03-15",
-            "+12345-01-01", "12345-01-01", "- 44-03-15", "+ 2025-09-17", " -44-03-15", "02025-09-17", "2025-13-01", "2025-00-10", "2025-02-29", "2024-02-29",
-            "1900-02-29", "2000-02-29", "2025-04-31", "2025-09-17x", "2025/09/17", "2025-09", "yesterday", "١٢٣",
-            "+262142-12-31", "+262143-01-01", "-262143-01-01", "-262144-12-31", "99999999999999999999-01-01",
-            "2025-09-17T09:12:32", "2025-09-17T9:2:3", "2025-09-17T09:12:32.", "2025-09-17T09:12:32.5",
-            "2025-09-17T09:12:32.123456789123", "2025-09-17T23:59:60", "2025-09-17T23:59:60.999", "2025-09-17T24:00:00",
-            "2025-09-17T09:60:00", "2025-09-17t09:12:32", "2025-09-17 09:12:32", "2025-09-17T 09:12:32",
-            "2025-09-17T09:12:32Z", "2025-09-17T09:12:32z", "2025-09-17T09:12:32+12:00", "2025-09-17T09:12:32-05:30",
-            "2025-09-17T09:12:32.001-05:30", "2025-09-16 21:12:32.5-05:30", "2025-09-16t21:12:32z", "2025-09-17T09:12:32+25:00",
-            "2025-09-17T09:12:32+23:59", "2025-09-17T09:12:32+24:00", "2025-09-17T09:12:32+12:60", "2025-09-17T09:12:32+1200",
-            "2025-09-17T09:12:32+12", "2025-09-17T09:12:32+12:00 ", "2025-09-17T09:12:32\u{2212}03:00", "2025-09-17T09:12:32ZZ",
-            "2025-09-17T09:12:60Z", "2025-09-17T09:12:60.5+01:00", "2025-09-17T09:12:61Z", "0000-01-01T00:00:00Z",
-            "9999-12-31T23:59:59.999999999+23:59", "1969-12-31T23:59:59.999Z", "2025-02-29T00:00:00Z", "2024-02-29T00:00:00Z",
-            "2025-09-17T09:12:32.Z", "2025-09-17T09:12:32.1234567891Z", "2025-09-17T09:12:32+-1:00", "2025-09-17T09:12",
+            "",
+            "2025-09-17",
+            "2025-9-7",
+            " 2025-09-17",
+            "2025- 09-17",
+            "2025-09-17 ",
+            "+2025-09-17",
+            "-0044-03-15",
+            "+12345-01-01",
+            "12345-01-01",
+            "- 44-03-15",
+            "+ 2025-09-17",
+            " -44-03-15",
+            "02025-09-17",
+            "2025-13-01",
+            "2025-00-10",
+            "2025-02-29",
+            "2024-02-29",
+            "1900-02-29",
+            "2000-02-29",
+            "2025-04-31",
+            "2025-09-17x",
+            "2025/09/17",
+            "2025-09",
+            "yesterday",
+            "١٢٣",
+            "+262142-12-31",
+            "+262143-01-01",
+            "-262143-01-01",
+            "-262144-12-31",
+            "99999999999999999999-01-01",
+            "2025-09-17T09:12:32",
+            "2025-09-17T9:2:3",
+            "2025-09-17T09:12:32.",
+            "2025-09-17T09:12:32.5",
+            "2025-09-17T09:12:32.123456789123",
+            "2025-09-17T23:59:60",
+            "2025-09-17T23:59:60.999",
+            "2025-09-17T24:00:00",
+            "2025-09-17T09:60:00",
+            "2025-09-17t09:12:32",
+            "2025-09-17 09:12:32",
+            "2025-09-17T 09:12:32",
+            "2025-09-17T09:12:32Z",
+            "2025-09-17T09:12:32z",
+            "2025-09-17T09:12:32+12:00",
+            "2025-09-17T09:12:32-05:30",
+            "2025-09-17T09:12:32.001-05:30",
+            "2025-09-16 21:12:32.5-05:30",
+            "2025-09-16t21:12:32z",
+            "2025-09-17T09:12:32+25:00",
+            "2025-09-17T09:12:32+23:59",
+            "2025-09-17T09:12:32+24:00",
+            "2025-09-17T09:12:32+12:60",
+            "2025-09-17T09:12:32+1200",
+            "2025-09-17T09:12:32+12",
+            "2025-09-17T09:12:32+12:00 ",
+            "2025-09-17T09:12:32\u{2212}03:00",
+            "2025-09-17T09:12:32ZZ",
+            "2025-09-17T09:12:60Z",
+            "2025-09-17T09:12:60.5+01:00",
+            "2025-09-17T09:12:61Z",
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999999999+23:59",
+            "1969-12-31T23:59:59.999Z",
+            "2025-02-29T00:00:00Z",
+            "2024-02-29T00:00:00Z",
+            "2025-09-17T09:12:32.Z",
+            "2025-09-17T09:12:32.1234567891Z",
+            "2025-09-17T09:12:32+-1:00",
+            "2025-09-17T09:12",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -302,7 +388,9 @@ mod tests {
     fn dates_read_as_chrono_reads_them() {
         for s in samples() {
             let ours = Date::parse(&s).map(|d| (d.year(), d.month(), d.day()));
-            let chrono = NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok().map(|d| (d.year(), d.month(), d.day()));
+            let chrono = NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                .ok()
+                .map(|d| (d.year(), d.month(), d.day()));
             assert_eq!(ours, chrono, "{s:?}");
         }
     }
@@ -333,7 +421,10 @@ mod tests {
         for n in 0..3000 {
             let c = start + chrono::Duration::days(n);
             let d = Date::new(c.year(), c.month(), c.day()).unwrap();
-            assert_eq!(d.days_since_epoch(), (c - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days());
+            assert_eq!(
+                d.days_since_epoch(),
+                (c - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days()
+            );
             assert_eq!(Date::from_days_since_epoch(d.days_since_epoch()), Some(d));
             assert_eq!(d.weekday_from_monday(), c.weekday().num_days_from_monday());
             let w = c.iso_week();

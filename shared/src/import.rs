@@ -69,8 +69,13 @@ impl Target {
             match f {
                 Field::Id => {}
                 Field::ActualHours => all.extend(
-                    [DurationUnit::Hours, DurationUnit::Minutes, DurationUnit::Seconds, DurationUnit::Clock]
-                        .map(Target::Duration),
+                    [
+                        DurationUnit::Hours,
+                        DurationUnit::Minutes,
+                        DurationUnit::Seconds,
+                        DurationUnit::Clock,
+                    ]
+                    .map(Target::Duration),
                 ),
                 f => all.push(Target::Field(f)),
             }
@@ -100,7 +105,10 @@ impl Target {
     }
 
     pub fn from_key(key: &str) -> Target {
-        Target::all().into_iter().find(|t| t.key() == key).unwrap_or(Target::Ignore)
+        Target::all()
+            .into_iter()
+            .find(|t| t.key() == key)
+            .unwrap_or(Target::Ignore)
     }
 
     /// What a person reads in the choice.
@@ -112,7 +120,9 @@ impl Target {
             Target::Duration(DurationUnit::Hours) => "Duration in hours (0.25)".into(),
             Target::Duration(DurationUnit::Minutes) => "Duration in minutes (15)".into(),
             Target::Duration(DurationUnit::Seconds) => "Duration in seconds (900)".into(),
-            Target::Duration(DurationUnit::Clock) => "Duration as h:mm:ss or mm:ss (0:15:00)".into(),
+            Target::Duration(DurationUnit::Clock) => {
+                "Duration as h:mm:ss or mm:ss (0:15:00)".into()
+            }
         }
     }
 }
@@ -201,7 +211,13 @@ const DURATIONS: &[(&str, DurationUnit)] = &[
 
 /// Headers that are durations of a unit the values tell: `h:mm:ss` if they
 /// hold a `:`, otherwise seconds (as phone systems write them).
-const BARE_DURATIONS: &[&str] = &["duration", "callduration", "length", "calllength", "talktime"];
+const BARE_DURATIONS: &[&str] = &[
+    "duration",
+    "callduration",
+    "length",
+    "calllength",
+    "talktime",
+];
 
 /// The likely target of one column, from its header and some of its values.
 pub fn guess(header: &str, samples: &[&str]) -> Target {
@@ -214,7 +230,11 @@ pub fn guess(header: &str, samples: &[&str]) -> Target {
     }
     if BARE_DURATIONS.contains(&h.as_str()) {
         let clock = samples.iter().any(|s| s.contains(':'));
-        return Target::Duration(if clock { DurationUnit::Clock } else { DurationUnit::Seconds });
+        return Target::Duration(if clock {
+            DurationUnit::Clock
+        } else {
+            DurationUnit::Seconds
+        });
     }
     let own = Field::ALL.into_iter().find(|f| {
         *f != Field::Id
@@ -279,7 +299,8 @@ pub fn direction(cell: &str) -> Option<&'static str> {
 pub fn local_date_time(cell: &str) -> Option<(String, String)> {
     let s = cell.trim();
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|p| p.iter().all(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|p| p.iter().all(u8::is_ascii_digit));
     let date_ok = b.len() >= 16
         && digits(0..4)
         && b[4] == b'-'
@@ -300,7 +321,9 @@ pub fn local_date_time(cell: &str) -> Option<(String, String)> {
             if a.is_ascii_digit()
                 && b2.is_ascii_digit()
                 && (tail.is_empty()
-                    || (tail[0] == b'.' && tail.len() > 1 && tail[1..].iter().all(u8::is_ascii_digit))) =>
+                    || (tail[0] == b'.'
+                        && tail.len() > 1
+                        && tail[1..].iter().all(u8::is_ascii_digit))) =>
         {
             rest.to_owned()
         }
@@ -326,7 +349,11 @@ pub fn hours(unit: DurationUnit, cell: &str) -> Option<f64> {
         DurationUnit::Seconds => number(s)? / 3600.0,
         DurationUnit::Clock => {
             let parts: Vec<&str> = s.split(':').collect();
-            let whole = |t: &str| (!t.is_empty() && t.len() <= 6 && t.bytes().all(|c| c.is_ascii_digit())).then(|| t.parse::<u32>().ok()).flatten();
+            let whole = |t: &str| {
+                (!t.is_empty() && t.len() <= 6 && t.bytes().all(|c| c.is_ascii_digit()))
+                    .then(|| t.parse::<u32>().ok())
+                    .flatten()
+            };
             let (h, m, sec) = match parts.as_slice() {
                 [h, m, sec] => (whole(h)?, whole(m)?, number(sec)?),
                 [m, sec] => (0, whole(m)?, number(sec)?),
@@ -362,7 +389,9 @@ pub fn row_body(
     let mut links = Map::new();
     let mut problems = Vec::new();
     for (i, target) in targets.iter().enumerate() {
-        let Some(field) = target.field() else { continue };
+        let Some(field) = target.field() else {
+            continue;
+        };
         let cell = cells.get(i).map(String::as_str).unwrap_or("");
         if cell.trim().is_empty() {
             continue;
@@ -373,12 +402,16 @@ pub fn row_body(
                 None => {
                     problems.push(CellProblem {
                         column: Some(i),
-                        message: format!("“{}” is not a duration {}", cut(cell), match unit {
-                            DurationUnit::Hours => "in hours such as 0.25",
-                            DurationUnit::Minutes => "in minutes such as 15",
-                            DurationUnit::Seconds => "in seconds such as 900",
-                            DurationUnit::Clock => "such as 0:15:00 or 15:00",
-                        }),
+                        message: format!(
+                            "“{}” is not a duration {}",
+                            cut(cell),
+                            match unit {
+                                DurationUnit::Hours => "in hours such as 0.25",
+                                DurationUnit::Minutes => "in minutes such as 15",
+                                DurationUnit::Seconds => "in seconds such as 900",
+                                DurationUnit::Clock => "such as 0:15:00 or 15:00",
+                            }
+                        ),
                     });
                     continue;
                 }
@@ -406,10 +439,15 @@ pub fn row_body(
     let body = Value::Object(body);
     if let Err(errors) = parse_create(&body) {
         for e in errors {
-            let column = targets.iter().position(|t| t.field().is_some_and(|f| f.path() == e.path));
+            let column = targets
+                .iter()
+                .position(|t| t.field().is_some_and(|f| f.path() == e.path));
             // A column that already has a conversion problem says it once.
             if column.is_none() || !problems.iter().any(|p| p.column == column) {
-                problems.push(CellProblem { column, message: message_for(&e, column.is_none()) });
+                problems.push(CellProblem {
+                    column,
+                    message: message_for(&e, column.is_none()),
+                });
             }
         }
     }
@@ -443,9 +481,9 @@ pub fn batches(sizes: &[usize]) -> Vec<Vec<usize>> {
     let mut out: Vec<Vec<usize>> = Vec::new();
     let mut bytes = 0;
     for (i, size) in sizes.iter().enumerate() {
-        let fits = out.last().is_some_and(|b| {
-            b.len() < crate::body::MAX_BATCH && bytes + size < BATCH_BODY_BYTES
-        });
+        let fits = out
+            .last()
+            .is_some_and(|b| b.len() < crate::body::MAX_BATCH && bytes + size < BATCH_BODY_BYTES);
         if fits {
             bytes += size + 1;
             out.last_mut().unwrap().push(i);
@@ -460,7 +498,9 @@ pub fn batches(sizes: &[usize]) -> Vec<Vec<usize>> {
 /// Which record of a batch a server error names (`phonerecords[3].outcome`
 /// is the fourth), and the rest of its path.
 pub fn batch_error_index(path: &str) -> Option<(usize, &str)> {
-    let rest = path.strip_prefix(crate::body::RESOURCE)?.strip_prefix('[')?;
+    let rest = path
+        .strip_prefix(crate::body::RESOURCE)?
+        .strip_prefix('[')?;
     let (n, rest) = rest.split_once(']')?;
     Some((n.parse().ok()?, rest.strip_prefix('.').unwrap_or(rest)))
 }
@@ -503,8 +543,14 @@ mod tests {
         assert_eq!(g("Duration (s)"), Target::Duration(DurationUnit::Seconds));
         assert_eq!(g("Hours"), Target::Duration(DurationUnit::Hours));
         assert_eq!(g("Extension"), Target::Ignore);
-        assert_eq!(guess("Duration", &["125", "60"]), Target::Duration(DurationUnit::Seconds));
-        assert_eq!(guess("Duration", &["0:02:05"]), Target::Duration(DurationUnit::Clock));
+        assert_eq!(
+            guess("Duration", &["125", "60"]),
+            Target::Duration(DurationUnit::Seconds)
+        );
+        assert_eq!(
+            guess("Duration", &["0:02:05"]),
+            Target::Duration(DurationUnit::Clock)
+        );
         let t = guess_all(&strings(&["Date", "Time", "Caller", "Result"]), &[]);
         assert_eq!(t[1], Target::Ignore, "one column per field");
         assert_eq!(unmapped_required(&t), vec![Field::Direction]);
@@ -528,7 +574,11 @@ mod tests {
         assert_eq!(hours(Seconds, "900"), Some(0.25));
         assert_eq!(hours(Seconds, "125"), Some(0.034722222));
         assert_eq!(hours(Clock, "1:30:00"), Some(1.5));
-        assert_eq!(hours(Clock, "15:00"), Some(0.25), "two parts are minutes and seconds");
+        assert_eq!(
+            hours(Clock, "15:00"),
+            Some(0.25),
+            "two parts are minutes and seconds"
+        );
         assert_eq!(hours(Clock, "0:61:00"), None);
         assert_eq!(hours(Seconds, "-5"), None);
         assert_eq!(hours(Seconds, "1e3"), None);
@@ -541,21 +591,45 @@ mod tests {
         assert_eq!(direction("outbound-api"), Some("out"));
         assert_eq!(direction("OUT"), Some("out"));
         assert_eq!(direction("sideways"), None);
-        assert_eq!(local_date_time("2025-09-17 09:12"), Some(("2025-09-17".into(), "09:12:00".into())));
-        assert_eq!(local_date_time("2025-09-17T09:12:32.5"), Some(("2025-09-17".into(), "09:12:32.5".into())));
-        assert_eq!(local_date_time("2025-09-17T09:12:32+12:00"), None, "it has its offset");
+        assert_eq!(
+            local_date_time("2025-09-17 09:12"),
+            Some(("2025-09-17".into(), "09:12:00".into()))
+        );
+        assert_eq!(
+            local_date_time("2025-09-17T09:12:32.5"),
+            Some(("2025-09-17".into(), "09:12:32.5".into()))
+        );
+        assert_eq!(
+            local_date_time("2025-09-17T09:12:32+12:00"),
+            None,
+            "it has its offset"
+        );
         assert_eq!(local_date_time("17/09/2025 09:12"), None);
     }
 
     #[test]
     fn a_row_becomes_a_body_with_the_shared_rules_messages_by_column() {
         let targets = guess_all(
-            &strings(&["Start time", "Direction", "Result", "Duration", "Phone", "Matter"]),
+            &strings(&[
+                "Start time",
+                "Direction",
+                "Result",
+                "Duration",
+                "Phone",
+                "Matter",
+            ]),
             &[strings(&["", "", "", "125", "", ""])],
         );
         let (body, problems) = row_body(
             &targets,
-            &strings(&["2025-09-17 09:12", "Inbound", "Call completed", "900", "'+64 9 555", "321845"]),
+            &strings(&[
+                "2025-09-17 09:12",
+                "Inbound",
+                "Call completed",
+                "900",
+                "'+64 9 555",
+                "321845",
+            ]),
             &nz,
         );
         assert!(problems.is_empty(), "{problems:?}");
@@ -565,15 +639,36 @@ mod tests {
                 "outcome": "Call completed", "actualHours": 0.25, "phoneNumber": "+64 9 555",
                 "links": {"action": 321845}})
         );
-        let (_, problems) = row_body(&targets, &strings(&["yesterday", "up", " ", "x", "none", "0"]), &nz);
+        let (_, problems) = row_body(
+            &targets,
+            &strings(&["yesterday", "up", " ", "x", "none", "0"]),
+            &nz,
+        );
         let by_column: Vec<Option<usize>> = problems.iter().map(|p| p.column).collect();
-        assert_eq!(by_column, vec![Some(0), Some(1), Some(2), Some(3), Some(4), Some(5)], "{problems:?}");
-        assert!(problems[0].message.starts_with("callTimestamp is not a valid date and time"));
+        assert_eq!(
+            by_column,
+            vec![Some(0), Some(1), Some(2), Some(3), Some(4), Some(5)],
+            "{problems:?}"
+        );
+        assert!(
+            problems[0]
+                .message
+                .starts_with("callTimestamp is not a valid date and time")
+        );
         assert_eq!(problems[1].message, "direction must be \"in\" or \"out\"");
         assert_eq!(problems[2].message, "outcome is required");
-        assert_eq!(problems[3].message, "“x” is not a duration in seconds such as 900");
+        assert_eq!(
+            problems[3].message,
+            "“x” is not a duration in seconds such as 900"
+        );
         let (_, problems) = row_body(&[Target::Field(Field::Outcome)], &strings(&["Done"]), &nz);
-        assert_eq!(problems[0], CellProblem { column: None, message: "Direction is required: choose the column that holds it".into() });
+        assert_eq!(
+            problems[0],
+            CellProblem {
+                column: None,
+                message: "Direction is required: choose the column that holds it".into()
+            }
+        );
     }
 
     #[test]
@@ -588,17 +683,29 @@ mod tests {
     fn batches_hold_at_most_100_records_and_fit_the_body_limit() {
         let sizes = vec![200; 250];
         let b = batches(&sizes);
-        assert_eq!(b.iter().map(Vec::len).collect::<Vec<_>>(), vec![100, 100, 50]);
+        assert_eq!(
+            b.iter().map(Vec::len).collect::<Vec<_>>(),
+            vec![100, 100, 50]
+        );
         assert_eq!(b[2][0], 200);
         let big = vec![30_000; 5];
-        assert_eq!(batches(&big).iter().map(Vec::len).collect::<Vec<_>>(), vec![2, 2, 1]);
+        assert_eq!(
+            batches(&big).iter().map(Vec::len).collect::<Vec<_>>(),
+            vec![2, 2, 1]
+        );
         assert!(batches(&[]).is_empty());
     }
 
     #[test]
     fn server_errors_name_their_record_in_the_batch() {
-        assert_eq!(batch_error_index("phonerecords[3].outcome"), Some((3, "outcome")));
-        assert_eq!(batch_error_index("phonerecords[12].links.action"), Some((12, "links.action")));
+        assert_eq!(
+            batch_error_index("phonerecords[3].outcome"),
+            Some((3, "outcome"))
+        );
+        assert_eq!(
+            batch_error_index("phonerecords[12].links.action"),
+            Some((12, "links.action"))
+        );
         assert_eq!(batch_error_index("phonerecords[0]"), Some((0, "")));
         assert_eq!(batch_error_index("phonerecords"), None);
         assert_eq!(batch_error_index("outcome"), None);

@@ -250,26 +250,47 @@ mod tests {
 
     #[test]
     fn period_keys_round_trip() {
-        for (key, p) in [("2025-03-10", GroupBy::Day), ("2020-W53", GroupBy::Week), ("2025-12", GroupBy::Month)] {
-            assert_eq!(p.period_start(key).and_then(|d| p.period_key(d)).as_deref(), Some(key));
+        for (key, p) in [
+            ("2025-03-10", GroupBy::Day),
+            ("2020-W53", GroupBy::Week),
+            ("2025-12", GroupBy::Month),
+        ] {
+            assert_eq!(
+                p.period_start(key).and_then(|d| p.period_key(d)).as_deref(),
+                Some(key)
+            );
         }
         let day = Date::parse("2025-03-10").unwrap();
         for p in [GroupBy::Action, GroupBy::Outcome, GroupBy::Direction] {
-            assert_eq!((p.period_key(day), p.period_start("2025-03-10")), (None, None));
+            assert_eq!(
+                (p.period_key(day), p.period_start("2025-03-10")),
+                (None, None)
+            );
         }
     }
 
     #[test]
     fn parses_group_limit_and_the_lists_filters() {
-        let s = parse(&[("groupBy", "week"), ("direction", "in"), ("q", "ann"), ("sort", "-id"), ("limit", "5")])
-            .unwrap();
+        let s = parse(&[
+            ("groupBy", "week"),
+            ("direction", "in"),
+            ("q", "ann"),
+            ("sort", "-id"),
+            ("limit", "5"),
+        ])
+        .unwrap();
         assert_eq!(s.group_by, GroupBy::Week);
         assert_eq!(s.limit, 5);
         assert_eq!(s.view.filters.len(), 1);
         assert_eq!(s.view.search.as_deref(), Some("ann"));
         assert_eq!(parse(&[("groupBy", "day")]).unwrap().limit, MAX_GROUPS);
         assert_eq!(parse(&[("groupBy", "day")]).unwrap().top_actions, None);
-        assert_eq!(parse(&[("groupBy", "day"), ("topActions", "5")]).unwrap().top_actions, Some(5));
+        assert_eq!(
+            parse(&[("groupBy", "day"), ("topActions", "5")])
+                .unwrap()
+                .top_actions,
+            Some(5)
+        );
         for g in GroupBy::ALL {
             assert_eq!(GroupBy::parse(g.as_str()), Some(g));
             assert_eq!(serde_json::to_value(g).unwrap(), g.as_str());
@@ -280,14 +301,24 @@ mod tests {
     fn refuses_what_does_not_apply() {
         let c = |code: &str, path: &str| (path.to_owned(), code.to_owned());
         assert_eq!(codes(&[]), vec![c("missing_parameter", "groupBy")]);
-        assert_eq!(codes(&[("groupBy", "year")]), vec![c("invalid_parameter", "groupBy")]);
-        assert_eq!(codes(&[("groupBy", "Day")]), vec![c("invalid_parameter", "groupBy")]);
+        assert_eq!(
+            codes(&[("groupBy", "year")]),
+            vec![c("invalid_parameter", "groupBy")]
+        );
+        assert_eq!(
+            codes(&[("groupBy", "Day")]),
+            vec![c("invalid_parameter", "groupBy")]
+        );
         assert_eq!(
             codes(&[("groupBy", "day"), ("groupBy", "day")]),
             vec![c("duplicate_parameter", "groupBy")]
         );
         for bad in ["0", "1001", "x", "", "-1", "99999"] {
-            assert_eq!(codes(&[("groupBy", "day"), ("limit", bad)]), vec![c("invalid_parameter", "limit")], "{bad}");
+            assert_eq!(
+                codes(&[("groupBy", "day"), ("limit", bad)]),
+                vec![c("invalid_parameter", "limit")],
+                "{bad}"
+            );
         }
         for bad in ["0", "1001", "x"] {
             assert_eq!(
@@ -301,12 +332,18 @@ mod tests {
             vec![c("duplicate_parameter", "topActions")]
         );
         for p in ["page", "pageSize", "fields"] {
-            assert_eq!(codes(&[("groupBy", "day"), (p, "1")]), vec![c("not_for_summary", p)]);
+            assert_eq!(
+                codes(&[("groupBy", "day"), (p, "1")]),
+                vec![c("not_for_summary", p)]
+            );
         }
         // The list's own errors, unchanged.
         let e = codes(&[("groupBy", "day"), ("nosuch", "1")]);
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].0, "nosuch");
-        assert_eq!(codes(&[("groupBy", "day"), ("actualHours_gt", "x")])[0].0, "actualHours_gt");
+        assert_eq!(
+            codes(&[("groupBy", "day"), ("actualHours_gt", "x")])[0].0,
+            "actualHours_gt"
+        );
     }
 }

@@ -26,7 +26,11 @@ impl CallTimestamp {
         }
         let text = canonical(input);
         match date::parse_rfc3339(&text) {
-            Some((epoch_ms, offset_seconds)) => Ok(Self { text, epoch_ms, offset_seconds }),
+            Some((epoch_ms, offset_seconds)) => Ok(Self {
+                text,
+                epoch_ms,
+                offset_seconds,
+            }),
             None if looks_like_local_time(&text) => {
                 Err(format!("has no time zone offset; {EXAMPLE}"))
             }
@@ -42,7 +46,8 @@ impl CallTimestamp {
     /// Worker's summary tests); no wasm build has chrono.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn instant(&self) -> chrono::DateTime<chrono::FixedOffset> {
-        let offset = chrono::FixedOffset::east_opt(self.offset_seconds).expect("an offset under a day");
+        let offset =
+            chrono::FixedOffset::east_opt(self.offset_seconds).expect("an offset under a day");
         chrono::DateTime::from_timestamp_millis(self.epoch_ms)
             .expect("a time within chrono's range")
             .with_timezone(&offset)
@@ -61,7 +66,8 @@ impl CallTimestamp {
     /// The day it was in its own offset.
     pub fn local_date(&self) -> Date {
         let local = self.epoch_ms + i64::from(self.offset_seconds) * 1000;
-        Date::from_days_since_epoch(local.div_euclid(86_400_000)).expect("a day within the parsed range")
+        Date::from_days_since_epoch(local.div_euclid(86_400_000))
+            .expect("a day within the parsed range")
     }
 }
 
@@ -131,8 +137,20 @@ mod tests {
         assert_eq!(t.instant().offset().local_minus_utc(), 12 * 3600);
         assert_eq!(t.offset_seconds(), 12 * 3600);
         assert_eq!(t.local_date(), Date::new(2025, 9, 17).unwrap());
-        assert_eq!(CallTimestamp::parse("2025-09-16T21:12:32Z").unwrap().local_date().day(), 16);
-        assert_eq!(CallTimestamp::parse("1969-12-31T23:59:59.999Z").unwrap().local_date().year(), 1969);
+        assert_eq!(
+            CallTimestamp::parse("2025-09-16T21:12:32Z")
+                .unwrap()
+                .local_date()
+                .day(),
+            16
+        );
+        assert_eq!(
+            CallTimestamp::parse("1969-12-31T23:59:59.999Z")
+                .unwrap()
+                .local_date()
+                .year(),
+            1969
+        );
     }
 
     #[test]

@@ -123,7 +123,10 @@ fn hours(value: &Value) -> Result<f64, FieldError> {
         Some(_) => Err(FieldError::new(
             path,
             "out_of_range",
-            format!("actualHours must be between 0 and {} hours", MAX_ACTUAL_HOURS as u32),
+            format!(
+                "actualHours must be between 0 and {} hours",
+                MAX_ACTUAL_HOURS as u32
+            ),
         )),
         None => Err(wrong_type(
             Field::ActualHours,

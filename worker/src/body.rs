@@ -49,7 +49,9 @@ pub async fn read_json(req: &Request) -> Result<Value, ApiError> {
     if let Some(body) = req.body() {
         let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
         loop {
-            let chunk = crate::driver::wait(reader.read()).await.map_err(body_error)?;
+            let chunk = crate::driver::wait(reader.read())
+                .await
+                .map_err(body_error)?;
             let done = js_sys::Reflect::get(&chunk, &"done".into()).map_err(body_error)?;
             if done.as_bool() == Some(true) {
                 break;

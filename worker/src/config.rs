@@ -110,7 +110,12 @@ impl Config {
                 .to_owned(),
             fault_injection: text(env, "PHONERECORDS_FAULT_INJECTION").trim() == "1",
             d1_queries_per_request: number(env, "D1_QUERIES_PER_REQUEST", 50, 2..=100_000),
-            export_chunk_rows: number(env, "EXPORT_CHUNK_ROWS", crate::export::CHUNK.rows, 1..=crate::export::CHUNK.rows),
+            export_chunk_rows: number(
+                env,
+                "EXPORT_CHUNK_ROWS",
+                crate::export::CHUNK.rows,
+                1..=crate::export::CHUNK.rows,
+            ),
             export_max_rows: match number(env, "EXPORT_MAX_ROWS", 0, 0..=u32::MAX) {
                 0 => None,
                 n => Some(u64::from(n)),

@@ -51,7 +51,10 @@ pub fn start(task: impl Future<Output = Result<web_sys::Response, JsValue>> + 's
         let index = match slots.iter().position(|s| s.task.is_none()) {
             Some(i) => i,
             None => {
-                slots.push(Slot { generation: 0, task: None });
+                slots.push(Slot {
+                    generation: 0,
+                    task: None,
+                });
                 slots.len() - 1
             }
         };
@@ -101,7 +104,9 @@ pub fn step(id: u32, ok: bool, settled: JsValue) -> Result<JsValue, JsValue> {
             }
             // Only a `wait` may leave a request pending; anything else would
             // never be woken, so it is an error now rather than a hang.
-            None => Err(JsValue::from_str("a request waited on something other than a promise")),
+            None => Err(JsValue::from_str(
+                "a request waited on something other than a promise",
+            )),
         },
     }
 }

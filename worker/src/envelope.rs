@@ -9,14 +9,14 @@
 //! envelope in both (see error.rs). Records arrive as the JSON text SQLite
 //! wrote (store.rs), so an answer is assembled from strings.
 
+use crate::http::{PLAIN_CONTENT_TYPE, Reply, accepted_quality};
+use crate::routes::ACTIONSTEP_PREFIX;
+use crate::store::RecordJson;
 use phonerecords_shared::PageMetaData;
 use phonerecords_shared::body::RESOURCE;
 use phonerecords_shared::fields::Field;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
-use crate::http::{PLAIN_CONTENT_TYPE, Reply, accepted_quality};
-use crate::routes::ACTIONSTEP_PREFIX;
-use crate::store::RecordJson;
 
 /// Actionstep's media type, asked for with `Accept` and answered with `Content-Type`.
 pub const MEDIA_TYPE: &str = "application/vnd.api+json";
@@ -29,7 +29,8 @@ pub enum Payload<'a> {
 
 /// Records as one JSON array.
 pub fn array(records: &[RecordJson]) -> String {
-    let mut out = String::with_capacity(2 + records.iter().map(|r| r.json.len() + 1).sum::<usize>());
+    let mut out =
+        String::with_capacity(2 + records.iter().map(|r| r.json.len() + 1).sum::<usize>());
     out.push('[');
     for (i, r) in records.iter().enumerate() {
         if i > 0 {
@@ -44,7 +45,9 @@ pub fn array(records: &[RecordJson]) -> String {
 pub enum Representation {
     Plain,
     /// The envelope, its link templates under this base URL (no trailing slash).
-    Actionstep { links_base: String },
+    Actionstep {
+        links_base: String,
+    },
 }
 
 impl Representation {
@@ -82,7 +85,14 @@ impl Representation {
     /// (`one`) or the JSON array of records: `body` is `before + records + after`.
     pub fn around(&self, one: bool) -> (String, String) {
         const MARK: &str = "\u{0}records\u{0}";
-        let body = self.body(if one { Payload::One(MARK) } else { Payload::Many(MARK) }, None);
+        let body = self.body(
+            if one {
+                Payload::One(MARK)
+            } else {
+                Payload::Many(MARK)
+            },
+            None,
+        );
         match body.split_once(MARK) {
             Some((before, after)) => (before.to_owned(), after.to_owned()),
             None => (String::new(), String::new()),
@@ -98,7 +108,10 @@ impl Representation {
             (Representation::Plain, Payload::Many(records)) => {
                 format!("{{\"phonerecords\":{records}{meta}}}")
             }
-            (Representation::Actionstep { links_base }, Payload::One(records) | Payload::Many(records)) => {
+            (
+                Representation::Actionstep { links_base },
+                Payload::One(records) | Payload::Many(records),
+            ) => {
                 let links = serde_json::to_string(&LinkTemplates(links_base)).unwrap_or_default();
                 format!("{{\"links\":{links},\"phonerecords\":{records}{meta}}}")
             }
@@ -142,7 +155,8 @@ impl Serialize for LinkTemplates<'_> {
 /// `*/*`) has a higher q. No header, or one without it, is plain.
 pub fn wants_envelope(accept: &str) -> bool {
     let envelope = accepted_quality(accept, &[MEDIA_TYPE]);
-    envelope > 0.0 && envelope >= accepted_quality(accept, &["application/json", "application/*", "*/*"])
+    envelope > 0.0
+        && envelope >= accepted_quality(accept, &["application/json", "application/*", "*/*"])
 }
 
 /// The base URL of the link templates: the configured one without a trailing
@@ -244,7 +258,8 @@ mod tests {
             "https://h/api/rest/phonerecords?page=2"
         );
         assert_eq!(many.as_object().unwrap().len(), 3);
-        let empty: Value = serde_json::from_str(&envelope().body(Payload::Many("[]"), None)).unwrap();
+        let empty: Value =
+            serde_json::from_str(&envelope().body(Payload::Many("[]"), None)).unwrap();
         assert_eq!(empty["phonerecords"], json!([]));
         assert!(empty.get("meta").is_none());
     }
@@ -263,8 +278,16 @@ mod tests {
             r#"{"phonerecords":[{"id":7}],"meta":{"paging":{"phonerecords":{"recordCount":3,"pageCount":2,"page":1,"pageSize":2,"nextPage":"https://h/api/rest/phonerecords?page=2"}}}}"#
         );
         let records = [
-            RecordJson { id: 1, json: "{\"id\":1}".into(), version: None },
-            RecordJson { id: 2, json: "{\"id\":2}".into(), version: None },
+            RecordJson {
+                id: 1,
+                json: "{\"id\":1}".into(),
+                version: None,
+            },
+            RecordJson {
+                id: 2,
+                json: "{\"id\":2}".into(),
+                version: None,
+            },
         ];
         assert_eq!(array(&records), r#"[{"id":1},{"id":2}]"#);
         assert_eq!(array(&[]), "[]");

@@ -263,12 +263,20 @@ mod tests {
     fn at_most_20_problems_then_one_counting_the_rest() {
         let items = bounded(unknown_keys(6000, 1).items());
         assert_eq!(items.len(), MAX_ERROR_ITEMS + 1);
-        assert!(items[..MAX_ERROR_ITEMS].iter().all(|i| i.code == "unknown_field"));
+        assert!(
+            items[..MAX_ERROR_ITEMS]
+                .iter()
+                .all(|i| i.code == "unknown_field")
+        );
         let last = &items[MAX_ERROR_ITEMS];
         assert_eq!(last.code, "too_many_errors");
         assert_eq!(last.status, "422");
         assert_eq!(last.title, "Validation failed");
-        assert!(last.detail.contains("5980 more problems"), "{}", last.detail);
+        assert!(
+            last.detail.contains("5980 more problems"),
+            "{}",
+            last.detail
+        );
         assert_eq!(last.path, None);
         // The first 20 are the first 20, in order.
         assert_eq!(items[0].path.as_deref(), Some("0k"));
@@ -280,7 +288,11 @@ mod tests {
         let items = unknown_keys(20, 1).items();
         assert_eq!(bounded(items.clone()), items);
         let one_more = bounded(unknown_keys(21, 1).items());
-        assert!(one_more[20].detail.contains("1 more problem of"), "{}", one_more[20].detail);
+        assert!(
+            one_more[20].detail.contains("1 more problem of"),
+            "{}",
+            one_more[20].detail
+        );
     }
 
     #[test]

@@ -43,7 +43,10 @@ impl Condition {
             let inner = after.strip_prefix('"').ok_or(())?;
             let end = inner.find('"').ok_or(())?;
             let opaque = &inner[..end];
-            if !opaque.chars().all(|c| c == '!' || ('#'..='~').contains(&c) || !c.is_ascii()) {
+            if !opaque
+                .chars()
+                .all(|c| c == '!' || ('#'..='~').contains(&c) || !c.is_ascii())
+            {
                 return Err(());
             }
             tags.push((weak, opaque.to_owned()));
@@ -75,11 +78,17 @@ impl Condition {
                     .filter_map(|(_, opaque)| {
                         let (i, v) = opaque.split_once('-')?;
                         // Canonical digits only, as `of` writes them.
-                        let canonical = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && !(s.len() > 1 && s.starts_with('0'));
+                        let canonical = |s: &str| {
+                            !s.is_empty()
+                                && s.bytes().all(|b| b.is_ascii_digit())
+                                && !(s.len() > 1 && s.starts_with('0'))
+                        };
                         if !canonical(i) || !canonical(v) {
                             return None;
                         }
-                        (i.parse::<i64>().ok()? == id).then(|| v.parse::<i64>().ok()).flatten()
+                        (i.parse::<i64>().ok()? == id)
+                            .then(|| v.parse::<i64>().ok())
+                            .flatten()
                     })
                     .collect(),
             ),
@@ -117,14 +126,43 @@ mod tests {
         assert_eq!(c.versions(7, true), Some(vec![1]));
         assert_eq!(c.versions(8, true), Some(vec![]));
         assert_eq!(Condition::Any.versions(8, true), None);
-        for odd in ["\"12-03\"", "\"012-3\"", "\"12-\"", "\"-3\"", "\"12-3-1\"", "\"12-99999999999999999999\""] {
-            assert_eq!(Condition::parse(odd).unwrap().versions(12, true), Some(vec![]), "{odd}");
+        for odd in [
+            "\"12-03\"",
+            "\"012-3\"",
+            "\"12-\"",
+            "\"-3\"",
+            "\"12-3-1\"",
+            "\"12-99999999999999999999\"",
+        ] {
+            assert_eq!(
+                Condition::parse(odd).unwrap().versions(12, true),
+                Some(vec![]),
+                "{odd}"
+            );
         }
-        for bad in ["", " ", "12-3", "\"12-3", "W/12-3", "\"a b\"", "*, \"1-1\"", "\"1-1\" \"1-2\"", "w/\"1-1\"", ",", "\"\\\"\""] {
+        for bad in [
+            "",
+            " ",
+            "12-3",
+            "\"12-3",
+            "W/12-3",
+            "\"a b\"",
+            "*, \"1-1\"",
+            "\"1-1\" \"1-2\"",
+            "w/\"1-1\"",
+            ",",
+            "\"\\\"\"",
+        ] {
             assert!(Condition::parse(bad).is_err(), "{bad:?}");
         }
-        assert!(Condition::parse("\"\"").is_ok(), "an empty tag is well-formed");
-        assert!(matches!(read(Some("nope".into()), "If-Match"), Err(ApiError::BadRequest(_))));
+        assert!(
+            Condition::parse("\"\"").is_ok(),
+            "an empty tag is well-formed"
+        );
+        assert!(matches!(
+            read(Some("nope".into()), "If-Match"),
+            Err(ApiError::BadRequest(_))
+        ));
         assert!(matches!(read(None, "If-Match"), Ok(None)));
     }
 }

@@ -42,7 +42,12 @@ impl Format {
         let ndjson = accepted_quality(accept, &[NDJSON_MEDIA_TYPE]);
         let json = accepted_quality(
             accept,
-            &["application/json", crate::envelope::MEDIA_TYPE, "application/*", "*/*"],
+            &[
+                "application/json",
+                crate::envelope::MEDIA_TYPE,
+                "application/*",
+                "*/*",
+            ],
         );
         let (format, q) = if ndjson > csv {
             (Format::Ndjson, ndjson)
@@ -94,7 +99,10 @@ pub const FORMULA_STARTS: [char; 6] = phonerecords_shared::import::FORMULA_START
 /// A text cell: empty when absent; otherwise always quoted (quotes doubled),
 /// with a `'` before a value a spreadsheet would run as a formula.
 fn text_cell(col: &str) -> String {
-    let codes: Vec<String> = FORMULA_STARTS.iter().map(|c| (*c as u32).to_string()).collect();
+    let codes: Vec<String> = FORMULA_STARTS
+        .iter()
+        .map(|c| (*c as u32).to_string())
+        .collect();
     format!(
         "CASE WHEN {col} IS NULL THEN '' ELSE '\"' || replace(CASE WHEN unicode({col}) IN ({}) \
          THEN '''' || {col} ELSE {col} END, '\"', '\"\"') || '\"' END",
@@ -188,7 +196,9 @@ pub fn size(query: &ListQuery, format: Format) -> Statement {
 /// then holds more than `limits.bytes - max_line_bytes()`), and the chunk
 /// after a full last one may come back empty.
 pub fn statements_needed(records: u64, bytes: u64, limits: ChunkLimits) -> u64 {
-    let full_by_bytes = u64::from(limits.bytes).saturating_sub(max_line_bytes()).max(1);
+    let full_by_bytes = u64::from(limits.bytes)
+        .saturating_sub(max_line_bytes())
+        .max(1);
     records / u64::from(limits.rows) + bytes / full_by_bytes + 2
 }
 
@@ -207,10 +217,9 @@ fn after_condition(keys: &[SortKey], after: &[SqlValue], params: &mut Params) ->
         let (beyond, from) = match (key.descending, &p) {
             (false, Some(p)) => (format!("{expr} > {p}"), format!("{expr} >= {p}")),
             (false, None) => (format!("{col} IS NOT NULL"), String::new()),
-            (true, Some(p)) if nullable => (
-                format!("({expr} < {p} OR {col} IS NULL)"),
-                String::new(),
-            ),
+            (true, Some(p)) if nullable => {
+                (format!("({expr} < {p} OR {col} IS NULL)"), String::new())
+            }
             (true, Some(p)) => (format!("{expr} < {p}"), format!("{expr} <= {p}")),
             (true, None) => ("0".to_owned(), format!("{col} IS NULL")),
         };
@@ -346,7 +355,8 @@ pub async fn send(
     // The size statement is one of the request's queries.
     let chunks_allowed = u64::from(budget.statements.saturating_sub(1));
     let needed = statements_needed(records, bytes, budget.chunk);
-    let fits = (records * chunks_allowed / needed.max(1)).min(budget.max_records.unwrap_or(u64::MAX));
+    let fits =
+        (records * chunks_allowed / needed.max(1)).min(budget.max_records.unwrap_or(u64::MAX));
     if needed > chunks_allowed || records > fits {
         return Err(too_large(records, bytes, fits));
     }
@@ -360,7 +370,10 @@ pub async fn send(
     let expected_bytes = bytes + preamble.len() as u64;
     let session = store.session();
     // The test hook `export` fails the chunks sent after the answer started.
-    let fault = store.fault().filter(|f| *f == Fault::Export).map(|_| Fault::Store);
+    let fault = store
+        .fault()
+        .filter(|f| *f == Fault::Export)
+        .map(|_| Fault::Store);
     wasm_bindgen_futures::spawn_local(async move {
         let store = Store::new(&session, fault);
         let stream = Stream {
@@ -372,7 +385,9 @@ pub async fn send(
             limits: budget.chunk,
         };
         if let Err(e) = stream.pump(preamble, first, chunks_allowed - 1).await {
-            console_error(&format!("an export stopped part-way, its transfer ended in error: {e:?}"));
+            console_error(&format!(
+                "an export stopped part-way, its transfer ended in error: {e:?}"
+            ));
             if let Ok(p) = writer.abort(&JsValue::from_str("the export stopped part-way")) {
                 let _ = crate::driver::wait(p).await;
             }
@@ -421,7 +436,12 @@ struct Stream<'a> {
 }
 
 impl Stream<'_> {
-    async fn pump(&self, preamble: String, first: ExportChunk, mut left: u64) -> Result<(), ApiError> {
+    async fn pump(
+        &self,
+        preamble: String,
+        first: ExportChunk,
+        mut left: u64,
+    ) -> Result<(), ApiError> {
         if !preamble.is_empty() {
             self.write(&JsValue::from_str(&preamble)).await?;
         }
@@ -460,8 +480,14 @@ mod tests {
     #[test]
     fn accept_chooses_an_export_only_when_preferred() {
         assert_eq!(Format::for_accept("text/csv"), Some(Format::Csv));
-        assert_eq!(Format::for_accept("Text/CSV; charset=utf-8"), Some(Format::Csv));
-        assert_eq!(Format::for_accept("application/x-ndjson"), Some(Format::Ndjson));
+        assert_eq!(
+            Format::for_accept("Text/CSV; charset=utf-8"),
+            Some(Format::Csv)
+        );
+        assert_eq!(
+            Format::for_accept("application/x-ndjson"),
+            Some(Format::Ndjson)
+        );
         assert_eq!(
             Format::for_accept("text/csv;q=0.5, application/x-ndjson"),
             Some(Format::Ndjson)
@@ -497,18 +523,33 @@ mod tests {
     fn file_names_are_utc_days() {
         assert_eq!(file_name(Format::Csv, 0), "phonerecords-1970-01-01.csv");
         // 2026-12-02T23:59:59.999Z and the next millisecond.
-        assert_eq!(file_name(Format::Ndjson, 1_796_255_999_999), "phonerecords-2026-12-02.ndjson");
-        assert_eq!(file_name(Format::Csv, 1_796_256_000_000), "phonerecords-2026-12-03.csv");
-        assert_eq!(file_name(Format::Csv, 951_782_400_000), "phonerecords-2000-02-29.csv");
+        assert_eq!(
+            file_name(Format::Ndjson, 1_796_255_999_999),
+            "phonerecords-2026-12-02.ndjson"
+        );
+        assert_eq!(
+            file_name(Format::Csv, 1_796_256_000_000),
+            "phonerecords-2026-12-03.csv"
+        );
+        assert_eq!(
+            file_name(Format::Csv, 951_782_400_000),
+            "phonerecords-2000-02-29.csv"
+        );
     }
 
     #[test]
     fn statement_bound_counts_every_chunk() {
-        let limits = ChunkLimits { rows: 10, bytes: 1_000_000 };
+        let limits = ChunkLimits {
+            rows: 10,
+            bytes: 1_000_000,
+        };
         // No bytes to speak of: rows decide.
         assert_eq!(statements_needed(0, 0, limits), 2);
         assert_eq!(statements_needed(25, 100, limits), 4);
         assert!(max_line_bytes() > 60_000);
-        assert!(u64::from(CHUNK.bytes) + max_line_bytes() < 2_000_000, "under D1's string limit");
+        assert!(
+            u64::from(CHUNK.bytes) + max_line_bytes() < 2_000_000,
+            "under D1's string limit"
+        );
     }
 }

@@ -187,9 +187,18 @@ fn parse_csv(text: &str) -> Vec<Vec<(String, bool)>> {
 }
 
 const CHUNKINGS: [ChunkLimits; 4] = [
-    ChunkLimits { rows: 1, bytes: 1_800_000 },
-    ChunkLimits { rows: 7, bytes: 1_800_000 },
-    ChunkLimits { rows: 5000, bytes: 700 },
+    ChunkLimits {
+        rows: 1,
+        bytes: 1_800_000,
+    },
+    ChunkLimits {
+        rows: 7,
+        bytes: 1_800_000,
+    },
+    ChunkLimits {
+        rows: 5000,
+        bytes: 700,
+    },
     ChunkLimits { rows: 4, bytes: 1 },
 ];
 
@@ -214,14 +223,21 @@ fn exports_of_random_views_equal_the_list_in_any_chunking() {
             ));
         }
         if rng.chance(20) {
-            ps.push(("q".into(), rng.pick(&["invoice", "ann", "555", "ü", "e"]).to_string()));
+            ps.push((
+                "q".into(),
+                rng.pick(&["invoice", "ann", "555", "ü", "e"]).to_string(),
+            ));
         }
         if rng.chance(85) {
             let mut keys: Vec<String> = Vec::new();
             for _ in 0..1 + rng.below(3) {
                 let f = *rng.pick(&Field::ALL);
                 if !keys.iter().any(|k| k.trim_start_matches('-') == f.name()) {
-                    keys.push(format!("{}{}", if rng.chance(50) { "-" } else { "" }, f.name()));
+                    keys.push(format!(
+                        "{}{}",
+                        if rng.chance(50) { "-" } else { "" },
+                        f.name()
+                    ));
                 }
             }
             ps.push(("sort".into(), keys.join(",")));
@@ -231,7 +247,11 @@ fn exports_of_random_views_equal_the_list_in_any_chunking() {
             ps.push(("fields".into(), set.to_param()));
         }
         let q = query(&ps);
-        let format = if round % 2 == 0 { Format::Csv } else { Format::Ndjson };
+        let format = if round % 2 == 0 {
+            Format::Csv
+        } else {
+            Format::Ndjson
+        };
         let (want, n) = reference(&c, &records, &q, format);
         lines += n;
         for limits in CHUNKINGS {
@@ -239,7 +259,11 @@ fn exports_of_random_views_equal_the_list_in_any_chunking() {
             assert_eq!(got.text, want, "{ps:?} {format:?} {limits:?}");
             assert_eq!(got.records, n as u64, "{ps:?}");
             let preamble = export::preamble(format, q.fields.as_ref()).len() as u64;
-            assert_eq!(got.bytes + preamble, want.len() as u64, "{ps:?}: the size's bytes");
+            assert_eq!(
+                got.bytes + preamble,
+                want.len() as u64,
+                "{ps:?}: the size's bytes"
+            );
             assert!(
                 got.statements <= 1 + export::statements_needed(got.records, got.bytes, limits),
                 "{ps:?} {limits:?}: {} statements",
@@ -289,7 +313,15 @@ fn csv_cells_are_quoted_and_spreadsheet_safe() {
         stored.push(ids(&c, &sql::insert(&rec))[0]);
     }
     let q = query(&[]);
-    let got = run_export(&c, &q, Format::Csv, ChunkLimits { rows: 3, bytes: 1_800_000 });
+    let got = run_export(
+        &c,
+        &q,
+        Format::Csv,
+        ChunkLimits {
+            rows: 3,
+            bytes: 1_800_000,
+        },
+    );
     let rows = parse_csv(&got.text);
     assert_eq!(rows.len(), 1 + awkward.len());
     let header: Vec<&str> = rows[0].iter().map(|(c, _)| c.as_str()).collect();
@@ -318,7 +350,10 @@ fn csv_cells_are_quoted_and_spreadsheet_safe() {
                 assert_eq!(cell, &text, "{field:?}: kept as it is");
             }
         }
-        let ts = Field::ALL.iter().position(|f| *f == Field::CallTimestamp).unwrap();
+        let ts = Field::ALL
+            .iter()
+            .position(|f| *f == Field::CallTimestamp)
+            .unwrap();
         assert!(row[ts].0.starts_with("2025-04-") && row[ts].0.ends_with("+10:00"));
     }
     // Nothing the export wrote starts a cell a spreadsheet would run.
@@ -328,10 +363,20 @@ fn csv_cells_are_quoted_and_spreadsheet_safe() {
         }
     }
     // An empty view is the header alone.
-    let none = run_export(&c, &query(&[("outcome".into(), "no such".into())]), Format::Csv, export::CHUNK);
+    let none = run_export(
+        &c,
+        &query(&[("outcome".into(), "no such".into())]),
+        Format::Csv,
+        export::CHUNK,
+    );
     assert_eq!(none.text, export::preamble(Format::Csv, None));
     assert_eq!((none.records, none.bytes, none.statements), (0, 0, 2));
-    let none = run_export(&c, &query(&[("outcome".into(), "no such".into())]), Format::Ndjson, export::CHUNK);
+    let none = run_export(
+        &c,
+        &query(&[("outcome".into(), "no such".into())]),
+        Format::Ndjson,
+        export::CHUNK,
+    );
     assert_eq!(none.text, "");
 }
 
@@ -349,9 +394,20 @@ fn chunks_stay_under_d1s_string_limit() {
         ids(&c, &sql::insert(&parse_create(&body).unwrap()));
     }
     for format in [Format::Csv, Format::Ndjson] {
-        let got = run_export(&c, &query(&[("sort".into(), "-callTimestamp".into())]), format, export::CHUNK);
-        assert_eq!(got.text.len() as u64, got.bytes + export::preamble(format, None).len() as u64);
-        assert!(got.bytes > 4_000_000, "{format:?}: the whole export is over the limit");
+        let got = run_export(
+            &c,
+            &query(&[("sort".into(), "-callTimestamp".into())]),
+            format,
+            export::CHUNK,
+        );
+        assert_eq!(
+            got.text.len() as u64,
+            got.bytes + export::preamble(format, None).len() as u64
+        );
+        assert!(
+            got.bytes > 4_000_000,
+            "{format:?}: the whole export is over the limit"
+        );
         assert!(got.statements > 3, "{format:?}: so it took several chunks");
     }
 }
@@ -365,14 +421,25 @@ fn later_chunks_seek_through_an_index() {
     seed(&c, &mut rng, 200);
     for (sort, after) in [
         (None, vec![SqlValue::Int(50)]),
-        (Some("-callTimestamp"), vec![SqlValue::Int(1_742_000_000_000), SqlValue::Int(50)]),
-        (Some("callTimestamp"), vec![SqlValue::Int(1_742_000_000_000), SqlValue::Int(50)]),
+        (
+            Some("-callTimestamp"),
+            vec![SqlValue::Int(1_742_000_000_000), SqlValue::Int(50)],
+        ),
+        (
+            Some("callTimestamp"),
+            vec![SqlValue::Int(1_742_000_000_000), SqlValue::Int(50)],
+        ),
     ] {
-        let ps: Vec<(String, String)> = sort.map(|s| ("sort".to_owned(), s.to_owned())).into_iter().collect();
+        let ps: Vec<(String, String)> = sort
+            .map(|s| ("sort".to_owned(), s.to_owned()))
+            .into_iter()
+            .collect();
         let stmt = export::chunk(&query(&ps), Format::Csv, Some(&after), export::CHUNK);
         let p = plan(&c, &stmt);
-        let page = p.lines().find(|l| l.contains("phone_records")).unwrap_or_default();
+        let page = p
+            .lines()
+            .find(|l| l.contains("phone_records"))
+            .unwrap_or_default();
         assert!(page.contains("SEARCH"), "sort={sort:?}: {p}");
     }
 }
-

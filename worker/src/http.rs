@@ -63,7 +63,11 @@ impl Reply {
     /// Sets a header, replacing one of the same name.
     pub fn set(&mut self, name: &'static str, value: impl Into<String>) {
         let value = value.into();
-        match self.headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+        match self
+            .headers
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
             Some(h) => h.1 = value,
             None => self.headers.push((name, value)),
         }
@@ -71,7 +75,11 @@ impl Reply {
 
     /// Adds to a list-valued header (`Vary`).
     pub fn append(&mut self, name: &'static str, value: &str) {
-        match self.headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+        match self
+            .headers
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
             Some(h) => {
                 h.1.push_str(", ");
                 h.1.push_str(value);
@@ -114,8 +122,12 @@ impl Reply {
         init.set_status(self.status);
         init.set_headers(&headers);
         match self.body {
-            Body::Bytes(mut body) => web_sys::Response::new_with_opt_u8_array_and_init(Some(&mut body), &init),
-            Body::Stream(stream) => web_sys::Response::new_with_opt_readable_stream_and_init(Some(&stream), &init),
+            Body::Bytes(mut body) => {
+                web_sys::Response::new_with_opt_u8_array_and_init(Some(&mut body), &init)
+            }
+            Body::Stream(stream) => {
+                web_sys::Response::new_with_opt_readable_stream_and_init(Some(&stream), &init)
+            }
             Body::Empty => web_sys::Response::new_with_opt_str_and_init(None, &init),
         }
     }

@@ -28,9 +28,9 @@ mod session;
 mod sql;
 #[cfg(test)]
 mod sql_tests;
+mod store;
 #[cfg(test)]
 mod summary_tests;
-mod store;
 mod target;
 mod usage;
 
@@ -87,10 +87,13 @@ async fn fetch(req: Request, env: Env, files: Fetcher) -> Result<web_sys::Respon
     let (cors, outcome) =
         match cors::classify(origin.as_deref(), &target.origin, &config.allowed_origins) {
             Err(e) => (None, Err(e)),
-            Ok(c) if cors::is_preflight(
-                &method,
-                headers.has("Access-Control-Request-Method").unwrap_or(false),
-            ) =>
+            Ok(c)
+                if cors::is_preflight(
+                    &method,
+                    headers
+                        .has("Access-Control-Request-Method")
+                        .unwrap_or(false),
+                ) =>
             {
                 let resp = cors::preflight_response(&c);
                 (Some(c), Ok(resp))
@@ -125,24 +128,25 @@ async fn serve(
     target: &Target,
     route: Route<'_>,
 ) -> Result<Reply, ApiError> {
-    let token = match auth::authenticate(header(headers, "Authorization").as_deref(), &config.tokens) {
-        Ok(token) => token,
-        Err(refused) => {
-            if refused.wrong_credential {
-                let address = header(headers, "CF-Connecting-IP");
-                rate_limit::check_refused(env, address.as_deref()).await?;
+    let token =
+        match auth::authenticate(header(headers, "Authorization").as_deref(), &config.tokens) {
+            Ok(token) => token,
+            Err(refused) => {
+                if refused.wrong_credential {
+                    let address = header(headers, "CF-Connecting-IP");
+                    rate_limit::check_refused(env, address.as_deref()).await?;
+                }
+                return Err(refused.into());
             }
-            return Err(refused.into());
-        }
-    };
+        };
     rate_limit::check(env, &token.limiter_key, config.rate_limit_batch).await?;
     let accept = header(headers, "Accept");
-    let op = routes::negotiate(routes::operation(method, route.resource)?, accept.as_deref());
-    let representation = Representation::for_accept(
+    let op = routes::negotiate(
+        routes::operation(method, route.resource)?,
         accept.as_deref(),
-        &config.actionstep_base,
-        &target.origin,
     );
+    let representation =
+        Representation::for_accept(accept.as_deref(), &config.actionstep_base, &target.origin);
     let fault = fault::requested(
         config.fault_injection,
         config
@@ -159,17 +163,24 @@ async fn serve(
     let db: D1Database = env
         .binding("DB")
         .ok_or_else(|| ApiError::Internal("the DB binding is missing".into()))?;
-    session::run(&db, config.read_replicas, method, bookmark.as_deref(), fault, async |store| {
-        let mut ctx = routes::Ctx {
-            req,
-            target,
-            route,
-            representation: &representation,
-            store,
-            config,
-            token_scope: &token.limiter_key,
-        };
-        routes::run(op, &mut ctx).await
-    })
+    session::run(
+        &db,
+        config.read_replicas,
+        method,
+        bookmark.as_deref(),
+        fault,
+        async |store| {
+            let mut ctx = routes::Ctx {
+                req,
+                target,
+                route,
+                representation: &representation,
+                store,
+                config,
+                token_scope: &token.limiter_key,
+            };
+            routes::run(op, &mut ctx).await
+        },
+    )
     .await
 }

@@ -22,7 +22,8 @@ pub async fn serve(req: &web_sys::Request, files: &Fetcher) -> Result<Reply, Api
                     asset.status()
                 )));
             }
-            let bytes = Uint8Array::new(&crate::driver::wait(asset.array_buffer()?).await?).to_vec();
+            let bytes =
+                Uint8Array::new(&crate::driver::wait(asset.array_buffer()?).await?).to_vec();
             let mut reply = Reply::bytes(bytes, PLAIN_CONTENT_TYPE, 200);
             reply.set("Cache-Control", "public, max-age=300");
             reply
@@ -174,8 +175,14 @@ mod tests {
         assert!(!problems.is_empty());
         // An anyOf whose first branch is not the contract's schema is a drift.
         let mut swapped = doc.clone();
-        let body = "/components/requestBodies/CreatePhoneRecord/content/application~1json/schema/anyOf";
-        swapped.pointer_mut(body).unwrap().as_array_mut().unwrap().swap(0, 1);
+        let body =
+            "/components/requestBodies/CreatePhoneRecord/content/application~1json/schema/anyOf";
+        swapped
+            .pointer_mut(body)
+            .unwrap()
+            .as_array_mut()
+            .unwrap()
+            .swap(0, 1);
         let mut problems = Vec::new();
         contains(&swapped, &contract, "", &mut problems);
         assert!(!problems.is_empty(), "a swapped anyOf went unnoticed");
@@ -223,10 +230,21 @@ mod tests {
         );
         use crate::error::{MAX_DETAIL_CHARS, MAX_ERROR_ITEMS, MAX_PATH_CHARS};
         let errors = &doc["components"]["schemas"];
-        assert_eq!(errors["Errors"]["properties"]["errors"]["maxItems"], MAX_ERROR_ITEMS + 1);
-        assert_eq!(errors["ErrorItem"]["properties"]["path"]["maxLength"], MAX_PATH_CHARS);
-        assert_eq!(errors["ErrorItem"]["properties"]["detail"]["maxLength"], MAX_DETAIL_CHARS);
-        let q = doc["components"]["parameters"]["q"]["schema"]["pattern"].as_str().unwrap();
+        assert_eq!(
+            errors["Errors"]["properties"]["errors"]["maxItems"],
+            MAX_ERROR_ITEMS + 1
+        );
+        assert_eq!(
+            errors["ErrorItem"]["properties"]["path"]["maxLength"],
+            MAX_PATH_CHARS
+        );
+        assert_eq!(
+            errors["ErrorItem"]["properties"]["detail"]["maxLength"],
+            MAX_DETAIL_CHARS
+        );
+        let q = doc["components"]["parameters"]["q"]["schema"]["pattern"]
+            .as_str()
+            .unwrap();
         let max = phonerecords_shared::query::MAX_SEARCH_CHARS;
         assert!(q.contains(&format!("]{{0,{max}}}")), "{q}");
     }

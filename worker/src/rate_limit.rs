@@ -20,10 +20,10 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use crate::runtime::{Env, console_error};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
-use crate::runtime::{Env, console_error};
 
 use crate::error::ApiError;
 
@@ -156,9 +156,15 @@ async fn ask(env: &Env, binding: &str, key: &str, delta: u32) -> Result<bool, Js
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"key".into(), &JsValue::from_str(key))?;
     if delta != 1 {
-        js_sys::Reflect::set(&options, &"delta".into(), &JsValue::from_f64(f64::from(delta)))?;
+        js_sys::Reflect::set(
+            &options,
+            &"delta".into(),
+            &JsValue::from_f64(f64::from(delta)),
+        )?;
     }
-    let outcome: Outcome = crate::driver::wait(limiter.limit(&options)?).await?.unchecked_into();
+    let outcome: Outcome = crate::driver::wait(limiter.limit(&options)?)
+        .await?
+        .unchecked_into();
     Ok(outcome.success().unwrap_or(true))
 }
 
@@ -191,9 +197,7 @@ mod tests {
         const B: u32 = DEFAULT_BATCH;
         let mut t = Tally::default();
         let asks: Vec<Option<u32>> = (0..2 * B).map(|_| t.count(B)).collect();
-        let expected: Vec<Option<u32>> = (1..=2 * B)
-            .map(|i| (i % B == 0).then_some(B))
-            .collect();
+        let expected: Vec<Option<u32>> = (1..=2 * B).map(|i| (i % B == 0).then_some(B)).collect();
         assert_eq!(asks, expected, "every batch-th request reports the batch");
         t.answered(false);
         assert_eq!(t.count(B), Some(1), "a limited token asks on every request");
@@ -201,9 +205,19 @@ mod tests {
         t.answered(true);
         assert_eq!(t.count(B), None, "allowed again: back to batches");
         let mut small = Tally::default();
-        assert_eq!((0..3).map(|_| small.count(3)).collect::<Vec<_>>(), [None, None, Some(3)]);
-        assert_eq!(Tally::default().count(1), Some(1), "a batch of 1 asks every time");
-        let mut old = Tally { one_by_one: true, ..Tally::default() };
+        assert_eq!(
+            (0..3).map(|_| small.count(3)).collect::<Vec<_>>(),
+            [None, None, Some(3)]
+        );
+        assert_eq!(
+            Tally::default().count(1),
+            Some(1),
+            "a batch of 1 asks every time"
+        );
+        let mut old = Tally {
+            one_by_one: true,
+            ..Tally::default()
+        };
         assert_eq!(old.count(B), Some(1));
     }
 }

@@ -10,9 +10,9 @@ use web_sys::Request;
 use crate::body::read_json;
 use crate::config::Config;
 use crate::envelope::{self, Payload, Representation};
-use crate::export::{self, Format};
 use crate::error::ApiError;
 use crate::etag::{self, Condition};
+use crate::export::{self, Format};
 use crate::http::Reply;
 use crate::sql::{IdempotentCreate, KeyOrder};
 use crate::store::{Remembered, Store, Written};
@@ -190,7 +190,9 @@ fn no_query(target: &Target) -> Result<(), ApiError> {
 /// The ids a record path names; `many` when it is a comma-separated list.
 fn ids(route: &Route) -> Result<(Vec<i64>, bool), ApiError> {
     let Resource::Item(segment) = route.resource else {
-        return Err(ApiError::Internal("an item operation on the collection".into()));
+        return Err(ApiError::Internal(
+            "an item operation on the collection".into(),
+        ));
     };
     let ids = parse_ids(segment).map_err(|e| ApiError::BadRequest(vec![e]))?;
     Ok((ids, segment.contains(',')))
@@ -252,7 +254,10 @@ async fn create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         CreateBody::One(create) => {
             let record = ctx.store.create(&create).await?;
             let mut resp = ctx.representation.respond(Payload::One(&record.json), None);
-            resp.set("Location", ctx.target.item_url(ctx.route.collection, record.id));
+            resp.set(
+                "Location",
+                ctx.target.item_url(ctx.route.collection, record.id),
+            );
             if let Some(tag) = record.etag() {
                 resp.set("ETag", tag);
             }
@@ -385,7 +390,9 @@ async fn read(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
                     // If-None-Match compares weakly: W/"7-3" matches "7-3".
                     let unchanged = match (&unless, record.version) {
                         (Some(Condition::Any), _) => true,
-                        (Some(c), Some(v)) => c.versions(*id, false).is_some_and(|vs| vs.contains(&v)),
+                        (Some(c), Some(v)) => {
+                            c.versions(*id, false).is_some_and(|vs| vs.contains(&v))
+                        }
                         _ => false,
                     };
                     let mut resp = if unchanged {
@@ -491,14 +498,23 @@ mod tests {
         for c in [COLLECTION, ACTIONSTEP_COLLECTION] {
             assert_eq!(resource(c), Some((c, Resource::Collection)));
             assert_eq!(resource(&format!("{c}/")), Some((c, Resource::Collection)));
-            assert_eq!(resource(&format!("{c}/12")), Some((c, Resource::Item("12"))));
+            assert_eq!(
+                resource(&format!("{c}/12")),
+                Some((c, Resource::Item("12")))
+            );
             assert_eq!(
                 resource(&format!("{c}/12,7/")),
                 Some((c, Resource::Item("12,7")))
             );
             assert!(resource(&format!("{c}/12/x")).is_none());
-            assert_eq!(resource(&format!("{c}/summary")), Some((c, Resource::Summary)));
-            assert_eq!(resource(&format!("{c}/summary/")), Some((c, Resource::Summary)));
+            assert_eq!(
+                resource(&format!("{c}/summary")),
+                Some((c, Resource::Summary))
+            );
+            assert_eq!(
+                resource(&format!("{c}/summary/")),
+                Some((c, Resource::Summary))
+            );
             assert!(resource(&format!("{c}/summary/x")).is_none());
             assert!(resource(&format!("{c}x")).is_none());
         }
@@ -520,16 +536,37 @@ mod tests {
     #[test]
     fn the_table_answers_its_methods_and_405_for_the_rest() {
         let item = Resource::Item("1");
-        assert_eq!(operation("GET", Resource::Collection).unwrap(), Operation::List);
-        assert_eq!(operation("POST", Resource::Collection).unwrap(), Operation::Create);
+        assert_eq!(
+            operation("GET", Resource::Collection).unwrap(),
+            Operation::List
+        );
+        assert_eq!(
+            operation("POST", Resource::Collection).unwrap(),
+            Operation::Create
+        );
         assert_eq!(operation("GET", item).unwrap(), Operation::Read);
         assert_eq!(operation("PUT", item).unwrap(), Operation::Update);
         assert_eq!(operation("DELETE", item).unwrap(), Operation::Delete);
-        assert_eq!(operation("GET", Resource::Summary).unwrap(), Operation::Summary);
-        assert_eq!(negotiate(Operation::Summary, Some("text/csv")), Operation::Summary);
-        assert_eq!(negotiate(Operation::List, Some("text/csv")), Operation::Export(Format::Csv));
-        assert_eq!(negotiate(Operation::List, Some("application/json")), Operation::List);
-        assert_eq!(negotiate(Operation::Read, Some("text/csv")), Operation::Read);
+        assert_eq!(
+            operation("GET", Resource::Summary).unwrap(),
+            Operation::Summary
+        );
+        assert_eq!(
+            negotiate(Operation::Summary, Some("text/csv")),
+            Operation::Summary
+        );
+        assert_eq!(
+            negotiate(Operation::List, Some("text/csv")),
+            Operation::Export(Format::Csv)
+        );
+        assert_eq!(
+            negotiate(Operation::List, Some("application/json")),
+            Operation::List
+        );
+        assert_eq!(
+            negotiate(Operation::Read, Some("text/csv")),
+            Operation::Read
+        );
         for (method, resource, allow) in [
             ("QUERY", Resource::Collection, "GET, POST"),
             ("PUT", Resource::Collection, "GET, POST"),

@@ -16,7 +16,10 @@ extern "C" {
     /// A D1 database binding.
     pub type D1Database;
     #[wasm_bindgen(method, catch, js_name = withSession)]
-    pub fn with_session(this: &D1Database, constraint_or_bookmark: &str) -> Result<D1Session, JsValue>;
+    pub fn with_session(
+        this: &D1Database,
+        constraint_or_bookmark: &str,
+    ) -> Result<D1Session, JsValue>;
 
     /// A D1 session (read replication with sequential consistency).
     pub type D1Session;
@@ -96,6 +99,8 @@ pub fn error_text(e: &JsValue) -> String {
                 .unwrap_or_default();
             format!("{}{cause}", String::from(err.message()))
         }
-        None => e.as_string().unwrap_or_else(|| "an unknown JavaScript error".into()),
+        None => e
+            .as_string()
+            .unwrap_or_else(|| "an unknown JavaScript error".into()),
     }
 }

@@ -13,8 +13,8 @@ use crate::error::ApiError;
 use crate::http::Reply;
 use wasm_bindgen::JsCast;
 
-use crate::runtime::{D1Database, D1Session, console_warn};
 use crate::fault::Fault;
+use crate::runtime::{D1Database, D1Session, console_warn};
 use crate::store::Store;
 
 /// The request and response header carrying a D1 session bookmark.
@@ -123,7 +123,8 @@ async fn answer(
         None => wasm_bindgen::JsValue::clone(db).unchecked_into(),
     };
     // The fault hook (tests only): `bookmark` fails only a session started from one.
-    let fault = fault.filter(|f| *f != Fault::Bookmark || matches!(start, SessionStart::Bookmark(_)));
+    let fault =
+        fault.filter(|f| *f != Fault::Bookmark || matches!(start, SessionStart::Bookmark(_)));
     let store = Store::new(&session, fault);
     let resp = match op(&store).await {
         Ok(resp) => resp,
@@ -159,7 +160,12 @@ mod tests {
             assert_eq!(start("DELETE", Some(bad)), SessionStart::Primary);
         }
         // Without replicas: no session whatever the request sends.
-        for (m, bm) in [("GET", Some(b)), ("GET", None), ("POST", Some(b)), ("DELETE", None)] {
+        for (m, bm) in [
+            ("GET", Some(b)),
+            ("GET", None),
+            ("POST", Some(b)),
+            ("DELETE", None),
+        ] {
             let s = SessionStart::for_request(m, bm, false);
             assert_eq!(s, SessionStart::Direct);
             assert_eq!(s.constraint(), None);

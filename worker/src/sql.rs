@@ -168,7 +168,11 @@ fn filter_sql(filter: &Filter, params: &mut Params) -> String {
             let mut parts: Vec<String> = Vec::new();
             let times = values.iter().any(|v| matches!(v, Scalar::Time(_)));
             if times {
-                parts.extend(values.iter().map(|v| compare(col, Comparison::Eq, v, params)));
+                parts.extend(
+                    values
+                        .iter()
+                        .map(|v| compare(col, Comparison::Eq, v, params)),
+                );
             } else if !values.is_empty() {
                 let ps: Vec<String> = values
                     .iter()
@@ -502,18 +506,18 @@ fn json_value(v: SqlValue) -> serde_json::Value {
 /// The values of `INSERTED` for a record.
 fn insert_values(rec: &CreatePhoneRecord) -> Vec<SqlValue> {
     vec![
-            text(rec.from_participant_other.as_ref()),
-            text(rec.to_participant_other.as_ref()),
-            SqlValue::Text(rec.direction.as_str().to_owned()),
-            text(rec.phone_number.as_ref()),
-            text(rec.phone_number_type.as_ref()),
-            real(rec.actual_hours),
-            text(rec.notes.as_ref()),
-            SqlValue::Text(rec.call_timestamp.as_str().to_owned()),
-            SqlValue::Int(rec.call_timestamp.epoch_millis()),
-            SqlValue::Text(rec.outcome.clone()),
-            int(rec.links.action),
-            int(rec.links.from_participant),
+        text(rec.from_participant_other.as_ref()),
+        text(rec.to_participant_other.as_ref()),
+        SqlValue::Text(rec.direction.as_str().to_owned()),
+        text(rec.phone_number.as_ref()),
+        text(rec.phone_number_type.as_ref()),
+        real(rec.actual_hours),
+        text(rec.notes.as_ref()),
+        SqlValue::Text(rec.call_timestamp.as_str().to_owned()),
+        SqlValue::Int(rec.call_timestamp.epoch_millis()),
+        SqlValue::Text(rec.outcome.clone()),
+        int(rec.links.action),
+        int(rec.links.from_participant),
         int(rec.links.to_participant),
     ]
 }

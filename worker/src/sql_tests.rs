@@ -4,7 +4,9 @@
 
 use phonerecords_shared::CreatePhoneRecord;
 use phonerecords_shared::fields::{Field, FieldKind};
-use phonerecords_shared::query::{Comparison, Condition, Filter, ListQuery, Op, SEARCHED, Scalar, SortKey};
+use phonerecords_shared::query::{
+    Comparison, Condition, Filter, ListQuery, Op, SEARCHED, Scalar, SortKey,
+};
 use phonerecords_shared::validate::parse_create;
 use rusqlite::types::Value as Db;
 use rusqlite::{Connection, params_from_iter};
@@ -42,7 +44,11 @@ pub(crate) fn params(stmt: &Statement) -> Vec<Db> {
 }
 
 /// One column of every row, in order.
-pub(crate) fn column<T: rusqlite::types::FromSql>(c: &Connection, stmt: &Statement, index: usize) -> Vec<T> {
+pub(crate) fn column<T: rusqlite::types::FromSql>(
+    c: &Connection,
+    stmt: &Statement,
+    index: usize,
+) -> Vec<T> {
     let mut q = c
         .prepare(&stmt.sql)
         .unwrap_or_else(|e| panic!("{e}: {}", stmt.sql));
@@ -378,7 +384,10 @@ fn actual(c: &Connection, q: &ListQuery) -> (Vec<i64>, u64) {
         .iter()
         .map(|r| r["id"].as_i64().unwrap())
         .collect();
-    assert_eq!(listed, page_ids, "the JSON page holds the page's rows, in order");
+    assert_eq!(
+        listed, page_ids,
+        "the JSON page holds the page's rows, in order"
+    );
     (listed, n)
 }
 
@@ -621,7 +630,9 @@ fn pages_over_d1s_string_limit_have_a_fallback() {
     let (count, page) = (stmts.count.clone(), stmts.page.clone());
     let combined = stmts.combined();
     let err = c
-        .query_row(&combined.sql, params_from_iter(params(&combined)), |r| r.get::<_, String>(1))
+        .query_row(&combined.sql, params_from_iter(params(&combined)), |r| {
+            r.get::<_, String>(1)
+        })
         .unwrap_err();
     assert!(sql::is_too_big(&err.to_string()), "{err}");
     assert_eq!(column::<i64>(&c, &count, 0), vec![200]);
@@ -977,7 +988,10 @@ fn records_are_written_as_json_exactly_as_serde_writes_them() {
         .collect();
     assert_eq!(page, format!("[{}]", expected.join(",")));
     // An empty page is an empty array, and the count still counts.
-    let (n, page) = combined(&c, sql::list(&query(&[("page".into(), "99".into())])).combined());
+    let (n, page) = combined(
+        &c,
+        sql::list(&query(&[("page".into(), "99".into())])).combined(),
+    );
     assert_eq!((n as usize, page.as_str()), (records.len(), "[]"));
 }
 
@@ -986,9 +1000,19 @@ fn records_are_written_as_json_exactly_as_serde_writes_them() {
 #[test]
 fn hours_keep_their_exact_value() {
     let c = database();
-    for h in [1.0 / 3.0, 0.1 + 0.2, 23.999_999_999_999_996, 1e-7, 0.000_05, 24.0, 0.0] {
-        let rec = parse_create(&json!({"direction": "in", "callTimestamp": "2025-01-01T00:00:00Z",
-            "outcome": "x", "actualHours": h}))
+    for h in [
+        1.0 / 3.0,
+        0.1 + 0.2,
+        23.999_999_999_999_996,
+        1e-7,
+        0.000_05,
+        24.0,
+        0.0,
+    ] {
+        let rec = parse_create(
+            &json!({"direction": "in", "callTimestamp": "2025-01-01T00:00:00Z",
+            "outcome": "x", "actualHours": h}),
+        )
         .unwrap();
         let j = json_of(&c, &sql::insert(&rec)).remove(0);
         let v: Value = serde_json::from_str(&j).unwrap();
@@ -1014,12 +1038,17 @@ fn a_batch_is_one_statement_all_or_nothing() {
     let before = count_all(&c);
     let refused = sql::insert_all(&recs, true);
     assert!(
-        c.execute(&refused.sql, params_from_iter(params(&refused))).is_err(),
+        c.execute(&refused.sql, params_from_iter(params(&refused)))
+            .is_err(),
         "D1 refuses the last record"
     );
     assert_eq!(count_all(&c), before, "and stores none");
     let stmt = sql::insert_all(&recs, false);
-    assert_eq!(stmt.params.len(), 1, "one bound parameter whatever the size");
+    assert_eq!(
+        stmt.params.len(),
+        1,
+        "one bound parameter whatever the size"
+    );
     let stored = ids(&c, &stmt);
     assert_eq!(stored.len(), 100);
     let mut sorted = stored.clone();
@@ -1027,21 +1056,32 @@ fn a_batch_is_one_statement_all_or_nothing() {
     let notes: Vec<String> = sorted
         .iter()
         .map(|id| {
-            c.query_row("SELECT notes FROM phone_records WHERE id = ?1", [id], |r| r.get(0))
-                .unwrap()
+            c.query_row("SELECT notes FROM phone_records WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap()
         })
         .collect();
-    let expected: Vec<String> = (0..100).map(|i| format!("batch record {i} zebrafinch")).collect();
+    let expected: Vec<String> = (0..100)
+        .map(|i| format!("batch record {i} zebrafinch"))
+        .collect();
     assert_eq!(notes, expected, "ids follow the order sent");
     assert_eq!(count_all(&c), (before.0 + 100, before.1 + 100));
     let found = ids(
         &c,
-        &sql::list(&query(&[("q".into(), "zebrafinch".into()), ("pageSize".into(), "200".into())])).page,
+        &sql::list(&query(&[
+            ("q".into(), "zebrafinch".into()),
+            ("pageSize".into(), "200".into()),
+        ]))
+        .page,
     );
     assert_eq!(found.len(), 100, "the search index has them");
     // Each stored record reads back as the one sent.
     for (id, rec) in sorted.iter().zip(&recs) {
-        let m = model(&Stored { id: *id, rec: rec.clone() });
+        let m = model(&Stored {
+            id: *id,
+            rec: rec.clone(),
+        });
         assert_eq!(
             json_of(&c, &sql::get(*id, sql::KeyOrder::Contract, None)),
             vec![serde_json::to_string(&m).unwrap()]
@@ -1050,8 +1090,12 @@ fn a_batch_is_one_statement_all_or_nothing() {
 }
 
 fn version(c: &Connection, id: i64) -> Option<i64> {
-    c.query_row("SELECT version FROM phone_records WHERE id = ?1", [id], |r| r.get(0))
-        .ok()
+    c.query_row(
+        "SELECT version FROM phone_records WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )
+    .ok()
 }
 
 /// Versions: 1 when created, raised by every update (in the update's own
@@ -1069,7 +1113,11 @@ fn versions_and_conditional_writes() {
     assert_eq!(v, vec![1], "a create returns version 1 (`v`)");
     let up = phonerecords_shared::validate::parse_update(&json!({"outcome": "changed"})).unwrap();
     let stmt = sql::update(id, &up, None).unwrap();
-    assert_eq!(column::<i64>(&c, &stmt, 2), vec![2], "the update returns the new version");
+    assert_eq!(
+        column::<i64>(&c, &stmt, 2),
+        vec![2],
+        "the update returns the new version"
+    );
     assert_eq!(version(&c, id), Some(2));
     // At a version it is not: nothing written, no row.
     let stale = sql::update(id, &up, Some(&[1])).unwrap();
@@ -1081,7 +1129,10 @@ fn versions_and_conditional_writes() {
     let fresh = sql::update(id, &up, Some(&[1, 2])).unwrap();
     assert_eq!(ids(&c, &fresh), vec![id]);
     assert_eq!(version(&c, id), Some(3));
-    assert!(ids(&c, &sql::update(id, &up, Some(&[])).unwrap()).is_empty(), "no version: nothing");
+    assert!(
+        ids(&c, &sql::update(id, &up, Some(&[])).unwrap()).is_empty(),
+        "no version: nothing"
+    );
     // The other records are untouched.
     assert_eq!(version(&c, records[2].id), Some(1));
     // Two writers that read version 3: the first wins, the second finds none.
@@ -1107,7 +1158,15 @@ fn versions_and_conditional_writes() {
 
 /// Runs statements as D1 runs a batch: in one transaction, all or none;
 /// returns the last one's rows as (status, ct, body, location, etag, body_hash, mine).
-type KeyRow = (Option<i64>, Option<String>, Option<String>, Option<String>, Option<String>, String, i64);
+type KeyRow = (
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+);
 
 fn batch(c: &mut Connection, stmts: &[Statement]) -> Result<Vec<KeyRow>, rusqlite::Error> {
     let tx = c.transaction()?;
@@ -1119,7 +1178,15 @@ fn batch(c: &mut Connection, stmts: &[Statement]) -> Result<Vec<KeyRow>, rusqlit
         last.clear();
         while let Some(r) = rows.next()? {
             if n == 7 {
-                last.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?));
+                last.push((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ));
             }
         }
     }
@@ -1127,7 +1194,13 @@ fn batch(c: &mut Connection, stmts: &[Statement]) -> Result<Vec<KeyRow>, rusqlit
     Ok(last)
 }
 
-fn idempotent<'a>(key: &'a str, hash: &'a str, claim: &'a str, now_ms: i64, one: bool) -> sql::IdempotentCreate<'a> {
+fn idempotent<'a>(
+    key: &'a str,
+    hash: &'a str,
+    claim: &'a str,
+    now_ms: i64,
+    one: bool,
+) -> sql::IdempotentCreate<'a> {
     sql::IdempotentCreate {
         scope: "token-a",
         key,
@@ -1154,67 +1227,137 @@ fn idempotent_creates_store_records_and_answer_together() {
     seed(&c, &mut rng, 3);
     let rec = parse_create(&random_body(&mut rng)).unwrap();
     let t0 = 1_800_000_000_000;
-    let first = batch(&mut c, &sql::idempotent_create(&[rec.clone()], &idempotent("k1", "h1", "c1", t0, true))).unwrap();
+    let first = batch(
+        &mut c,
+        &sql::idempotent_create(&[rec.clone()], &idempotent("k1", "h1", "c1", t0, true)),
+    )
+    .unwrap();
     let (status, ct, body, location, etag, hash, mine) = first[0].clone();
     assert_eq!((status, mine, hash.as_str()), (Some(200), 1, "h1"));
     assert_eq!(ct.as_deref(), Some("application/json; charset=utf-8"));
-    let id: i64 = c.query_row("SELECT MAX(id) FROM phone_records", [], |r| r.get(0)).unwrap();
+    let id: i64 = c
+        .query_row("SELECT MAX(id) FROM phone_records", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(location, Some(format!("http://x/phonerecords/{id}")));
     assert_eq!(etag, Some(format!("\"{id}-1\"")));
     // The answer is the record exactly as a plain create answers it.
-    let m = model(&Stored { id, rec: rec.clone() });
-    assert_eq!(body.as_deref(), Some(serde_json::to_string(&m).unwrap().as_str()));
+    let m = model(&Stored {
+        id,
+        rec: rec.clone(),
+    });
+    assert_eq!(
+        body.as_deref(),
+        Some(serde_json::to_string(&m).unwrap().as_str())
+    );
     let count = count_all(&c);
     // A repeat (another claim) inserts nothing and reads the first answer.
-    let again = batch(&mut c, &sql::idempotent_create(&[rec.clone()], &idempotent("k1", "h1", "c2", t0 + 1000, true))).unwrap();
+    let again = batch(
+        &mut c,
+        &sql::idempotent_create(
+            &[rec.clone()],
+            &idempotent("k1", "h1", "c2", t0 + 1000, true),
+        ),
+    )
+    .unwrap();
     assert_eq!(again[0].0, Some(200));
     assert_eq!(again[0].2, body);
     assert_eq!(again[0].6, 0, "not this request's");
     assert_eq!(count_all(&c), count);
     // Another body under the key: the first hash comes back (the route answers 422).
-    let other = batch(&mut c, &sql::idempotent_create(&[rec.clone()], &idempotent("k1", "h2", "c3", t0 + 2000, true))).unwrap();
+    let other = batch(
+        &mut c,
+        &sql::idempotent_create(
+            &[rec.clone()],
+            &idempotent("k1", "h2", "c3", t0 + 2000, true),
+        ),
+    )
+    .unwrap();
     assert_eq!((other[0].5.as_str(), other[0].6), ("h1", 0));
     assert_eq!(count_all(&c), count);
     // Another token's same key is another key.
     let mut ic = idempotent("k1", "h1", "c4", t0 + 3000, true);
     ic.scope = "token-b";
-    assert_eq!(batch(&mut c, &sql::idempotent_create(&[rec.clone()], &ic)).unwrap()[0].6, 1);
+    assert_eq!(
+        batch(&mut c, &sql::idempotent_create(&[rec.clone()], &ic)).unwrap()[0].6,
+        1
+    );
     assert_eq!(count_all(&c).0, count.0 + 1);
     // A batch of records, in the envelope given; refused part-way: nothing, key included.
-    let recs: Vec<CreatePhoneRecord> = (0..20).map(|_| parse_create(&random_body(&mut rng)).unwrap()).collect();
+    let recs: Vec<CreatePhoneRecord> = (0..20)
+        .map(|_| parse_create(&random_body(&mut rng)).unwrap())
+        .collect();
     let before = count_all(&c);
     let mut refused = idempotent("k2", "h", "c5", t0, false);
     refused.refused_last = true;
     assert!(batch(&mut c, &sql::idempotent_create(&recs, &refused)).is_err());
     assert_eq!(count_all(&c), before);
-    let keys: i64 = c.query_row("SELECT COUNT(*) FROM idempotency_keys WHERE key = 'k2'", [], |r| r.get(0)).unwrap();
+    let keys: i64 = c
+        .query_row(
+            "SELECT COUNT(*) FROM idempotency_keys WHERE key = 'k2'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(keys, 0, "the key is not remembered without its records");
-    let many = batch(&mut c, &sql::idempotent_create(&recs, &idempotent("k2", "h", "c6", t0, false))).unwrap();
+    let many = batch(
+        &mut c,
+        &sql::idempotent_create(&recs, &idempotent("k2", "h", "c6", t0, false)),
+    )
+    .unwrap();
     let (status, _, body, location, etag, _, mine) = many[0].clone();
     assert_eq!((status, location, etag, mine), (Some(200), None, None, 1));
     let body: Value = serde_json::from_str(&body.unwrap()).unwrap();
-    let got: Vec<i64> = body["phonerecords"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    let got: Vec<i64> = body["phonerecords"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
     assert_eq!(got.len(), 20);
-    assert!(got.windows(2).all(|w| w[1] == w[0] + 1), "in the order sent: {got:?}");
+    assert!(
+        got.windows(2).all(|w| w[1] == w[0] + 1),
+        "in the order sent: {got:?}"
+    );
     assert_eq!(count_all(&c), (before.0 + 20, before.1 + 20));
     // Deleting the newest record does not confuse the next key's records (ids only grow).
-    c.execute("DELETE FROM phone_records WHERE id = ?1", [got[19]]).unwrap();
-    let next = batch(&mut c, &sql::idempotent_create(&[rec.clone()], &idempotent("k3", "h", "c7", t0, true))).unwrap();
-    assert_eq!(next[0].3, Some(format!("http://x/phonerecords/{}", got[19] + 1)));
+    c.execute("DELETE FROM phone_records WHERE id = ?1", [got[19]])
+        .unwrap();
+    let next = batch(
+        &mut c,
+        &sql::idempotent_create(&[rec.clone()], &idempotent("k3", "h", "c7", t0, true)),
+    )
+    .unwrap();
+    assert_eq!(
+        next[0].3,
+        Some(format!("http://x/phonerecords/{}", got[19] + 1))
+    );
     // 24 hours on, the key is expired: claimed anew (a new record), and others purged.
     let later = t0 + sql::IDEMPOTENCY_TTL_MS + 1;
     let before = count_all(&c);
-    let renewed = batch(&mut c, &sql::idempotent_create(&[rec.clone()], &idempotent("k1", "h9", "c8", later, true))).unwrap();
+    let renewed = batch(
+        &mut c,
+        &sql::idempotent_create(&[rec.clone()], &idempotent("k1", "h9", "c8", later, true)),
+    )
+    .unwrap();
     assert_eq!((renewed[0].6, renewed[0].5.as_str()), (1, "h9"));
     assert_eq!(count_all(&c).0, before.0 + 1);
     let left: Vec<String> = {
-        let mut q = c.prepare("SELECT key FROM idempotency_keys WHERE scope = 'token-a' ORDER BY key").unwrap();
-        q.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        let mut q = c
+            .prepare("SELECT key FROM idempotency_keys WHERE scope = 'token-a' ORDER BY key")
+            .unwrap();
+        q.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
     };
     assert_eq!(left, vec!["k1"], "the expired keys are purged");
     // The purge and the key look-up use the index and the key, not a scan.
     for stmt in &sql::idempotent_create(&[rec], &idempotent("k4", "h", "c9", later, true)) {
         let p = plan(&c, stmt);
-        assert!(!p.contains("SCAN idempotency_keys") && !p.contains("SCAN phone_records"), "{p}\n{}", stmt.sql);
+        assert!(
+            !p.contains("SCAN idempotency_keys") && !p.contains("SCAN phone_records"),
+            "{p}\n{}",
+            stmt.sql
+        );
     }
 }

@@ -228,8 +228,12 @@ impl<'a> Store<'a> {
     /// every statement or none) and returns the last one's rows.
     async fn batch_last<T: JsCast>(&self, stmts: &[Statement]) -> Result<Vec<T>, ApiError> {
         if matches!(self.fault, Some(Fault::Store | Fault::Bookmark)) {
-            self.rows(stmts.first().ok_or_else(|| ApiError::Internal("an empty batch".into()))?)
-                .await?;
+            self.rows(
+                stmts
+                    .first()
+                    .ok_or_else(|| ApiError::Internal("an empty batch".into()))?,
+            )
+            .await?;
         }
         let prepared: Array = stmts
             .iter()
@@ -252,11 +256,7 @@ impl<'a> Store<'a> {
     }
 
     async fn first_record(&self, stmt: &Statement) -> Result<Option<RecordJson>, ApiError> {
-        self.rows(stmt)
-            .await?
-            .first()
-            .map(Row::record)
-            .transpose()
+        self.rows(stmt).await?.first().map(Row::record).transpose()
     }
 
     async fn records(&self, stmt: &Statement) -> Result<Vec<RecordJson>, ApiError> {
@@ -279,7 +279,10 @@ impl<'a> Store<'a> {
     }
 
     /// Stores every record or none (one statement) and returns them in the order given.
-    pub async fn create_all(&self, recs: &[CreatePhoneRecord]) -> Result<Vec<RecordJson>, ApiError> {
+    pub async fn create_all(
+        &self,
+        recs: &[CreatePhoneRecord],
+    ) -> Result<Vec<RecordJson>, ApiError> {
         let refused_last = self.fault == Some(Fault::Batch);
         let mut stored = self.records(&sql::insert_all(recs, refused_last)).await?;
         if stored.len() != recs.len() {
@@ -345,11 +348,19 @@ impl<'a> Store<'a> {
     }
 
     /// Deletes one record if it is at one of these versions (`If-Match`).
-    pub async fn delete_if_version(&self, id: i64, versions: &[i64]) -> Result<Written<()>, ApiError> {
+    pub async fn delete_if_version(
+        &self,
+        id: i64,
+        versions: &[i64],
+    ) -> Result<Written<()>, ApiError> {
         if id > MAX_ID {
             return Ok(Written::Missing);
         }
-        if self.rows(&sql::delete_if_version(id, versions)).await?.is_empty() {
+        if self
+            .rows(&sql::delete_if_version(id, versions))
+            .await?
+            .is_empty()
+        {
             return self.why_not_written(id).await;
         }
         Ok(Written::Done(()))
@@ -380,7 +391,9 @@ impl<'a> Store<'a> {
             mine: row.mine() == Some(1.0),
         };
         if remembered.mine && remembered.status.is_none() {
-            return Err(ApiError::Internal("an idempotent create wrote no answer".into()));
+            return Err(ApiError::Internal(
+                "an idempotent create wrote no answer".into(),
+            ));
         }
         Ok(remembered)
     }
@@ -398,14 +411,18 @@ impl<'a> Store<'a> {
                 let records = self.records(&stmts.page).await?;
                 return match n {
                     Some(n) => Ok((crate::envelope::array(&records), n as u64)),
-                    None => Err(ApiError::Internal("the count statement returned no row".into())),
+                    None => Err(ApiError::Internal(
+                        "the count statement returned no row".into(),
+                    )),
                 };
             }
             rows => rows?,
         };
         match rows.first().map(|r| (r.n(), r.page())) {
             Some((Some(n), Some(page))) => Ok((page, n as u64)),
-            _ => Err(ApiError::Internal("the list statement returned no row".into())),
+            _ => Err(ApiError::Internal(
+                "the list statement returned no row".into(),
+            )),
         }
     }
 
@@ -414,12 +431,18 @@ impl<'a> Store<'a> {
         let rows = self.rows(stmt).await?;
         match rows.first().map(|r| (r.n(), r.bytes())) {
             Some((Some(n), Some(bytes))) => Ok((n as u64, bytes as u64)),
-            _ => Err(ApiError::Internal("the export's size statement returned no row".into())),
+            _ => Err(ApiError::Internal(
+                "the export's size statement returned no row".into(),
+            )),
         }
     }
 
     /// One chunk of an export, its last keys read as `keys` says they are typed.
-    pub async fn export_chunk(&self, stmt: &Statement, keys: &[SortKey]) -> Result<ExportChunk, ApiError> {
+    pub async fn export_chunk(
+        &self,
+        stmt: &Statement,
+        keys: &[SortKey],
+    ) -> Result<ExportChunk, ApiError> {
         let rows = self.rows(stmt).await?;
         let row = rows
             .first()

@@ -32,14 +32,29 @@ fn answer(c: &Connection, stmt: &Statement) -> Value {
 /// other year), with offsets that put the local date on another day than UTC.
 fn seed(c: &Connection, rng: &mut Rng, n: usize) -> Vec<Stored> {
     const DAYS: [&str; 8] = [
-        "2024-12-23", "2024-12-29", "2024-12-30", "2024-12-31", "2025-01-01", "2025-01-05",
-        "2025-01-06", "2025-02-28",
+        "2024-12-23",
+        "2024-12-29",
+        "2024-12-30",
+        "2024-12-31",
+        "2025-01-01",
+        "2025-01-05",
+        "2025-01-06",
+        "2025-02-28",
     ];
     const TIMES: [&str; 6] = [
-        "00:30:00+12:00", "23:45:00-05:00", "12:00:00Z", "00:10:00+05:30", "23:59:59.5-10:00",
+        "00:30:00+12:00",
+        "23:45:00-05:00",
+        "12:00:00Z",
+        "00:10:00+05:30",
+        "23:59:59.5-10:00",
         "08:00:00+00:00",
     ];
-    const OUTCOMES: [&str; 4] = ["Call completed", "Left a message", "No answer", "call completed"];
+    const OUTCOMES: [&str; 4] = [
+        "Call completed",
+        "Left a message",
+        "No answer",
+        "call completed",
+    ];
     (0..n)
         .map(|_| {
             let mut body = random_body(rng);
@@ -110,7 +125,10 @@ fn reference(records: &[Stored], q: &SummaryQuery) -> Value {
             b.1.cmp(&a.1).then_with(|| key_order(&a.0, &b.0))
         }
     });
-    let count_in = hits.iter().filter(|s| s.rec.direction.as_str() == "in").count();
+    let count_in = hits
+        .iter()
+        .filter(|s| s.rec.direction.as_str() == "in")
+        .count();
     json!({
         "groupBy": q.group_by.as_str(),
         "count": hits.len(),
@@ -127,8 +145,12 @@ fn reference(records: &[Stored], q: &SummaryQuery) -> Value {
 /// Equal, numbers within a rounding of the sums.
 fn same(actual: &Value, expected: &Value) -> bool {
     match (actual, expected) {
-        (Value::Number(a), Value::Number(b)) => (a.as_f64().unwrap() - b.as_f64().unwrap()).abs() < 1e-6,
-        (Value::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y)),
+        (Value::Number(a), Value::Number(b)) => {
+            (a.as_f64().unwrap() - b.as_f64().unwrap()).abs() < 1e-6
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
+        }
         (Value::Object(a), Value::Object(b)) => {
             a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| same(v, w)))
         }
@@ -142,7 +164,10 @@ const VIEWS: [&[(&str, &str)]; 12] = [
     &[("action", "3")],
     &[("action", ":NULL")],
     &[("action_in", "1,2"), ("direction", "out")],
-    &[("callTimestamp_gteq", "2024-12-31T00:00:00Z"), ("callTimestamp_lt", "2025-01-06")],
+    &[
+        ("callTimestamp_gteq", "2024-12-31T00:00:00Z"),
+        ("callTimestamp_lt", "2025-01-06"),
+    ],
     &[("q", "invoice")],
     &[("q", "an")],
     &[("outcome_like", "*message*")],
@@ -191,8 +216,15 @@ fn top_actions_are_the_views_matters_in_the_same_answer() {
             let mut by_action = view.to_vec();
             by_action.extend([("groupBy", "action"), ("limit", "3")]);
             let want_top = reference(&records, &summary_query(&by_action))["groups"].clone();
-            let top = got.as_object_mut().unwrap().remove("topActions").expect("topActions answered");
-            assert!(same(&top, &want_top), "{pairs:?}\n got: {top}\nwant: {want_top}");
+            let top = got
+                .as_object_mut()
+                .unwrap()
+                .remove("topActions")
+                .expect("topActions answered");
+            assert!(
+                same(&top, &want_top),
+                "{pairs:?}\n got: {top}\nwant: {want_top}"
+            );
             // The rest is the answer without it.
             let want = reference(&records, &q);
             assert!(same(&got, &want), "{pairs:?}\n got: {got}\nwant: {want}");
@@ -204,7 +236,10 @@ fn top_actions_are_the_views_matters_in_the_same_answer() {
 fn an_empty_view_has_zero_totals_and_no_groups() {
     let c = database();
     for g in GroupBy::ALL {
-        let got = answer(&c, &sql::summary(&summary_query(&[("groupBy", g.as_str())])));
+        let got = answer(
+            &c,
+            &sql::summary(&summary_query(&[("groupBy", g.as_str())])),
+        );
         assert_eq!(
             got,
             json!({"groupBy": g.as_str(), "count": 0, "actualHours": 0.0, "countIn": 0,
@@ -218,27 +253,65 @@ fn days_are_local_and_weeks_are_iso() {
     let c = database();
     let cases = [
         // (recorded, day, ISO week, month)
-        ("2025-03-10T23:30:00-05:00", "2025-03-10", "2025-W11", "2025-03"),
-        ("2025-03-11T00:30:00+12:00", "2025-03-11", "2025-W11", "2025-03"),
+        (
+            "2025-03-10T23:30:00-05:00",
+            "2025-03-10",
+            "2025-W11",
+            "2025-03",
+        ),
+        (
+            "2025-03-11T00:30:00+12:00",
+            "2025-03-11",
+            "2025-W11",
+            "2025-03",
+        ),
         ("2024-12-30T09:00:00Z", "2024-12-30", "2025-W01", "2024-12"),
-        ("2021-01-03T09:00:00+01:00", "2021-01-03", "2020-W53", "2021-01"),
-        ("2026-12-31T23:59:59.999+14:00", "2026-12-31", "2026-W53", "2026-12"),
-        ("2024-01-01T00:00:00-12:00", "2024-01-01", "2024-W01", "2024-01"),
+        (
+            "2021-01-03T09:00:00+01:00",
+            "2021-01-03",
+            "2020-W53",
+            "2021-01",
+        ),
+        (
+            "2026-12-31T23:59:59.999+14:00",
+            "2026-12-31",
+            "2026-W53",
+            "2026-12",
+        ),
+        (
+            "2024-01-01T00:00:00-12:00",
+            "2024-01-01",
+            "2024-W01",
+            "2024-01",
+        ),
         ("2023-01-01T12:00:00Z", "2023-01-01", "2022-W52", "2023-01"),
     ];
     for (ts, day, week, month) in cases {
         c.execute_batch("DELETE FROM phone_records").unwrap();
-        let rec = parse_create(&json!({"direction": "in", "callTimestamp": ts, "outcome": "x",
-            "actualHours": 0.1, "links": {}}))
+        let rec = parse_create(
+            &json!({"direction": "in", "callTimestamp": ts, "outcome": "x",
+            "actualHours": 0.1, "links": {}}),
+        )
         .unwrap();
         ids(&c, &sql::insert(&rec));
         // chrono agrees (the reference of the other tests).
         let local = CallTimestamp::parse(ts).unwrap().instant().date_naive();
         let w = local.iso_week();
         assert_eq!(format!("{}-W{:02}", w.year(), w.week()), week, "{ts}");
-        for (g, k) in [(GroupBy::Day, day), (GroupBy::Week, week), (GroupBy::Month, month)] {
-            let got = answer(&c, &sql::summary(&summary_query(&[("groupBy", g.as_str())])));
-            assert_eq!(got["groups"], json!([{"key": k, "count": 1, "actualHours": 0.1}]), "{ts} {g:?}");
+        for (g, k) in [
+            (GroupBy::Day, day),
+            (GroupBy::Week, week),
+            (GroupBy::Month, month),
+        ] {
+            let got = answer(
+                &c,
+                &sql::summary(&summary_query(&[("groupBy", g.as_str())])),
+            );
+            assert_eq!(
+                got["groups"],
+                json!([{"key": k, "count": 1, "actualHours": 0.1}]),
+                "{ts} {g:?}"
+            );
         }
     }
 }
@@ -247,12 +320,17 @@ fn days_are_local_and_weeks_are_iso() {
 fn sums_of_hours_are_rounded_not_binary_fractions() {
     let c = database();
     for h in [0.1, 0.2] {
-        let rec = parse_create(&json!({"direction": "out", "callTimestamp": "2025-01-01T10:00:00Z",
-            "outcome": "x", "actualHours": h, "links": {}}))
+        let rec = parse_create(
+            &json!({"direction": "out", "callTimestamp": "2025-01-01T10:00:00Z",
+            "outcome": "x", "actualHours": h, "links": {}}),
+        )
         .unwrap();
         ids(&c, &sql::insert(&rec));
     }
-    let got = answer(&c, &sql::summary(&summary_query(&[("groupBy", "direction")])));
+    let got = answer(
+        &c,
+        &sql::summary(&summary_query(&[("groupBy", "direction")])),
+    );
     assert_eq!(got["actualHours"], json!(0.3));
     assert_eq!(got["groups"][0]["actualHours"], json!(0.3));
     assert_eq!(MAX_GROUPS, 1000);
@@ -315,14 +393,22 @@ fn cost_follows_the_matches_not_the_table() {
             let stmt = sql::summary(&summary_query(&[("action", "7"), ("groupBy", g.as_str())]));
             let steps = vm_steps(&c, &stmt);
             let matches: i64 = c
-                .query_row("SELECT COUNT(*) FROM phone_records WHERE action_id = 7", [], |r| r.get(0))
+                .query_row(
+                    "SELECT COUNT(*) FROM phone_records WHERE action_id = 7",
+                    [],
+                    |r| r.get(0),
+                )
                 .unwrap();
             eprintln!("{n} records, {matches} matches, by {g:?}: {steps} VM steps");
             assert!(steps < 200 * matches as i32 + 500, "{g:?} at {n}: {steps}");
             if n == 10_000 {
                 small.push(steps);
             } else {
-                assert!(steps <= small[i] * 3 / 2 + 200, "{g:?} grows with the table: {} → {steps}", small[i]);
+                assert!(
+                    steps <= small[i] * 3 / 2 + 200,
+                    "{g:?} grows with the table: {} → {steps}",
+                    small[i]
+                );
             }
         }
     }

@@ -20,7 +20,11 @@ impl Target {
         let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
         Target {
             origin: origin.to_owned(),
-            path: if path.is_empty() { "/".into() } else { path.to_owned() },
+            path: if path.is_empty() {
+                "/".into()
+            } else {
+                path.to_owned()
+            },
             query: query.to_owned(),
         }
     }
@@ -59,7 +63,11 @@ mod tests {
         let t = Target::parse("http://127.0.0.1:8787/phonerecords?pageSize=10&page=2&x=a%20b");
         assert_eq!(
             (t.origin.as_str(), t.path.as_str(), t.query.as_str()),
-            ("http://127.0.0.1:8787", "/phonerecords", "pageSize=10&page=2&x=a%20b")
+            (
+                "http://127.0.0.1:8787",
+                "/phonerecords",
+                "pageSize=10&page=2&x=a%20b"
+            )
         );
         assert_eq!(
             t.pairs(),
@@ -70,7 +78,14 @@ mod tests {
             ]
         );
         let bare = Target::parse("https://records.example");
-        assert_eq!((bare.origin.as_str(), bare.path.as_str(), bare.query.as_str()), ("https://records.example", "/", ""));
+        assert_eq!(
+            (
+                bare.origin.as_str(),
+                bare.path.as_str(),
+                bare.query.as_str()
+            ),
+            ("https://records.example", "/", "")
+        );
         let q = Target::parse("https://records.example?x=1#frag");
         assert_eq!((q.path.as_str(), q.query.as_str()), ("/", "x=1"));
     }
@@ -86,7 +101,8 @@ mod tests {
             t.item_url("/phonerecords", 7),
             "http://127.0.0.1:8787/phonerecords/7"
         );
-        let prefixed = Target::parse("http://127.0.0.1:8787/api/rest/phonerecords/?pageSize=10&page=2");
+        let prefixed =
+            Target::parse("http://127.0.0.1:8787/api/rest/phonerecords/?pageSize=10&page=2");
         assert_eq!(
             prefixed.page_url(1),
             "http://127.0.0.1:8787/api/rest/phonerecords/?pageSize=10&page=1"

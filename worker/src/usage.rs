@@ -60,7 +60,11 @@ mod tests {
             "d1;dur=0.250;desc=\"rows_read=51 rows_written=0 calls=1 statements=1\""
         );
         u.add_statement(Some(3.0), Some(4.0), Some(12.0));
-        assert!(u.server_timing().starts_with("d1;dur=12.250;"), "{}", u.server_timing());
+        assert!(
+            u.server_timing().starts_with("d1;dur=12.250;"),
+            "{}",
+            u.server_timing()
+        );
         u.add_statement(None, None, None);
         assert_eq!(
             (u.rows_read, u.rows_written, u.calls, u.statements),

@@ -162,7 +162,10 @@ fn the_plain_form_does_not_depend_on_accept_or_prefix() {
         let (status, bare) = get_without_accept(&path);
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bare));
         let any = get(&path);
-        let json = request("GET", &path).token(&token()).header("Accept", "application/json").send();
+        let json = request("GET", &path)
+            .token(&token())
+            .header("Accept", "application/json")
+            .send();
         assert_eq!(any.body, bare, "{path}");
         assert_eq!(json.body, bare, "{path}");
         assert_eq!(
@@ -189,7 +192,11 @@ fn actionstep(method: &str, path: &str, body: Option<&Value>) -> Resp {
     if bytes.is_some() {
         headers.push(("Content-Type", VND));
     }
-    request(method, path).token(&token()).headers(&headers).maybe_body(bytes.as_deref()).send()
+    request(method, path)
+        .token(&token())
+        .headers(&headers)
+        .maybe_body(bytes.as_deref())
+        .send()
 }
 
 /// The link templates, with this service's own `/api/rest` as the base

@@ -21,8 +21,10 @@ fn wrong_or_malformed_tokens_are_401() {
     }
     let basic = format!("Basic {good}");
     for header in [basic.as_str(), "Bearer", good.as_str()] {
-        request("GET", "/phonerecords").header("Authorization", header).send()
-        .errors(401);
+        request("GET", "/phonerecords")
+            .header("Authorization", header)
+            .send()
+            .errors(401);
     }
 }
 
@@ -36,8 +38,10 @@ fn every_configured_token_is_accepted() {
     );
     let lower = format!("bearer {}", token());
     assert_eq!(
-        request("GET", "/phonerecords").header("Authorization", &lower).send()
-        .status,
+        request("GET", "/phonerecords")
+            .header("Authorization", &lower)
+            .send()
+            .status,
         200,
         "the scheme is case-insensitive"
     );
@@ -47,9 +51,15 @@ fn every_configured_token_is_accepted() {
 fn unauthenticated_requests_learn_nothing_and_change_nothing() {
     let before = record_count();
     let body = serde_json::to_vec(&minimal()).unwrap();
-    request("POST", "/phonerecords").header("Content-Type", "application/json").body(&body).send()
-    .errors(401);
-    request("DELETE", "/phonerecords/1").token("nope").send().errors(401);
+    request("POST", "/phonerecords")
+        .header("Content-Type", "application/json")
+        .body(&body)
+        .send()
+        .errors(401);
+    request("DELETE", "/phonerecords/1")
+        .token("nope")
+        .send()
+        .errors(401);
     request("PATCH", "/phonerecords/1").send().errors(401);
     request("GET", "/phonerecords/abc").send().errors(401);
     assert_eq!(record_count(), before);
@@ -59,7 +69,10 @@ fn unauthenticated_requests_learn_nothing_and_change_nothing() {
 fn a_server_without_tokens_refuses_everyone() {
     let url = std::env::var("PHONERECORDS_NO_TOKENS_URL")
         .expect("PHONERECORDS_NO_TOKENS_URL, set by scripts/test");
-    let r = request("GET", "/phonerecords").to(&url).token(&token()).send();
+    let r = request("GET", "/phonerecords")
+        .to(&url)
+        .token(&token())
+        .send();
     r.errors(401);
     assert!(
         r.text().contains("no API tokens configured"),

@@ -46,10 +46,17 @@ fn a_hundred_records_are_one_statement_in_the_order_sent() {
     let expected: Vec<String> = (0..100).map(|i| format!("{marker} {i}")).collect();
     assert_eq!(notes, expected, "answered in the order sent");
     let ids = ids_of(&made["phonerecords"]);
-    assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids follow the order sent");
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]),
+        "ids follow the order sent"
+    );
     assert_eq!(record_count(), before + 100);
     // Each is stored as answered.
-    let listed = get(&format!("/phonerecords?notes_like={}*&pageSize=200&sort=id", enc(&marker))).json();
+    let listed = get(&format!(
+        "/phonerecords?notes_like={}*&pageSize=200&sort=id",
+        enc(&marker)
+    ))
+    .json();
     assert_eq!(ids_of(&listed["phonerecords"]), ids);
     let path = format!(
         "/phonerecords/{}",
@@ -64,13 +71,23 @@ fn a_batch_d1_refuses_part_way_stores_nothing() {
     let marker = format!("refused-{}", nonce());
     let before = record_count();
     let body = serde_json::to_vec(&batch(20, &marker)).unwrap();
-    let r = request("POST", "/phonerecords").to(&base_url()).token(&token()).header("Content-Type", "application/json").header("X-Phonerecords-Fault", "batch").body(&body).send_allowing_500();
+    let r = request("POST", "/phonerecords")
+        .to(&base_url())
+        .token(&token())
+        .header("Content-Type", "application/json")
+        .header("X-Phonerecords-Fault", "batch")
+        .body(&body)
+        .send_allowing_500();
     assert_eq!(r.status, 500, "{}", r.text());
     assert_eq!(record_count(), before, "none of the 20 was stored");
     let found = get(&format!("/phonerecords?notes_like={}*", enc(&marker))).json();
     assert_eq!(found["phonerecords"], json!([]));
     let searched = get(&format!("/phonerecords?q={}", enc(&marker))).json();
-    assert_eq!(searched["phonerecords"], json!([]), "nor indexed for search");
+    assert_eq!(
+        searched["phonerecords"],
+        json!([]),
+        "nor indexed for search"
+    );
     // Without the fault the same batch is stored whole.
     let r = post("/phonerecords", &batch(20, &marker));
     assert_eq!(r.status, 200, "{}", r.text());

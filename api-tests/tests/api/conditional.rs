@@ -22,11 +22,18 @@ fn with(method: &str, path: &str, headers: &[(&str, &str)], body: Option<&Value>
     if body.is_some() {
         h.push(("Content-Type", "application/json"));
     }
-    request(method, path).token(&token()).headers(&h).maybe_body(bytes.as_deref()).send()
+    request(method, path)
+        .token(&token())
+        .headers(&h)
+        .maybe_body(bytes.as_deref())
+        .send()
 }
 
 fn error_detail(r: &Resp) -> String {
-    r.json()["errors"][0]["detail"].as_str().unwrap_or_default().to_owned()
+    r.json()["errors"][0]["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[test]
@@ -34,12 +41,19 @@ fn etag_on_every_single_record_answer_changing_only_with_updates() {
     let r = post("/phonerecords", &minimal());
     let id = r.record().id;
     let created = etag(&r);
-    assert_eq!(created, format!("\"{id}-1\""), "strong, the record's id and version");
+    assert_eq!(
+        created,
+        format!("\"{id}-1\""),
+        "strong, the record's id and version"
+    );
     let path = format!("/phonerecords/{id}");
     // Reads do not change it, in either representation, with or without a fieldset.
     assert_eq!(etag(&get(&path)), created);
     assert_eq!(etag(&get(&format!("{path}?fields=outcome"))), created);
-    let env = request("GET", &format!("/api/rest{path}")).token(&token()).header("Accept", "application/vnd.api+json").send();
+    let env = request("GET", &format!("/api/rest{path}"))
+        .token(&token())
+        .header("Accept", "application/vnd.api+json")
+        .send();
     assert_eq!(etag(&env), created);
     // The version is not a field: the record's JSON keeps the contract's shape.
     assert!(get(&path).json().get("version").is_none());
@@ -63,10 +77,17 @@ fn etag_on_every_single_record_answer_changing_only_with_updates() {
     assert_eq!(r.status, 422);
     assert_eq!(etag(&get(&path)), last);
     // Lists and multi-id reads have no one ETag.
-    assert!(get(&format!("/phonerecords/{id},{id}")).header("etag").is_none());
+    assert!(
+        get(&format!("/phonerecords/{id},{id}"))
+            .header("etag")
+            .is_none()
+    );
     assert!(get("/phonerecords?pageSize=1").header("etag").is_none());
     // A batch create: no ETag (several records).
-    let r = post("/phonerecords", &json!({"phonerecords": [minimal(), minimal()]}));
+    let r = post(
+        "/phonerecords",
+        &json!({"phonerecords": [minimal(), minimal()]}),
+    );
     assert_eq!(r.status, 200);
     assert!(r.header("etag").is_none());
 }
@@ -76,38 +97,87 @@ fn if_match_on_put_and_delete() {
     let id = create(&minimal()).id;
     let path = format!("/phonerecords/{id}");
     let v1 = etag(&get(&path));
-    let r = with("PUT", &path, &[("If-Match", &v1)], Some(&json!({"notes": "first"})));
+    let r = with(
+        "PUT",
+        &path,
+        &[("If-Match", &v1)],
+        Some(&json!({"notes": "first"})),
+    );
     assert_eq!(r.status, 200, "{}", r.text());
     let v2 = etag(&r);
     // The old ETag: 412, the envelope, the current ETag, nothing written.
-    let r = with("PUT", &path, &[("If-Match", &v1)], Some(&json!({"notes": "lost?"})));
-    assert_eq!(r.errors(412), vec![("If-Match".to_owned(), "precondition_failed".to_owned())]);
+    let r = with(
+        "PUT",
+        &path,
+        &[("If-Match", &v1)],
+        Some(&json!({"notes": "lost?"})),
+    );
+    assert_eq!(
+        r.errors(412),
+        vec![("If-Match".to_owned(), "precondition_failed".to_owned())]
+    );
     assert_eq!(etag(&r), v2);
     assert!(error_detail(&r).contains("changed"), "{}", error_detail(&r));
     assert_eq!(get(&path).record().notes.as_deref(), Some("first"));
     // The same through Actionstep's path and envelope.
-    let r = request("PUT", &format!("/api/rest{path}")).token(&token()).header("If-Match", &v1).header("Content-Type", "application/vnd.api+json").header("Accept", "application/vnd.api+json").body(br#"{"phonerecords":{"notes":"lost?"}}"#).send();
+    let r = request("PUT", &format!("/api/rest{path}"))
+        .token(&token())
+        .header("If-Match", &v1)
+        .header("Content-Type", "application/vnd.api+json")
+        .header("Accept", "application/vnd.api+json")
+        .body(br#"{"phonerecords":{"notes":"lost?"}}"#)
+        .send();
     assert_eq!(r.status, 412, "{}", r.text());
     assert_eq!(etag(&r), v2);
     // A list naming the current one; W/ tags never match If-Match (strong comparison).
     let weak = format!("W/{v2}");
-    let r = with("PUT", &path, &[("If-Match", &weak)], Some(&json!({"notes": "weak"})));
+    let r = with(
+        "PUT",
+        &path,
+        &[("If-Match", &weak)],
+        Some(&json!({"notes": "weak"})),
+    );
     assert_eq!(r.status, 412);
     let list = format!("{v1}, \"x\", {v2}");
-    let r = with("PUT", &path, &[("If-Match", &list)], Some(&json!({"notes": "second"})));
+    let r = with(
+        "PUT",
+        &path,
+        &[("If-Match", &list)],
+        Some(&json!({"notes": "second"})),
+    );
     assert_eq!(r.status, 200, "{}", r.text());
     let v3 = etag(&r);
     // Another record's ETag never matches this one.
     let other = create(&minimal()).id;
-    let r = with("PUT", &format!("/phonerecords/{other}"), &[("If-Match", &v3)], Some(&json!({"notes": "x"})));
+    let r = with(
+        "PUT",
+        &format!("/phonerecords/{other}"),
+        &[("If-Match", &v3)],
+        Some(&json!({"notes": "x"})),
+    );
     assert_eq!(r.status, 412);
     // `*`: any version of an existing record; a missing one is 404.
-    let r = with("PUT", &path, &[("If-Match", "*")], Some(&json!({"notes": "third"})));
+    let r = with(
+        "PUT",
+        &path,
+        &[("If-Match", "*")],
+        Some(&json!({"notes": "third"})),
+    );
     assert_eq!(r.status, 200);
     let v4 = etag(&r);
-    let r = with("PUT", "/phonerecords/999999999", &[("If-Match", "*")], Some(&json!({"notes": "x"})));
+    let r = with(
+        "PUT",
+        "/phonerecords/999999999",
+        &[("If-Match", "*")],
+        Some(&json!({"notes": "x"})),
+    );
     r.errors(404);
-    let r = with("PUT", "/phonerecords/999999999", &[("If-Match", "\"999999999-1\"")], Some(&json!({"notes": "x"})));
+    let r = with(
+        "PUT",
+        "/phonerecords/999999999",
+        &[("If-Match", "\"999999999-1\"")],
+        Some(&json!({"notes": "x"})),
+    );
     r.errors(404);
     // An empty change with a stale ETag is still refused.
     let r = with("PUT", &path, &[("If-Match", &v3)], Some(&json!({})));
@@ -126,7 +196,16 @@ fn if_match_on_put_and_delete() {
     r.errors(404);
     // DELETE with `*` deletes an existing record.
     let id = create(&minimal()).id;
-    assert_eq!(with("DELETE", &format!("/phonerecords/{id}"), &[("If-Match", "*")], None).status, 204);
+    assert_eq!(
+        with(
+            "DELETE",
+            &format!("/phonerecords/{id}"),
+            &[("If-Match", "*")],
+            None
+        )
+        .status,
+        204
+    );
 }
 
 #[test]
@@ -139,37 +218,82 @@ fn if_none_match_on_get() {
     assert!(r.body.is_empty());
     assert_eq!(etag(&r), v1);
     // Weak comparison: W/ matches; `*` matches any existing record.
-    assert_eq!(with("GET", &path, &[("If-None-Match", &format!("W/{v1}"))], None).status, 304);
-    assert_eq!(with("GET", &path, &[("If-None-Match", "*")], None).status, 304);
-    assert_eq!(with("GET", &path, &[("If-None-Match", "\"1-999\"")], None).status, 200);
+    assert_eq!(
+        with("GET", &path, &[("If-None-Match", &format!("W/{v1}"))], None).status,
+        304
+    );
+    assert_eq!(
+        with("GET", &path, &[("If-None-Match", "*")], None).status,
+        304
+    );
+    assert_eq!(
+        with("GET", &path, &[("If-None-Match", "\"1-999\"")], None).status,
+        200
+    );
     // Changed: the record, with its new ETag.
     put(&path, &json!({"notes": "changed"})).record();
     let r = with("GET", &path, &[("If-None-Match", &v1)], None);
     assert_eq!(r.status, 200);
     assert_eq!(r.record().notes.as_deref(), Some("changed"));
     assert_ne!(etag(&r), v1);
-    with("GET", "/phonerecords/999999999", &[("If-None-Match", "*")], None).errors(404);
+    with(
+        "GET",
+        "/phonerecords/999999999",
+        &[("If-None-Match", "*")],
+        None,
+    )
+    .errors(404);
 }
 
 #[test]
 fn malformed_conditions_are_400() {
     let id = create(&minimal()).id;
     let path = format!("/phonerecords/{id}");
-    for bad in ["12-1", "\"1-1", "W/1-1", "\"a b\"", "*, \"1-1\"", ",", "\"1-1\" \"1-2\""] {
-        let r = with("PUT", &path, &[("If-Match", bad)], Some(&json!({"notes": "x"})));
-        assert_eq!(r.errors(400), vec![("If-Match".to_owned(), "invalid_header".to_owned())], "{bad}");
+    for bad in [
+        "12-1",
+        "\"1-1",
+        "W/1-1",
+        "\"a b\"",
+        "*, \"1-1\"",
+        ",",
+        "\"1-1\" \"1-2\"",
+    ] {
+        let r = with(
+            "PUT",
+            &path,
+            &[("If-Match", bad)],
+            Some(&json!({"notes": "x"})),
+        );
+        assert_eq!(
+            r.errors(400),
+            vec![("If-Match".to_owned(), "invalid_header".to_owned())],
+            "{bad}"
+        );
         let r = with("DELETE", &path, &[("If-Match", bad)], None);
         r.errors(400);
         let r = with("GET", &path, &[("If-None-Match", bad)], None);
-        assert_eq!(r.errors(400), vec![("If-None-Match".to_owned(), "invalid_header".to_owned())], "{bad}");
+        assert_eq!(
+            r.errors(400),
+            vec![("If-None-Match".to_owned(), "invalid_header".to_owned())],
+            "{bad}"
+        );
     }
     assert_eq!(get(&path).record().notes, None, "nothing written");
     // A multi-id DELETE with If-Match: 400, saying why, nothing deleted.
     let other = create(&minimal()).id;
     let tag = etag(&get(&path));
-    let r = with("DELETE", &format!("/phonerecords/{id},{other}"), &[("If-Match", &tag)], None);
+    let r = with(
+        "DELETE",
+        &format!("/phonerecords/{id},{other}"),
+        &[("If-Match", &tag)],
+        None,
+    );
     r.errors(400);
-    assert!(error_detail(&r).contains("one record"), "{}", error_detail(&r));
+    assert!(
+        error_detail(&r).contains("one record"),
+        "{}",
+        error_detail(&r)
+    );
     assert_eq!(get(&path).status, 200);
     assert_eq!(get(&format!("/phonerecords/{other}")).status, 200);
 }
@@ -198,7 +322,12 @@ fn concurrent_writers_on_one_record_lose_nothing() {
                         let r = get(&path);
                         let tag = etag(&r);
                         let notes = r.record().notes.unwrap_or_default();
-                        let r = with("PUT", &path, &[("If-Match", &tag)], Some(&json!({"notes": format!("{notes}{mark}")})));
+                        let r = with(
+                            "PUT",
+                            &path,
+                            &[("If-Match", &tag)],
+                            Some(&json!({"notes": format!("{notes}{mark}")})),
+                        );
                         match r.status {
                             200 => {
                                 won.push((tag, etag(&r), mark));
@@ -228,14 +357,28 @@ fn concurrent_writers_on_one_record_lose_nothing() {
     let from: HashSet<&String> = wins.iter().map(|(f, ..)| f).collect();
     assert_eq!(from.len(), wins.len(), "two writers won the same version");
     for (f, t, _) in &wins {
-        let v = |s: &str| s.trim_matches('"').split('-').nth(1).unwrap().parse::<u64>().unwrap();
+        let v = |s: &str| {
+            s.trim_matches('"')
+                .split('-')
+                .nth(1)
+                .unwrap()
+                .parse::<u64>()
+                .unwrap()
+        };
         assert_eq!(v(t), v(f) + 1);
     }
     let r = get(&path);
     assert_eq!(etag(&r), format!("\"{id}-{}\"", 1 + wins.len()));
     let notes = r.record().notes.unwrap_or_default();
     for (.., mark) in &wins {
-        assert_eq!(notes.matches(mark.as_str()).count(), 1, "{mark} lost or doubled in {notes}");
+        assert_eq!(
+            notes.matches(mark.as_str()).count(),
+            1,
+            "{mark} lost or doubled in {notes}"
+        );
     }
-    println!("{} acknowledged changes, {refused} refused with 412 and retried", wins.len());
+    println!(
+        "{} acknowledged changes, {refused} refused with 412 and retried",
+        wins.len()
+    );
 }

@@ -10,7 +10,14 @@ fn allowed() -> String {
 }
 
 fn preflight(origin: &str, method: &str) -> Resp {
-    request("OPTIONS", "/phonerecords").header("Origin", origin).header("Access-Control-Request-Method", method).header("Access-Control-Request-Headers", "authorization, content-type").send()
+    request("OPTIONS", "/phonerecords")
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", method)
+        .header(
+            "Access-Control-Request-Headers",
+            "authorization, content-type",
+        )
+        .send()
 }
 
 #[test]
@@ -56,8 +63,13 @@ fn a_foreign_origin_is_refused_with_403() {
     let errs = preflight(FOREIGN, "DELETE").errors(403);
     assert_eq!(errs[0].1, "origin_not_allowed");
     for r in [
-        request("GET", "/phonerecords").token(&token()).header("Origin", FOREIGN).send(),
-        request("GET", "/phonerecords").header("Origin", "null").send(),
+        request("GET", "/phonerecords")
+            .token(&token())
+            .header("Origin", FOREIGN)
+            .send(),
+        request("GET", "/phonerecords")
+            .header("Origin", "null")
+            .send(),
     ] {
         assert_eq!(r.errors(403)[0].1, "origin_not_allowed");
         assert_eq!(r.header("access-control-allow-origin"), None);
@@ -70,9 +82,17 @@ fn a_foreign_origin_changes_nothing() {
     let before = record_count();
     let body = serde_json::to_vec(&minimal()).unwrap();
     let hdrs = [("Origin", FOREIGN), ("Content-Type", "application/json")];
-    request("POST", "/phonerecords").token(&token()).headers(&hdrs).body(&body).send().errors(403);
-    request("DELETE", &format!("/phonerecords/{id}")).token(&token()).headers(&hdrs).send()
-    .errors(403);
+    request("POST", "/phonerecords")
+        .token(&token())
+        .headers(&hdrs)
+        .body(&body)
+        .send()
+        .errors(403);
+    request("DELETE", &format!("/phonerecords/{id}"))
+        .token(&token())
+        .headers(&hdrs)
+        .send()
+        .errors(403);
     assert_eq!(record_count(), before);
     assert_eq!(get(&format!("/phonerecords/{id}")).status, 200);
 }
@@ -80,7 +100,10 @@ fn a_foreign_origin_changes_nothing() {
 #[test]
 fn an_allowed_origin_reads_and_writes_with_a_token() {
     let origin = allowed();
-    let r = request("GET", "/phonerecords").token(&token()).header("Origin", &origin).send();
+    let r = request("GET", "/phonerecords")
+        .token(&token())
+        .header("Origin", &origin)
+        .send();
     assert_eq!(r.status, 200);
     assert_eq!(
         r.header("access-control-allow-origin"),
@@ -91,16 +114,28 @@ fn an_allowed_origin_reads_and_writes_with_a_token() {
         ("Origin", origin.as_str()),
         ("Content-Type", "application/json"),
     ];
-    let r = request("POST", "/phonerecords").token(&token()).headers(&hdrs).body(&body).send();
+    let r = request("POST", "/phonerecords")
+        .token(&token())
+        .headers(&hdrs)
+        .body(&body)
+        .send();
     assert_eq!(r.status, 200, "{}", r.text());
     let exposed = r.header("access-control-expose-headers").unwrap();
-    for h in ["Location", "x-d1-bookmark", "Server-Timing", "ETag", "Idempotent-Replayed"] {
+    for h in [
+        "Location",
+        "x-d1-bookmark",
+        "Server-Timing",
+        "ETag",
+        "Idempotent-Replayed",
+    ] {
         assert!(exposed.contains(h), "{exposed}");
     }
     // The ETag is there for the script to read.
     assert!(r.header("etag").is_some());
     // The token is still needed.
-    let r = request("GET", "/phonerecords").header("Origin", &origin).send();
+    let r = request("GET", "/phonerecords")
+        .header("Origin", &origin)
+        .send();
     r.errors(401);
     assert_eq!(
         r.header("access-control-allow-origin"),
@@ -111,7 +146,10 @@ fn an_allowed_origin_reads_and_writes_with_a_token() {
 #[test]
 fn same_origin_requests_work_as_before() {
     let own = base_url();
-    let r = request("GET", "/phonerecords").token(&token()).header("Origin", &own).send();
+    let r = request("GET", "/phonerecords")
+        .token(&token())
+        .header("Origin", &own)
+        .send();
     assert_eq!(r.status, 200);
     assert_eq!(r.header("access-control-allow-origin"), None);
     let r = request("GET", "/phonerecords").token(&token()).send();

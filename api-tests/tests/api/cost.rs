@@ -82,7 +82,10 @@ fn a_bookmark_sent_back_reads_your_writes() {
         !bookmark.is_empty() && bookmark.bytes().all(|c| c.is_ascii_hexdigit() || c == b'-'),
         "{bookmark}"
     );
-    let r = request("GET", &path).token(&token()).header("x-d1-bookmark", &bookmark).send();
+    let r = request("GET", &path)
+        .token(&token())
+        .header("x-d1-bookmark", &bookmark)
+        .send();
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(
         r.header("x-d1-bookmark").is_some(),
@@ -90,7 +93,10 @@ fn a_bookmark_sent_back_reads_your_writes() {
     );
     // Not a bookmark: ignored, never an error.
     for bad in ["not a bookmark", "first-primary", "zz-zz"] {
-        let r = request("GET", &path).token(&token()).header("x-d1-bookmark", bad).send();
+        let r = request("GET", &path)
+            .token(&token())
+            .header("x-d1-bookmark", bad)
+            .send();
         assert_eq!(r.status, 200, "{bad}: {}", r.text());
     }
 }

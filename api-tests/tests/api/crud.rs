@@ -273,7 +273,11 @@ fn numeric_strings_and_big_ids_round_trip() {
 #[test]
 fn vnd_api_json_is_accepted() {
     let bytes = serde_json::to_vec(&minimal()).unwrap();
-    let r = request("POST", "/phonerecords").token(&token()).header("Content-Type", "application/vnd.api+json; charset=UTF-8").body(&bytes).send();
+    let r = request("POST", "/phonerecords")
+        .token(&token())
+        .header("Content-Type", "application/vnd.api+json; charset=UTF-8")
+        .body(&bytes)
+        .send();
     assert_eq!(r.status, 200, "{}", r.text());
 }
 

@@ -12,7 +12,11 @@ use crate::common::*;
 #[ignore = "needs a server with wrangler.toml's default configuration (scripts/test)"]
 fn without_read_replicas_there_is_no_session_and_reads_see_every_write() {
     let created = post("/phonerecords", &minimal());
-    assert_eq!(created.header("x-d1-bookmark"), None, "a write answers no bookmark");
+    assert_eq!(
+        created.header("x-d1-bookmark"),
+        None,
+        "a write answers no bookmark"
+    );
     let id = created.record().id;
     let path = format!("/phonerecords/{id}");
     // A bookmark from elsewhere (a client that once spoke to a replicated

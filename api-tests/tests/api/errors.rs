@@ -3,7 +3,11 @@
 use crate::common::*;
 
 fn raw_post(content_type: &str, body: &[u8]) -> Resp {
-    request("POST", "/phonerecords").token(&token()).header("Content-Type", content_type).body(body).send()
+    request("POST", "/phonerecords")
+        .token(&token())
+        .header("Content-Type", content_type)
+        .body(body)
+        .send()
 }
 
 #[test]
@@ -42,8 +46,12 @@ fn bodies_over_64_kib_are_413() {
     let bytes = serde_json::to_vec(&body).unwrap();
     let errs = raw_post("application/json", &bytes).errors(413);
     assert_eq!(errs[0].1, "payload_too_large");
-    let errs = request("PUT", "/phonerecords/1").token(&token()).header("Content-Type", "application/json").body(&bytes).send()
-    .errors(413);
+    let errs = request("PUT", "/phonerecords/1")
+        .token(&token())
+        .header("Content-Type", "application/json")
+        .body(&bytes)
+        .send()
+        .errors(413);
     assert_eq!(errs[0].1, "payload_too_large");
     assert_eq!(record_count(), before);
 }
@@ -60,7 +68,11 @@ fn non_json_content_types_are_415() {
         let errs = raw_post(ct, &body).errors(415);
         assert_eq!(errs[0].1, "unsupported_media_type", "{ct}");
     }
-    let errs = request("POST", "/phonerecords").token(&token()).body(&body).send().errors(415);
+    let errs = request("POST", "/phonerecords")
+        .token(&token())
+        .body(&body)
+        .send()
+        .errors(415);
     assert_eq!(
         errs[0].1, "unsupported_media_type",
         "no content type at all"
@@ -119,9 +131,13 @@ fn the_server_keeps_serving_after_bad_requests() {
 fn chunked_post(body: &[u8]) -> (u16, String) {
     use std::io::{Read, Write};
     let base = base_url();
-    let host = base.strip_prefix("http://").expect("the test server is plain http");
+    let host = base
+        .strip_prefix("http://")
+        .expect("the test server is plain http");
     let mut stream = std::net::TcpStream::connect(host).expect("connect");
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
     write!(
         stream,
         "POST /phonerecords HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\n\
@@ -138,7 +154,11 @@ fn chunked_post(body: &[u8]) -> (u16, String) {
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw);
     let text = String::from_utf8_lossy(&raw).into_owned();
-    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status line");
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status line");
     (status, text)
 }
 

@@ -84,7 +84,10 @@ fn seed(action: i64) -> usize {
 }
 
 fn export(path: &str, accept: &str) -> Resp {
-    request("GET", path).token(&token()).header("Accept", accept).send()
+    request("GET", path)
+        .token(&token())
+        .header("Accept", accept)
+        .send()
 }
 
 /// The view read page by page through the JSON API (pages of 5).
@@ -155,7 +158,10 @@ fn cell_value(field: &str, cell: &str, quoted: bool, record: &Value) -> Value {
     };
     match v {
         Value::Null => {
-            assert!(cell.is_empty() && !quoted, "{field}: absent is an empty cell, got {cell:?}");
+            assert!(
+                cell.is_empty() && !quoted,
+                "{field}: absent is an empty cell, got {cell:?}"
+            );
             Value::Null
         }
         Value::Number(_) => {
@@ -218,7 +224,10 @@ fn csv_and_ndjson_equal_the_pages_of_every_order() {
             // NDJSON: each line the plain record, in the list's order.
             let r = export(&format!("{base}?{query}"), NDJSON);
             assert_eq!(r.status, 200, "{}", r.text());
-            assert_eq!(r.header("content-type"), Some("application/x-ndjson; charset=utf-8"));
+            assert_eq!(
+                r.header("content-type"),
+                Some("application/x-ndjson; charset=utf-8")
+            );
             let text = r.text();
             assert!(text.ends_with('\n'));
             let lines: Vec<Value> = text
@@ -226,7 +235,10 @@ fn csv_and_ndjson_equal_the_pages_of_every_order() {
                 .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
                 .collect();
             assert_eq!(lines, want, "{base}?{query}: NDJSON");
-            assert_eq!(r.header("x-expected-bytes"), Some(text.len().to_string().as_str()));
+            assert_eq!(
+                r.header("x-expected-bytes"),
+                Some(text.len().to_string().as_str())
+            );
 
             // CSV: a header row, then one row per record, every value kept.
             let r = export(&format!("{base}?{query}"), CSV);
@@ -240,7 +252,10 @@ fn csv_and_ndjson_equal_the_pages_of_every_order() {
                 Some(format!("attachment; filename=\"phonerecords-{}.csv\"", today_utc()).as_str())
             );
             assert_eq!(r.header("x-record-count"), Some(n.to_string().as_str()));
-            assert_eq!(r.header("x-expected-bytes"), Some(r.body.len().to_string().as_str()));
+            assert_eq!(
+                r.header("x-expected-bytes"),
+                Some(r.body.len().to_string().as_str())
+            );
             assert_eq!(r.header("cache-control"), Some("no-store"));
             let rows = parse_csv(&r.text());
             let header: Vec<&str> = rows[0].iter().map(|(c, _)| c.as_str()).collect();
@@ -249,7 +264,8 @@ fn csv_and_ndjson_equal_the_pages_of_every_order() {
             for (row, record) in rows[1..].iter().zip(&want) {
                 for ((cell, quoted), field) in row.iter().zip(FIELDS) {
                     let v = cell_value(field, cell, *quoted, record);
-                    let stored = if ["action", "fromParticipant", "toParticipant"].contains(&field) {
+                    let stored = if ["action", "fromParticipant", "toParticipant"].contains(&field)
+                    {
                         &record["links"][field]
                     } else {
                         &record[field]
@@ -260,7 +276,10 @@ fn csv_and_ndjson_equal_the_pages_of_every_order() {
         }
     }
     // A fieldset chooses the columns, in the contract's order.
-    let r = export(&format!("/phonerecords?action={action}&fields=notes,action&sort=id"), CSV);
+    let r = export(
+        &format!("/phonerecords?action={action}&fields=notes,action&sort=id"),
+        CSV,
+    );
     let rows = parse_csv(&r.text());
     assert_eq!(
         rows[0].iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(),
@@ -268,9 +287,15 @@ fn csv_and_ndjson_equal_the_pages_of_every_order() {
     );
     assert_eq!(rows.len(), n + 1);
     // Filters and search apply as in the list.
-    let r = export(&format!("/phonerecords?action={action}&q=ann%20lee"), NDJSON);
+    let r = export(
+        &format!("/phonerecords?action={action}&q=ann%20lee"),
+        NDJSON,
+    );
     assert_eq!(r.text().lines().count(), 3, "{}", r.text());
-    let r = export(&format!("/phonerecords?action={action}&direction=out&notes_like=*%22*"), CSV);
+    let r = export(
+        &format!("/phonerecords?action={action}&direction=out&notes_like=*%22*"),
+        CSV,
+    );
     assert_eq!(
         parse_csv(&r.text()).len() - 1,
         pages(&format!("action={action}&direction=out&notes_like=*%22*")).len()
@@ -279,22 +304,41 @@ fn csv_and_ndjson_equal_the_pages_of_every_order() {
 
 #[test]
 fn an_empty_view_is_the_header_alone() {
-    let r = export("/phonerecords?action=1&outcome=no%20such%20outcome%20anywhere", CSV);
+    let r = export(
+        "/phonerecords?action=1&outcome=no%20such%20outcome%20anywhere",
+        CSV,
+    );
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.text(), format!("{}\r\n", FIELDS.join(",")));
     assert_eq!(r.header("x-record-count"), Some("0"));
-    let r = export("/phonerecords?action=1&outcome=no%20such%20outcome%20anywhere", NDJSON);
+    let r = export(
+        "/phonerecords?action=1&outcome=no%20such%20outcome%20anywhere",
+        NDJSON,
+    );
     assert_eq!((r.status, r.text().as_str()), (200, ""));
 }
 
 #[test]
 fn accept_chooses_json_unless_an_export_is_preferred() {
-    for accept in ["*/*", "application/json", "application/json, text/csv", "text/csv;q=0"] {
+    for accept in [
+        "*/*",
+        "application/json",
+        "application/json, text/csv",
+        "text/csv;q=0",
+    ] {
         let r = export("/phonerecords?pageSize=1", accept);
         assert_eq!(r.status, 200);
-        assert!(r.header("content-type").unwrap().starts_with("application/json"), "{accept}");
+        assert!(
+            r.header("content-type")
+                .unwrap()
+                .starts_with("application/json"),
+            "{accept}"
+        );
     }
-    let r = export("/phonerecords?action=1", "text/csv;q=0.9, application/json;q=0.5");
+    let r = export(
+        "/phonerecords?action=1",
+        "text/csv;q=0.9, application/json;q=0.5",
+    );
     assert!(r.header("content-type").unwrap().starts_with("text/csv"));
 }
 
@@ -309,10 +353,7 @@ fn bad_queries_and_paging_are_400s_before_any_byte() {
     ] {
         let r = export(&format!("/phonerecords?{query}"), CSV);
         let errors = r.errors(400);
-        assert!(
-            errors.iter().any(|(_, c)| c == code),
-            "{query}: {errors:?}"
-        );
+        assert!(errors.iter().any(|(_, c)| c == code), "{query}: {errors:?}");
     }
     // Without a token: 401, nothing exported.
     let r = request("GET", "/phonerecords").header("Accept", CSV).send();
@@ -321,7 +362,12 @@ fn bad_queries_and_paging_are_400s_before_any_byte() {
 
 #[test]
 fn a_failure_before_the_first_byte_is_a_500_answer() {
-    let r = request("GET", "/phonerecords").to(&base_url()).token(&token()).header("Accept", CSV).header("X-Phonerecords-Fault", "store").send_allowing_500();
+    let r = request("GET", "/phonerecords")
+        .to(&base_url())
+        .token(&token())
+        .header("Accept", CSV)
+        .header("X-Phonerecords-Fault", "store")
+        .send_allowing_500();
     r.errors(500);
 }
 
@@ -359,13 +405,26 @@ fn a_failure_part_way_ends_the_transfer_in_error() {
 #[test]
 fn a_view_too_large_for_one_request_is_refused_with_a_reason() {
     let base = std::env::var("PHONERECORDS_RATE_LIMIT_URL").expect("PHONERECORDS_RATE_LIMIT_URL");
-    let r = request("GET", "/phonerecords").to(&base).token(&token()).header("Accept", CSV).send();
+    let r = request("GET", "/phonerecords")
+        .to(&base)
+        .token(&token())
+        .header("Accept", CSV)
+        .send();
     let errors = r.errors(400);
-    assert_eq!(errors, vec![("export".to_owned(), "export_too_large".to_owned())]);
-    let detail = r.json()["errors"][0]["detail"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(
+        errors,
+        vec![("export".to_owned(), "export_too_large".to_owned())]
+    );
+    let detail = r.json()["errors"][0]["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     assert!(detail.contains("narrow the view"), "{detail}");
     // The JSON list is unaffected by the limit.
-    let r = request("GET", "/phonerecords?pageSize=1").to(&base).token(&token()).send();
+    let r = request("GET", "/phonerecords?pageSize=1")
+        .to(&base)
+        .token(&token())
+        .send();
     assert_eq!(r.status, 200);
 }
 
@@ -373,10 +432,20 @@ fn a_view_too_large_for_one_request_is_refused_with_a_reason() {
 #[test]
 fn allowed_origins_may_read_the_export_headers() {
     let origin = std::env::var("PHONERECORDS_CORS_ORIGIN").expect("PHONERECORDS_CORS_ORIGIN");
-    let r = request("GET", "/phonerecords?action=1").token(&token()).header("Accept", CSV).header("Origin", &origin).send();
+    let r = request("GET", "/phonerecords?action=1")
+        .token(&token())
+        .header("Accept", CSV)
+        .header("Origin", &origin)
+        .send();
     assert_eq!(r.status, 200, "{}", r.text());
-    assert_eq!(r.header("access-control-allow-origin"), Some(origin.as_str()));
-    let exposed = r.header("access-control-expose-headers").unwrap_or_default().to_ascii_lowercase();
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some(origin.as_str())
+    );
+    let exposed = r
+        .header("access-control-expose-headers")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     for h in ["content-disposition", "x-record-count", "x-expected-bytes"] {
         assert!(exposed.contains(h), "{h} in {exposed}");
     }
@@ -388,17 +457,34 @@ fn allowed_origins_may_read_the_export_headers() {
 fn the_operators_record_cap_is_a_400_with_a_reason() {
     let action = 900_000_000 + (nonce() % 100_000_000) as i64;
     let records: Vec<Value> = (0..101)
-        .map(|i| json!({"direction": "in", "callTimestamp": "2025-07-01T10:00:00Z",
-            "outcome": format!("cap {i}"), "links": {"action": action}}))
+        .map(|i| {
+            json!({"direction": "in", "callTimestamp": "2025-07-01T10:00:00Z",
+            "outcome": format!("cap {i}"), "links": {"action": action}})
+        })
         .collect();
     // A batch holds at most 100.
-    assert_eq!(post("/phonerecords", &json!({"phonerecords": records[..100]})).status, 200);
+    assert_eq!(
+        post("/phonerecords", &json!({"phonerecords": records[..100]})).status,
+        200
+    );
     assert_eq!(post("/phonerecords", &records[100]).status, 200);
     let r = export(&format!("/phonerecords?action={action}"), CSV);
-    assert_eq!(r.errors(400), vec![("export".to_owned(), "export_too_large".to_owned())]);
-    let detail = r.json()["errors"][0]["detail"].as_str().unwrap_or_default().to_owned();
-    assert!(detail.contains("101 records") && detail.contains("about 100"), "{detail}");
-    let r = export(&format!("/phonerecords?action={action}&outcome_nteq=cap%20100"), CSV);
+    assert_eq!(
+        r.errors(400),
+        vec![("export".to_owned(), "export_too_large".to_owned())]
+    );
+    let detail = r.json()["errors"][0]["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        detail.contains("101 records") && detail.contains("about 100"),
+        "{detail}"
+    );
+    let r = export(
+        &format!("/phonerecords?action={action}&outcome_nteq=cap%20100"),
+        CSV,
+    );
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(parse_csv(&r.text()).len(), 101, "the header and 100 rows");
 }

@@ -27,7 +27,12 @@ fn send_raw_with(
 ) -> (u16, String) {
     let mut all = vec![("Content-Type", "application/json")];
     all.extend_from_slice(headers);
-    let r = request(method, path).to(base).token(token).headers(&all).maybe_body(body).send_allowing_500();
+    let r = request(method, path)
+        .to(base)
+        .token(token)
+        .headers(&all)
+        .maybe_body(body)
+        .send_allowing_500();
     (r.status, r.text())
 }
 
@@ -71,17 +76,27 @@ fn a_read_whose_bookmark_d1_refuses_is_answered_from_the_primary() {
         ("x-d1-bookmark", bookmark.as_str()),
     ];
     let path = format!("/phonerecords/{id}");
-    let r = request("GET", &path).token(&token()).headers(&refused).send();
+    let r = request("GET", &path)
+        .token(&token())
+        .headers(&refused)
+        .send();
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.record(), made.record(), "the record, read at the primary");
     assert!(
         r.header("x-d1-bookmark").is_some(),
         "and a bookmark to go on from"
     );
-    let r = request("GET", "/phonerecords?pageSize=1").token(&token()).headers(&refused).send();
+    let r = request("GET", "/phonerecords?pageSize=1")
+        .token(&token())
+        .headers(&refused)
+        .send();
     assert_eq!(r.status, 200, "{}", r.text());
     // Writes start at the primary whatever bookmark comes with them.
-    let r = request("PUT", &path).token(&token()).headers(&[refused[0], refused[1], ("Content-Type", "application/json")]).body(br#"{"notes":"after a refused bookmark"}"#).send();
+    let r = request("PUT", &path)
+        .token(&token())
+        .headers(&[refused[0], refused[1], ("Content-Type", "application/json")])
+        .body(br#"{"notes":"after a refused bookmark"}"#)
+        .send();
     assert_eq!(r.status, 200, "{}", r.text());
     // A failure that is not the bookmark's is still a 500 after the retry.
     let with_store_fault = [FAULT, ("x-d1-bookmark", bookmark.as_str())];

@@ -77,7 +77,11 @@ fn odd_path_ids_are_400_or_404() {
     ] {
         for method in ["GET", "PUT", "DELETE"] {
             let body = serde_json::to_vec(&json!({"notes": "x"})).unwrap();
-            let r = request(method, &format!("/phonerecords/{id}")).token(&token()).header("Content-Type", "application/json").maybe_body((method == "PUT").then_some(body.as_slice())).send();
+            let r = request(method, &format!("/phonerecords/{id}"))
+                .token(&token())
+                .header("Content-Type", "application/json")
+                .maybe_body((method == "PUT").then_some(body.as_slice()))
+                .send();
             assert!(
                 r.status == 400 || r.status == 404,
                 "{method} {id}: {}",

@@ -5,16 +5,16 @@
 //! server of 100 000 seeded records.
 //!   cargo test -p phonerecords-api-tests --test api -- --test-threads=1 [module::]
 
-mod common;
 mod actionstep;
 mod auth;
 mod batch;
+mod common;
 mod concurrency;
 mod conditional;
 mod cors;
 mod cost;
-mod default_config;
 mod crud;
+mod default_config;
 mod errors;
 mod export;
 mod faults;

@@ -44,7 +44,10 @@ fn the_answer_check_notices_a_drift() {
     ] {
         let mut drifted = body.clone();
         *drifted.pointer_mut(pointer).unwrap() = drift;
-        assert!(!problems(&drifted).is_empty(), "{pointer} drifted unnoticed");
+        assert!(
+            !problems(&drifted).is_empty(),
+            "{pointer} drifted unnoticed"
+        );
     }
     // The error envelope, bounded.
     let errors = "/components/schemas/Errors";
@@ -53,5 +56,7 @@ fn the_answer_check_notices_a_drift() {
     assert!(contract::problems_of(&base_url(), errors, &ok).is_empty());
     let too_many = serde_json::json!({"errors": vec![item; 22]});
     assert!(!contract::problems_of(&base_url(), errors, &too_many).is_empty());
-    assert!(!contract::problems_of(&base_url(), errors, &serde_json::json!({"errors": []})).is_empty());
+    assert!(
+        !contract::problems_of(&base_url(), errors, &serde_json::json!({"errors": []})).is_empty()
+    );
 }

@@ -217,7 +217,12 @@ fn search_is_case_insensitive_and_literal() {
     ]);
     // The search text is limited in characters (40, surrounding whitespace
     // not counted), whatever their bytes; `%` and `_` are characters like any.
-    for q in ["%".repeat(40), "é".repeat(40), "😀".repeat(40), format!("  {}  ", "x".repeat(40))] {
+    for q in [
+        "%".repeat(40),
+        "é".repeat(40),
+        "😀".repeat(40),
+        format!("  {}  ", "x".repeat(40)),
+    ] {
         assert_eq!(s.run(&format!("q={q}")), Vec::<usize>::new(), "{q}");
     }
     for q in ["é".repeat(41), "x".repeat(41)] {

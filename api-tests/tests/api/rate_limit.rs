@@ -24,7 +24,10 @@ fn a_flooding_token_gets_429_and_others_do_not() {
     let base = rate_limit_url();
     let other = other_token();
     let flood = |token: &str| {
-        request("GET", "/phonerecords/not-an-id").to(&base).token(token).send()
+        request("GET", "/phonerecords/not-an-id")
+            .to(&base)
+            .token(token)
+            .send()
     };
     let mut limited = None;
     for i in 0..LIMIT * 3 {
@@ -53,7 +56,10 @@ fn guessing_tokens_gets_429_and_the_right_token_is_still_served() {
     let base = rate_limit_url();
     let guess = |i: usize| {
         let wrong = format!("guess-{i}-{}", token());
-        request("GET", "/phonerecords").to(&base).token(&wrong).send()
+        request("GET", "/phonerecords")
+            .to(&base)
+            .token(&wrong)
+            .send()
     };
     let mut limited = None;
     for i in 0..REFUSED_LIMIT * 3 {
@@ -74,11 +80,17 @@ fn guessing_tokens_gets_429_and_the_right_token_is_still_served() {
     assert!(r.text().contains("wrong API token"), "{}", r.text());
     assert_eq!(r.header("retry-after"), Some("60"));
     // A malformed Authorization header is a guess too.
-    let r = request("GET", "/phonerecords").to(&base).header("Authorization", "Basic x").send();
+    let r = request("GET", "/phonerecords")
+        .to(&base)
+        .header("Authorization", "Basic x")
+        .send();
     assert_eq!(r.status, 429, "{}", r.text());
     // The right token is still served from the same address, and a request
     // without any token (no guess) is still told to send one.
-    let r = request("GET", "/phonerecords").to(&base).token(&other_token()).send();
+    let r = request("GET", "/phonerecords")
+        .to(&base)
+        .token(&other_token())
+        .send();
     assert_eq!(r.status, 200, "{}", r.text());
     request("GET", "/phonerecords").to(&base).send().errors(401);
 }

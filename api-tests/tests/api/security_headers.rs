@@ -21,7 +21,13 @@ fn assert_defences(r: &Resp, what: &str) {
 #[test]
 fn the_ui_files_carry_the_policy() {
     // The files index.html loads have content-hashed names (scripts/build-ui).
-    let index = String::from_utf8(request("GET", "/").header("Accept-Encoding", "identity").send().body).unwrap();
+    let index = String::from_utf8(
+        request("GET", "/")
+            .header("Accept-Encoding", "identity")
+            .send()
+            .body,
+    )
+    .unwrap();
     let assets: Vec<String> = index
         .split('"')
         .filter(|s| s.starts_with("/assets/"))
@@ -30,11 +36,19 @@ fn the_ui_files_carry_the_policy() {
     assert_eq!(assets.len(), 4, "style, glue, wasm and main.js in {index}");
     // Client-side routes are index.html too.
     let pages = ["/", "/records/new"];
-    for path in pages.iter().copied().chain(assets.iter().map(String::as_str)) {
+    for path in pages
+        .iter()
+        .copied()
+        .chain(assets.iter().map(String::as_str))
+    {
         let r = request("GET", path).send();
         assert_eq!(r.status, 200, "{path}");
         // index.html is revalidated; a hashed file never changes.
-        let cache = if pages.contains(&path) { "no-cache" } else { "public, max-age=31536000, immutable" };
+        let cache = if pages.contains(&path) {
+            "no-cache"
+        } else {
+            "public, max-age=31536000, immutable"
+        };
         assert_eq!(r.header("cache-control"), Some(cache), "{path}");
         assert_defences(&r, path);
         let csp = r.header("content-security-policy").unwrap();

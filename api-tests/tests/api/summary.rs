@@ -12,13 +12,55 @@ fn matter() -> i64 {
 /// The calls of one matter, varied in day, offset, direction, hours and outcome.
 fn seed(action: i64) -> Vec<Value> {
     let calls = [
-        ("2025-03-10T23:30:00-05:00", "in", Some(0.25), "Call completed", "Invoice sent"),
-        ("2025-03-11T00:30:00+12:00", "out", Some(1.5), "Left a message", "about the lease"),
-        ("2025-03-11T09:00:00Z", "out", None, "Call completed", "invoice query"),
-        ("2025-03-17T10:00:00+01:00", "in", Some(0.1), "No answer", "lease"),
-        ("2025-03-23T10:00:00Z", "out", Some(0.2), "Call completed", "other"),
-        ("2025-04-02T08:15:00+10:00", "in", Some(2.0), "Call completed", "INVOICE"),
-        ("2024-12-30T09:00:00Z", "out", Some(0.5), "Left a message", "year end"),
+        (
+            "2025-03-10T23:30:00-05:00",
+            "in",
+            Some(0.25),
+            "Call completed",
+            "Invoice sent",
+        ),
+        (
+            "2025-03-11T00:30:00+12:00",
+            "out",
+            Some(1.5),
+            "Left a message",
+            "about the lease",
+        ),
+        (
+            "2025-03-11T09:00:00Z",
+            "out",
+            None,
+            "Call completed",
+            "invoice query",
+        ),
+        (
+            "2025-03-17T10:00:00+01:00",
+            "in",
+            Some(0.1),
+            "No answer",
+            "lease",
+        ),
+        (
+            "2025-03-23T10:00:00Z",
+            "out",
+            Some(0.2),
+            "Call completed",
+            "other",
+        ),
+        (
+            "2025-04-02T08:15:00+10:00",
+            "in",
+            Some(2.0),
+            "Call completed",
+            "INVOICE",
+        ),
+        (
+            "2024-12-30T09:00:00Z",
+            "out",
+            Some(0.5),
+            "Left a message",
+            "year end",
+        ),
     ];
     let bodies: Vec<Value> = calls
         .iter()
@@ -40,7 +82,11 @@ fn summary(query: &str) -> Value {
     let path = format!("/phonerecords/summary?{query}");
     let r = get(&path);
     assert_eq!(r.status, 200, "{path}: {}", r.text());
-    assert!(r.header("content-type").unwrap().starts_with("application/json"));
+    assert!(
+        r.header("content-type")
+            .unwrap()
+            .starts_with("application/json")
+    );
     r.json()
 }
 
@@ -61,7 +107,10 @@ fn listed(query: &str) -> Vec<Value> {
 }
 
 fn hours(records: &[&Value]) -> f64 {
-    records.iter().map(|r| r["actualHours"].as_f64().unwrap_or(0.0)).sum()
+    records
+        .iter()
+        .map(|r| r["actualHours"].as_f64().unwrap_or(0.0))
+        .sum()
 }
 
 fn close(a: &Value, b: f64) -> bool {
@@ -84,7 +133,10 @@ fn check_totals(query: &str) -> Value {
         assert_eq!(s["groupCount"], json!(groups.len()));
         let sum: u64 = groups.iter().map(|g| g["count"].as_u64().unwrap()).sum();
         assert_eq!(sum, records.len() as u64, "{query} by {g}: {s}");
-        let h: f64 = groups.iter().map(|g| g["actualHours"].as_f64().unwrap()).sum();
+        let h: f64 = groups
+            .iter()
+            .map(|g| g["actualHours"].as_f64().unwrap())
+            .sum();
         assert!((h - hours(&refs)).abs() < 1e-6, "{query} by {g}");
     }
     s
@@ -149,7 +201,11 @@ fn each_grouping_keys_and_orders_its_groups() {
     );
     assert_eq!(
         keys(&by("month")),
-        vec![(json!("2024-12"), 1), (json!("2025-03"), 5), (json!("2025-04"), 1)]
+        vec![
+            (json!("2024-12"), 1),
+            (json!("2025-03"), 5),
+            (json!("2025-04"), 1)
+        ]
     );
     // Most calls first.
     assert_eq!(
@@ -160,7 +216,10 @@ fn each_grouping_keys_and_orders_its_groups() {
             (json!("No answer"), 1),
         ]
     );
-    assert_eq!(keys(&by("direction")), vec![(json!("out"), 4), (json!("in"), 3)]);
+    assert_eq!(
+        keys(&by("direction")),
+        vec![(json!("out"), 4), (json!("in"), 3)]
+    );
     let s = by("action");
     assert_eq!(keys(&s), vec![(json!(action), 7)]);
     assert!(close(&s["groups"][0]["actualHours"], 4.55));
@@ -179,7 +238,10 @@ fn calls_without_a_matter_group_under_null() {
     );
     let rec = r.json();
     let s = summary(&format!("id={}&groupBy=action", rec["id"]));
-    assert_eq!(s["groups"], json!([{"key": null, "count": 1, "actualHours": 0.0}]));
+    assert_eq!(
+        s["groups"],
+        json!([{"key": null, "count": 1, "actualHours": 0.0}])
+    );
 }
 
 #[test]
@@ -205,8 +267,16 @@ fn client_mistakes_are_400() {
         ("groupBy=day&pageSize=10", "pageSize", "not_for_summary"),
         ("groupBy=day&fields=id", "fields", "not_for_summary"),
         ("groupBy=day&nosuch=1", "nosuch", "unknown_parameter"),
-        ("groupBy=day&actualHours_gt=abc", "actualHours_gt", "invalid_filter"),
-        ("groupBy=day&callTimestamp=yesterday", "callTimestamp", "invalid_filter"),
+        (
+            "groupBy=day&actualHours_gt=abc",
+            "actualHours_gt",
+            "invalid_filter",
+        ),
+        (
+            "groupBy=day&callTimestamp=yesterday",
+            "callTimestamp",
+            "invalid_filter",
+        ),
         ("groupBy=day&sort=nosuch", "sort", "invalid_sort"),
     ];
     for (query, path, code) in cases {
@@ -214,26 +284,37 @@ fn client_mistakes_are_400() {
         let paths: Vec<&str> = errors.iter().map(|(p, _)| p.as_str()).collect();
         assert!(paths.contains(&path), "{query}: {errors:?}");
         if code != "invalid_filter" && code != "invalid_sort" && code != "unknown_parameter" {
-            assert!(errors.contains(&(path.to_owned(), code.to_owned())), "{query}: {errors:?}");
+            assert!(
+                errors.contains(&(path.to_owned(), code.to_owned())),
+                "{query}: {errors:?}"
+            );
         }
     }
     // The list's own errors, the same for the same mistake.
     let list = get("/phonerecords?nosuch=1").errors(400);
-    assert_eq!(get("/phonerecords/summary?groupBy=day&nosuch=1").errors(400), list);
+    assert_eq!(
+        get("/phonerecords/summary?groupBy=day&nosuch=1").errors(400),
+        list
+    );
     // Read-only.
     let r = post("/phonerecords/summary", &json!({}));
     assert_eq!(r.header("allow"), Some("GET"));
     r.errors(405);
     assert_eq!(delete("/phonerecords/summary").errors(405).len(), 1);
     // Without a token, as every endpoint.
-    request("GET", "/phonerecords/summary?groupBy=day").send().errors(401);
+    request("GET", "/phonerecords/summary?groupBy=day")
+        .send()
+        .errors(401);
 }
 
 #[test]
 fn one_statement_nothing_written_and_no_more_read_than_the_list() {
     let action = matter();
     seed(action);
-    for view in [format!("action={action}"), format!("action={action}&q=invoice")] {
+    for view in [
+        format!("action={action}"),
+        format!("action={action}&q=invoice"),
+    ] {
         // What the list reads for the same view (its count and one page).
         let (list_read, _, _) = d1_cost(&get(&format!("/phonerecords?{view}&pageSize=200")));
         for g in ["day", "week", "month", "action", "outcome", "direction"] {
@@ -252,7 +333,10 @@ fn one_statement_nothing_written_and_no_more_read_than_the_list() {
                 "{view} by {g}: {read} rows read, the list {list_read}, {groups} groups"
             );
             if !view.contains("q=") {
-                assert!(read <= 40, "{view} by {g}: {read} rows read for a matter of 7 calls");
+                assert!(
+                    read <= 40,
+                    "{view} by {g}: {read} rows read for a matter of 7 calls"
+                );
             }
         }
     }
@@ -267,7 +351,10 @@ fn the_actionstep_path_answers_the_same() {
     let r = get(&format!("/api/rest/phonerecords/summary?{q}"));
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json(), plain);
-    let r = request("GET", &format!("/api/rest/phonerecords/summary?{q}")).token(&token()).header("Accept", "application/vnd.api+json").send();
+    let r = request("GET", &format!("/api/rest/phonerecords/summary?{q}"))
+        .token(&token())
+        .header("Accept", "application/vnd.api+json")
+        .send();
     assert_eq!(r.status, 200);
     assert_eq!(r.json(), plain, "always plain JSON");
     // "summary" is never taken for an id; records still are.

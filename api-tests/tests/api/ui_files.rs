@@ -21,7 +21,9 @@ fn hashed_files() -> Vec<String> {
 }
 
 fn identity(path: &str) -> Resp {
-    request("GET", path).header("Accept-Encoding", "identity").send()
+    request("GET", path)
+        .header("Accept-Encoding", "identity")
+        .send()
 }
 
 #[test]
@@ -33,7 +35,12 @@ fn every_file_is_the_built_file_with_its_type() {
         assert_eq!(r.status, 200, "{path}");
         assert_eq!(r.header("content-encoding"), None, "{path}");
         let built = std::fs::read(dist().join(path.trim_start_matches('/'))).unwrap();
-        assert!(r.body == built, "{path}: {} bytes served, {} built", r.body.len(), built.len());
+        assert!(
+            r.body == built,
+            "{path}: {} bytes served, {} built",
+            r.body.len(),
+            built.len()
+        );
         let ext = path.rsplit('.').next().unwrap();
         let want = match ext {
             "wasm" => "application/wasm",
@@ -59,7 +66,11 @@ fn a_client_that_takes_brotli_gets_the_precompressed_bytes() {
             r.body.len(),
             plain.body.len()
         );
-        assert_eq!(r.header("etag"), plain.header("etag"), "{path}: one tag for every encoding");
+        assert_eq!(
+            r.header("etag"),
+            plain.header("etag"),
+            "{path}: one tag for every encoding"
+        );
     }
 }
 
@@ -67,10 +78,16 @@ fn a_client_that_takes_brotli_gets_the_precompressed_bytes() {
 fn a_client_that_takes_only_gzip_gets_gzip_and_one_that_names_none_gets_plain_bytes() {
     for path in hashed_files().iter().map(String::as_str).chain(["/"]) {
         let plain = identity(path);
-        let gz = request("GET", path).header("Accept-Encoding", "gzip, deflate").send();
+        let gz = request("GET", path)
+            .header("Accept-Encoding", "gzip, deflate")
+            .send();
         assert_eq!(gz.status, 200, "{path}");
         assert_eq!(gz.header("content-encoding"), Some("gzip"), "{path}");
-        assert_eq!(gz.body.get(..2), Some(&[0x1f, 0x8b][..]), "{path}: gzip's magic number");
+        assert_eq!(
+            gz.body.get(..2),
+            Some(&[0x1f, 0x8b][..]),
+            "{path}: gzip's magic number"
+        );
         assert!(gz.body.len() < plain.body.len(), "{path}");
         // No Accept-Encoding at all (curl without --compressed): the bytes as built.
         let bare = request("GET", path).send();
@@ -82,18 +99,34 @@ fn a_client_that_takes_only_gzip_gets_gzip_and_one_that_names_none_gets_plain_by
 #[test]
 fn the_apps_paths_are_index_html() {
     let built = std::fs::read(dist().join("index.html")).unwrap();
-    for path in ["/", "/index.html", "/calls/5", "/calls/5/edit", "/records/new", "/import", "/no/such/page?x=1"] {
+    for path in [
+        "/",
+        "/index.html",
+        "/calls/5",
+        "/calls/5/edit",
+        "/records/new",
+        "/import",
+        "/no/such/page?x=1",
+    ] {
         let r = identity(path);
         assert_eq!(r.status, 200, "{path}");
         assert!(r.body == built, "{path}: not index.html");
-        assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"), "{path}");
+        assert_eq!(
+            r.header("content-type"),
+            Some("text/html; charset=utf-8"),
+            "{path}"
+        );
         assert_eq!(r.header("cache-control"), Some("no-cache"), "{path}");
     }
 }
 
 #[test]
 fn a_missing_hashed_file_is_a_404_kept_nowhere() {
-    for path in ["/assets/phonerecords_ui_bg.0000000000000000.wasm", "/assets/", "/assets/x/y.js"] {
+    for path in [
+        "/assets/phonerecords_ui_bg.0000000000000000.wasm",
+        "/assets/",
+        "/assets/x/y.js",
+    ] {
         let r = identity(path);
         assert_eq!(r.status, 404, "{path}");
         assert_eq!(r.header("cache-control"), Some("no-store"), "{path}");
@@ -105,11 +138,20 @@ fn a_missing_hashed_file_is_a_404_kept_nowhere() {
 
 #[test]
 fn revalidation_answers_304_without_a_body() {
-    for path in hashed_files().iter().map(String::as_str).chain(["/", "/calls/7"]) {
+    for path in hashed_files()
+        .iter()
+        .map(String::as_str)
+        .chain(["/", "/calls/7"])
+    {
         let first = identity(path);
         let tag = first.header("etag").unwrap().to_owned();
         assert!(tag.starts_with("W/\""), "{path}: {tag}");
-        for sent in [tag.clone(), tag.trim_start_matches("W/").to_owned(), format!("\"x\", {tag}"), "*".into()] {
+        for sent in [
+            tag.clone(),
+            tag.trim_start_matches("W/").to_owned(),
+            format!("\"x\", {tag}"),
+            "*".into(),
+        ] {
             let again = request("GET", path)
                 .header("Accept-Encoding", "br")
                 .header("If-None-Match", &sent)
@@ -117,9 +159,15 @@ fn revalidation_answers_304_without_a_body() {
             assert_eq!(again.status, 304, "{path} with {sent}");
             assert!(again.body.is_empty(), "{path}");
             assert_eq!(again.header("etag"), Some(tag.as_str()), "{path}");
-            assert_eq!(again.header("cache-control"), first.header("cache-control"), "{path}");
+            assert_eq!(
+                again.header("cache-control"),
+                first.header("cache-control"),
+                "{path}"
+            );
         }
-        let changed = request("GET", path).header("If-None-Match", "W/\"other\"").send();
+        let changed = request("GET", path)
+            .header("If-None-Match", "W/\"other\"")
+            .send();
         assert_eq!(changed.status, 200, "{path}");
     }
 }
@@ -127,7 +175,9 @@ fn revalidation_answers_304_without_a_body() {
 #[test]
 fn head_has_the_headers_and_no_body_and_other_methods_are_refused() {
     let get = identity("/");
-    let head = request("HEAD", "/").header("Accept-Encoding", "identity").send();
+    let head = request("HEAD", "/")
+        .header("Accept-Encoding", "identity")
+        .send();
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
     assert_eq!(head.header("content-type"), get.header("content-type"));

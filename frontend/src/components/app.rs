@@ -4,11 +4,11 @@ use leptos::prelude::*;
 
 use crate::components::call_page::CallPage;
 use crate::components::import::ImportPage;
-use crate::components::record_pages::{EditRecordPage, NewRecordPage};
 use crate::components::list::{LastList, ListPage};
+use crate::components::record_pages::{EditRecordPage, NewRecordPage};
 use crate::components::signin::SignIn;
-use crate::first_paint::{self, Part};
 use crate::components::undo::{DeleteAnyway, Deletes, UndoNotice};
+use crate::first_paint::{self, Part};
 use crate::router::{Link, Page, Router};
 use crate::session::Session;
 

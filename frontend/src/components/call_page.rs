@@ -2,8 +2,8 @@
 //! phone, with Edit and Delete. The list's "when" links here, and so does a
 //! shared link; an unknown id gets a clear "no such call" page.
 
-use leptos::prelude::*;
 use crate::router::Link;
+use leptos::prelude::*;
 use phonerecords_shared::{CallTimestamp, Direction, Field, PhoneRecord};
 
 use crate::api::{Failure, Versioned};
@@ -15,8 +15,15 @@ use crate::format::duration_hm;
 
 /// The record's fields as (label, text), in the contract's order; `—` for
 /// what it does not hold. `local` shows a time in the browser's time zone.
-pub fn field_rows(r: &PhoneRecord, local: impl Fn(&CallTimestamp) -> String) -> Vec<(&'static str, String)> {
-    let text = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "—".into());
+pub fn field_rows(
+    r: &PhoneRecord,
+    local: impl Fn(&CallTimestamp) -> String,
+) -> Vec<(&'static str, String)> {
+    let text = |v: &Option<String>| {
+        v.clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "—".into())
+    };
     let id = |v: Option<i64>| v.map(|n| format!("#{n}")).unwrap_or_else(|| "—".into());
     Field::ALL
         .into_iter()
@@ -32,7 +39,10 @@ pub fn field_rows(r: &PhoneRecord, local: impl Fn(&CallTimestamp) -> String) -> 
                 },
                 Field::PhoneNumber => text(&r.phone_number),
                 Field::PhoneNumberType => text(&r.phone_number_type),
-                Field::ActualHours => r.actual_hours.map(duration_hm).unwrap_or_else(|| "—".into()),
+                Field::ActualHours => r
+                    .actual_hours
+                    .map(duration_hm)
+                    .unwrap_or_else(|| "—".into()),
                 Field::Notes => text(&r.notes),
                 Field::CallTimestamp => format!(
                     "{} (recorded as {})",
@@ -55,7 +65,11 @@ pub fn CallDetails(record: PhoneRecord) -> impl IntoView {
     let rows = field_rows(&record, clock::local_display)
         .into_iter()
         .map(|(label, value)| {
-            let class = if label == Field::Notes.label() { "notes-text" } else { "" };
+            let class = if label == Field::Notes.label() {
+                "notes-text"
+            } else {
+                ""
+            };
             view! { <dt>{label}</dt><dd class=class>{value}</dd> }
         })
         .collect_view();
@@ -133,13 +147,22 @@ mod tests {
         };
         let rows = field_rows(&r, |_| "17 Sep 2025, 9:12 am".into());
         assert_eq!(rows.len(), Field::ALL.len() - 1);
-        let get = |f: Field| rows.iter().find(|(l, _)| *l == f.label()).unwrap().1.clone();
+        let get = |f: Field| {
+            rows.iter()
+                .find(|(l, _)| *l == f.label())
+                .unwrap()
+                .1
+                .clone()
+        };
         assert_eq!(get(Field::Direction), "Outgoing");
         assert_eq!(get(Field::ActualHours), "0:15");
         assert_eq!(get(Field::Action), "#321845");
         assert_eq!(get(Field::FromParticipant), "—");
         assert_eq!(get(Field::PhoneNumber), "—");
         assert_eq!(get(Field::Notes), "Line one\nline two");
-        assert_eq!(get(Field::CallTimestamp), "17 Sep 2025, 9:12 am (recorded as 2025-09-17T09:12:32+12:00)");
+        assert_eq!(
+            get(Field::CallTimestamp),
+            "17 Sep 2025, 9:12 am (recorded as 2025-09-17T09:12:32+12:00)"
+        );
     }
 }

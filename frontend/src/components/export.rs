@@ -14,7 +14,10 @@ use crate::session::use_session;
 pub enum ExportState {
     Idle,
     Running(Progress),
-    Done { file_name: String, records: Option<u64> },
+    Done {
+        file_name: String,
+        records: Option<u64>,
+    },
     Cancelled,
     Failed(String),
 }
@@ -27,12 +30,18 @@ pub fn status_text(state: &ExportState) -> String {
             Some(pc) => format!("Exporting… {pc}% ({})", size(p.received)),
             None => format!("Exporting… {}", size(p.received)),
         },
-        ExportState::Done { file_name, records: Some(n) } => format!(
+        ExportState::Done {
+            file_name,
+            records: Some(n),
+        } => format!(
             "Exported {} {} to {file_name}.",
             thousands(*n),
             if *n == 1 { "call" } else { "calls" }
         ),
-        ExportState::Done { file_name, records: None } => format!("Exported to {file_name}."),
+        ExportState::Done {
+            file_name,
+            records: None,
+        } => format!("Exported to {file_name}."),
         ExportState::Cancelled => "Export cancelled.".into(),
         ExportState::Failed(message) => message.clone(),
     }
@@ -54,10 +63,8 @@ fn save(download: &Download) -> Result<(), String> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("No document to download into.")?;
-    let a: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(fail)?
-        .unchecked_into();
+    let a: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(fail)?.unchecked_into();
     a.set_href(&url);
     a.set_download(&download.file_name);
     a.click();
@@ -96,7 +103,10 @@ pub fn ExportButton(#[prop(into)] query: Signal<Result<String, String>>) -> impl
         };
         let signal = abort.signal();
         controller.set_value(Some(abort));
-        state.set(ExportState::Running(Progress { received: 0, expected: None }));
+        state.set(ExportState::Running(Progress {
+            received: 0,
+            expected: None,
+        }));
         let token = session.token();
         leptos::task::spawn_local(async move {
             let result = api::export_csv(&token, &query, &signal, |p| {
@@ -157,13 +167,31 @@ mod tests {
         let running = |received, expected| ExportState::Running(Progress { received, expected });
         assert_eq!(status_text(&ExportState::Idle), "");
         assert_eq!(status_text(&running(0, None)), "Exporting… 0 B");
-        assert_eq!(status_text(&running(450_000, Some(1_000_000))), "Exporting… 45% (450 KB)");
+        assert_eq!(
+            status_text(&running(450_000, Some(1_000_000))),
+            "Exporting… 45% (450 KB)"
+        );
         // Never 100% before the end, even if the view grew meanwhile.
-        assert_eq!(status_text(&running(3_450_000, Some(3_000_000))), "Exporting… 99% (3.4 MB)");
-        let done = |records| ExportState::Done { file_name: "phonerecords-2026-12-02.csv".into(), records };
-        assert_eq!(status_text(&done(Some(1234))), "Exported 1,234 calls to phonerecords-2026-12-02.csv.");
-        assert_eq!(status_text(&done(Some(1))), "Exported 1 call to phonerecords-2026-12-02.csv.");
-        assert_eq!(status_text(&done(None)), "Exported to phonerecords-2026-12-02.csv.");
+        assert_eq!(
+            status_text(&running(3_450_000, Some(3_000_000))),
+            "Exporting… 99% (3.4 MB)"
+        );
+        let done = |records| ExportState::Done {
+            file_name: "phonerecords-2026-12-02.csv".into(),
+            records,
+        };
+        assert_eq!(
+            status_text(&done(Some(1234))),
+            "Exported 1,234 calls to phonerecords-2026-12-02.csv."
+        );
+        assert_eq!(
+            status_text(&done(Some(1))),
+            "Exported 1 call to phonerecords-2026-12-02.csv."
+        );
+        assert_eq!(
+            status_text(&done(None)),
+            "Exported to phonerecords-2026-12-02.csv."
+        );
         assert_eq!(status_text(&ExportState::Cancelled), "Export cancelled.");
     }
 
@@ -174,7 +202,10 @@ mod tests {
             Some("phonerecords-2026-12-02.csv".into())
         );
         assert_eq!(api::attachment_name("attachment"), None);
-        assert_eq!(api::attachment_name("attachment; filename=\"../x.csv\""), None);
+        assert_eq!(
+            api::attachment_name("attachment; filename=\"../x.csv\""),
+            None
+        );
         assert_eq!(api::attachment_name("attachment; filename=\"\""), None);
     }
 }

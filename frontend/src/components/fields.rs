@@ -191,7 +191,11 @@ pub fn DirectionField(state: FormState) -> impl IntoView {
 /// (`callTimestamp`). `on_date` hears of a changed date or time (a new call's
 /// offset follows it); `on_offset` of an offset set by hand.
 #[component]
-pub fn WhenField(state: FormState, on_date: Callback<()>, on_offset: Callback<()>) -> impl IntoView {
+pub fn WhenField(
+    state: FormState,
+    on_date: Callback<()>,
+    on_offset: Callback<()>,
+) -> impl IntoView {
     let path = Field::CallTimestamp.path();
     let p = move || path.clone();
     let (p1, p2, p3, p4, p5, p6, p7, p8) = (p(), p(), p(), p(), p(), p(), p(), p());

@@ -13,8 +13,8 @@
 //! between batches; the report says which rows were stored and which not.
 
 use leptos::prelude::*;
-use phonerecords_shared::import::{self as rules, Target};
 use phonerecords_shared::ApiErrors;
+use phonerecords_shared::import::{self as rules, Target};
 use wasm_bindgen::JsCast;
 
 use crate::api;
@@ -92,7 +92,11 @@ pub fn ImportPreview(
                 .map(|f| {
                     let column = ts.iter().position(|t| t.field() == Some(f));
                     let text = match column {
-                        Some(c) => format!("{}: column “{}”", f.label(), table.with(|t| t.header[c].clone())),
+                        Some(c) => format!(
+                            "{}: column “{}”",
+                            f.label(),
+                            table.with(|t| t.header[c].clone())
+                        ),
                         None => format!("{}: no column chosen", f.label()),
                     };
                     view! { <li class:missing=column.is_none()>{text}</li> }
@@ -199,8 +203,16 @@ fn cut(s: &str) -> String {
 #[derive(Clone, Debug, PartialEq)]
 enum Phase {
     Choosing,
-    Running { done: usize, total: usize, batch: usize, batches: usize },
-    Finished { outcomes: Vec<Outcome>, stopped: Option<String> },
+    Running {
+        done: usize,
+        total: usize,
+        batch: usize,
+        batches: usize,
+    },
+    Finished {
+        outcomes: Vec<Outcome>,
+        stopped: Option<String>,
+    },
 }
 
 /// Sends one batch and says what its answer means.
@@ -208,7 +220,9 @@ async fn post_batch(token: &str, body: &str, key: &str) -> Answer {
     let unreachable = || Answer::Retry("the server could not be reached".into());
     let started = (|| {
         let headers = web_sys::Headers::new().ok()?;
-        headers.set("Authorization", &format!("Bearer {token}")).ok()?;
+        headers
+            .set("Authorization", &format!("Bearer {token}"))
+            .ok()?;
         headers.set("Accept", "application/json").ok()?;
         headers.set("Content-Type", "application/json").ok()?;
         headers.set("Idempotency-Key", key).ok()?;
@@ -216,27 +230,45 @@ async fn post_batch(token: &str, body: &str, key: &str) -> Answer {
         init.set_method("POST");
         init.set_headers(&headers);
         init.set_body(&body.into());
-        Some(web_sys::window()?.fetch_with_str_and_init(phonerecords_shared::COLLECTION_PATH, &init))
+        Some(
+            web_sys::window()?.fetch_with_str_and_init(phonerecords_shared::COLLECTION_PATH, &init),
+        )
     })();
-    let Some(started) = started else { return unreachable() };
-    let Ok(resp) = wasm_bindgen_futures::JsFuture::from(started).await else { return unreachable() };
+    let Some(started) = started else {
+        return unreachable();
+    };
+    let Ok(resp) = wasm_bindgen_futures::JsFuture::from(started).await else {
+        return unreachable();
+    };
     let resp: web_sys::Response = resp.unchecked_into();
-    api::remember_bookmark(resp.headers().get(phonerecords_shared::BOOKMARK_HEADER).ok().flatten());
+    api::remember_bookmark(
+        resp.headers()
+            .get(phonerecords_shared::BOOKMARK_HEADER)
+            .ok()
+            .flatten(),
+    );
     let status = resp.status();
     let text = match resp.text() {
-        Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+        Ok(p) => wasm_bindgen_futures::JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|t| t.as_string()),
         Err(_) => None,
     };
-    let Some(text) = text else { return unreachable() };
+    let Some(text) = text else {
+        return unreachable();
+    };
     match status {
         200..=299 => {
-            let ids: Option<Vec<i64>> = serde_json::from_str::<serde_json::Value>(&text).ok().and_then(|v| {
-                v[phonerecords_shared::body::RESOURCE]
-                    .as_array()?
-                    .iter()
-                    .map(|r| r["id"].as_i64())
-                    .collect()
-            });
+            let ids: Option<Vec<i64>> = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| {
+                    v[phonerecords_shared::body::RESOURCE]
+                        .as_array()?
+                        .iter()
+                        .map(|r| r["id"].as_i64())
+                        .collect()
+                });
             match ids {
                 Some(ids) => Answer::Stored(ids),
                 None => Answer::Retry("the server's answer could not be read".into()),
@@ -246,7 +278,10 @@ async fn post_batch(token: &str, body: &str, key: &str) -> Answer {
         409 | 429 | 500..=599 => Answer::Retry(format!("the server answered {status}")),
         _ => match serde_json::from_str::<ApiErrors>(&text) {
             Ok(e) if status == 422 || status == 400 => Answer::Refused(
-                e.errors.into_iter().map(|e| (e.path.unwrap_or_default(), e.detail)).collect(),
+                e.errors
+                    .into_iter()
+                    .map(|e| (e.path.unwrap_or_default(), e.detail))
+                    .collect(),
             ),
             Ok(e) if !e.errors.is_empty() => Answer::Fatal(e.errors[0].detail.clone()),
             _ => Answer::Fatal(format!("the server answered {status}")),
@@ -266,10 +301,18 @@ async fn sleep(ms: i32) {
 /// The chosen file's text (its name too), read by the browser.
 async fn read_file(input: &web_sys::HtmlInputElement) -> Option<(String, String)> {
     let files = js_sys::Reflect::get(input, &"files".into()).ok()?;
-    let file = js_sys::Reflect::get_u32(&files, 0).ok().filter(|f| !f.is_undefined())?;
-    let name = js_sys::Reflect::get(&file, &"name".into()).ok()?.as_string().unwrap_or_default();
+    let file = js_sys::Reflect::get_u32(&files, 0)
+        .ok()
+        .filter(|f| !f.is_undefined())?;
+    let name = js_sys::Reflect::get(&file, &"name".into())
+        .ok()?
+        .as_string()
+        .unwrap_or_default();
     let blob: web_sys::Blob = file.unchecked_into();
-    let text = wasm_bindgen_futures::JsFuture::from(blob.text()).await.ok()?.as_string()?;
+    let text = wasm_bindgen_futures::JsFuture::from(blob.text())
+        .await
+        .ok()?
+        .as_string()?;
     Some((name, text))
 }
 
@@ -278,19 +321,35 @@ fn download(text: &str, file_name: &str) {
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/csv;charset=utf-8");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Ok(a) = document.create_element("a") else { return };
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(a) = document.create_element("a") else {
+        return;
+    };
     let a: web_sys::HtmlAnchorElement = a.unchecked_into();
     a.set_href(&url);
     a.set_download(file_name);
     a.click();
-    set_timeout(move || { let _ = web_sys::Url::revoke_object_url(&url); }, std::time::Duration::from_secs(30));
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(30),
+    );
 }
 
 fn focus(id: &str) {
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
         let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
     }
 }
@@ -326,7 +385,8 @@ pub fn ImportPage() -> impl IntoView {
             };
             match csv::parse(&text) {
                 Ok(t) => {
-                    let cells: Vec<Vec<String>> = t.rows.iter().take(20).map(|r| r.cells.clone()).collect();
+                    let cells: Vec<Vec<String>> =
+                        t.rows.iter().take(20).map(|r| r.cells.clone()).collect();
                     targets.set(rules::guess_all(&t.header, &cells));
                     error.set(None);
                     table.set(Some(t));
@@ -349,14 +409,24 @@ pub fn ImportPage() -> impl IntoView {
     };
 
     let start = move |_| {
-        if matches!(phase.get_untracked(), Phase::Running { .. }) || ready() == 0 || !missing().is_empty() {
+        if matches!(phase.get_untracked(), Phase::Running { .. })
+            || ready() == 0
+            || !missing().is_empty()
+        {
             return;
         }
         let rows = checked.get_untracked();
-        let header = table.with_untracked(|t| t.as_ref().map(|t| t.header.clone()).unwrap_or_default());
+        let header =
+            table.with_untracked(|t| t.as_ref().map(|t| t.header.clone()).unwrap_or_default());
         let mut outcomes: Vec<Outcome> = rows
             .iter()
-            .map(|r| if r.is_ready() { Outcome::Pending } else { Outcome::Skipped(r.reasons(&header)) })
+            .map(|r| {
+                if r.is_ready() {
+                    Outcome::Pending
+                } else {
+                    Outcome::Skipped(r.reasons(&header))
+                }
+            })
             .collect();
         let mut batches = model::batches(&rows);
         let total = ready();
@@ -364,8 +434,17 @@ pub fn ImportPage() -> impl IntoView {
         let token = session.token();
         let import_id = api::new_idempotency_key();
         cancel.set(false);
-        phase.set(Phase::Running { done: 0, total, batch: 1, batches: count });
-        status.set(format!("Importing {} in {}…", plural(total, "call", "calls"), plural(count, "batch", "batches")));
+        phase.set(Phase::Running {
+            done: 0,
+            total,
+            batch: 1,
+            batches: count,
+        });
+        status.set(format!(
+            "Importing {} in {}…",
+            plural(total, "call", "calls"),
+            plural(count, "batch", "batches")
+        ));
         leptos::task::spawn_local(async move {
             let mut stopped: Option<String> = None;
             let mut done = 0;
@@ -376,7 +455,12 @@ pub fn ImportPage() -> impl IntoView {
                         stopped = Some(format!("Cancelled before batch {} of {count}.", b.number));
                         break 'batches;
                     }
-                    phase.set(Phase::Running { done, total, batch: b.number, batches: count });
+                    phase.set(Phase::Running {
+                        done,
+                        total,
+                        batch: b.number,
+                        batches: count,
+                    });
                     tries += 1;
                     let body = b.body(&rows).to_string();
                     let answer = post_batch(&token, &body, &b.key(&import_id)).await;
@@ -397,8 +481,16 @@ pub fn ImportPage() -> impl IntoView {
                         }
                     }
                 }
-                phase.set(Phase::Running { done, total, batch: b.number, batches: count });
-                status.set(format!("Imported batch {} of {count} ({done} of {total} rows done).", b.number));
+                phase.set(Phase::Running {
+                    done,
+                    total,
+                    batch: b.number,
+                    batches: count,
+                });
+                status.set(format!(
+                    "Imported batch {} of {count} ({done} of {total} rows done).",
+                    b.number
+                ));
             }
             if let Some(reason) = &stopped {
                 model::not_imported(&mut outcomes, &format!("not stored: {reason}"));
@@ -416,7 +508,12 @@ pub fn ImportPage() -> impl IntoView {
 
     let running = move || matches!(phase.get(), Phase::Running { .. });
     let progress = move || match phase.get() {
-        Phase::Running { done, total, batch, batches } => Some(view! {
+        Phase::Running {
+            done,
+            total,
+            batch,
+            batches,
+        } => Some(view! {
             <div class="import-progress">
                 <div class="bar" role="progressbar" aria-label="Import progress" aria-valuemin="0"
                     aria-valuemax=total.to_string() aria-valuenow=done.to_string()
@@ -434,7 +531,11 @@ pub fn ImportPage() -> impl IntoView {
     let report = move || match phase.get() {
         Phase::Finished { outcomes, stopped } => {
             let c: Counts = model::counts(&outcomes);
-            let lines = table.with_untracked(|t| t.as_ref().map(|t| t.rows.iter().map(|r| r.line).collect::<Vec<_>>()).unwrap_or_default());
+            let lines = table.with_untracked(|t| {
+                t.as_ref()
+                    .map(|t| t.rows.iter().map(|r| r.line).collect::<Vec<_>>())
+                    .unwrap_or_default()
+            });
             let not_stored: Vec<_> = lines
                 .into_iter()
                 .zip(outcomes.iter())
@@ -442,11 +543,22 @@ pub fn ImportPage() -> impl IntoView {
                 .map(|(line, o)| view! { <tr><th scope="row" data-label="Row">{line}</th><td data-label="Status">{o.status()}</td><td data-label="Reason">{o.reason().to_owned()}</td></tr> })
                 .collect();
             let any_left = !not_stored.is_empty();
-            let report_csv = table.with_untracked(|t| t.as_ref().map(|t| model::report_csv(t, &outcomes)).unwrap_or_default());
+            let report_csv = table.with_untracked(|t| {
+                t.as_ref()
+                    .map(|t| model::report_csv(t, &outcomes))
+                    .unwrap_or_default()
+            });
             let report_name = {
                 let base = file_name.get_untracked();
                 let base = base.strip_suffix(".csv").unwrap_or(&base).to_owned();
-                format!("{}-import-report.csv", if base.is_empty() { "calls".into() } else { base })
+                format!(
+                    "{}-import-report.csv",
+                    if base.is_empty() {
+                        "calls".into()
+                    } else {
+                        base
+                    }
+                )
             };
             Some(view! {
                 <section class="import-report" aria-labelledby="import-report-title">

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use leptos::prelude::*;
 use crate::router::{Link, use_router};
+use leptos::prelude::*;
 use phonerecords_shared::{Direction, Field, PhoneRecord, PhoneRecordPageData};
 
 use crate::api;
@@ -12,8 +12,8 @@ use crate::components::export::ExportButton;
 use crate::components::retry_panel;
 use crate::components::summary::ViewSummary;
 use crate::components::undo::{Selection, SelectionBar, use_deletes};
-use crate::form_model::describe;
 use crate::first_paint::{self, Part};
+use crate::form_model::describe;
 use crate::format::{duration_hm, excerpt, range_text, thousands};
 use crate::list_state::{ListState, PAGE_SIZES, Sort};
 use crate::session::use_session;

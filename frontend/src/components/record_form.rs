@@ -9,7 +9,9 @@ use phonerecords_shared::Field;
 use serde_json::Value;
 
 use crate::clock;
-use crate::components::fields::{DirectionField, DurationField, FormState, InputKind, TextAreaField, TextField, WhenField};
+use crate::components::fields::{
+    DirectionField, DurationField, FormState, InputKind, TextAreaField, TextField, WhenField,
+};
 use crate::form_model::{Errors, FormValues};
 
 /// The id of the outcome's `<datalist>`.

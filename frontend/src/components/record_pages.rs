@@ -24,10 +24,13 @@ fn outcome_suggestions() -> Signal<Vec<String>> {
     let loaded = LocalResource::new(move || {
         let token = session.token();
         async move {
-            api::summary(&token, &format!("groupBy=outcome&limit={OUTCOMES_SUGGESTED}"))
-                .await
-                .map(|s| s.groups.iter().map(|g| g.key_text()).collect::<Vec<_>>())
-                .unwrap_or_default()
+            api::summary(
+                &token,
+                &format!("groupBy=outcome&limit={OUTCOMES_SUGGESTED}"),
+            )
+            .await
+            .map(|s| s.groups.iter().map(|g| g.key_text()).collect::<Vec<_>>())
+            .unwrap_or_default()
         }
     });
     Signal::derive(move || loaded.get().unwrap_or_default())
@@ -130,23 +133,18 @@ pub fn NewRecordPage() -> impl IntoView {
     // (a double click, a retry after a network error) goes with the same key,
     // so the server records the call once; a changed body gets a new key.
     let last_key = StoredValue::new_local(None::<(Value, String)>);
-    let (submit, saving) = save_action(
-        "Recorded",
-        server_errors,
-        failure,
-        move |token, body| {
-            let key = last_key.with_value(|k| match k {
-                Some((sent, key)) if *sent == body => Some(key.clone()),
-                _ => None,
-            });
-            let key = key.unwrap_or_else(|| {
-                let key = api::new_idempotency_key();
-                last_key.set_value(Some((body.clone(), key.clone())));
-                key
-            });
-            async move { api::create(&token, &body, &key).await }
-        },
-    );
+    let (submit, saving) = save_action("Recorded", server_errors, failure, move |token, body| {
+        let key = last_key.with_value(|k| match k {
+            Some((sent, key)) if *sent == body => Some(key.clone()),
+            _ => None,
+        });
+        let key = key.unwrap_or_else(|| {
+            let key = api::new_idempotency_key();
+            last_key.set_value(Some((body.clone(), key.clone())));
+            key
+        });
+        async move { api::create(&token, &body, &key).await }
+    });
     view! {
         <section class="form-page" aria-labelledby="form-title">
             <h1 id="form-title">"Record a call"</h1>
@@ -252,7 +250,13 @@ fn conflict_panel(c: Conflict, save_mine: Callback<()>, use_theirs: Callback<()>
             paths.push(f.path);
         }
     }
-    let shown = |v: &str| if v.trim().is_empty() { "(empty)".to_owned() } else { v.to_owned() };
+    let shown = |v: &str| {
+        if v.trim().is_empty() {
+            "(empty)".to_owned()
+        } else {
+            v.to_owned()
+        }
+    };
     let rows = paths
         .into_iter()
         .map(|path| {
@@ -272,7 +276,8 @@ fn conflict_panel(c: Conflict, save_mine: Callback<()>, use_theirs: Callback<()>
         .collect_view();
     let n = c.theirs.len();
     let summary = if n == 0 {
-        "Someone else saved this call while you were editing it (no field you can see changed).".to_owned()
+        "Someone else saved this call while you were editing it (no field you can see changed)."
+            .to_owned()
     } else {
         format!(
             "Someone else changed this call while you were editing it: {} field{} changed. Your edits are not saved yet and are still in the form.",
@@ -367,7 +372,9 @@ fn EditRecord(record: PhoneRecord, etag: Option<String>, reload: Callback<()>) -
                 conflict.set(None);
                 save.dispatch_local((body, c.now.etag.clone()));
             }
-            Err(_) => failure.set(Some("Please correct the problems marked in the form first.".into())),
+            Err(_) => failure.set(Some(
+                "Please correct the problems marked in the form first.".into(),
+            )),
         }
     });
     // "Use theirs": reload the record (asking first when it drops edits).

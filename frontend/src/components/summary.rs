@@ -44,7 +44,11 @@ fn chart_label(period: GroupBy, b: &[Bar]) -> String {
     let (Some(first), Some(last)) = (b.first(), b.last()) else {
         return "No calls to chart".into();
     };
-    let busiest = b.iter().max_by_key(|x| x.count).map(|x| x.label.clone()).unwrap_or_default();
+    let busiest = b
+        .iter()
+        .max_by_key(|x| x.count)
+        .map(|x| x.label.clone())
+        .unwrap_or_default();
     format!(
         "Calls and hours per {}, {} to {}: {} {}s, busiest {}",
         period_noun(period),
@@ -73,8 +77,17 @@ pub fn SummaryChart(period: GroupBy, bars: Vec<Bar>, cut: Option<String>) -> imp
         .map(|(i, b)| {
             let x = i as f64 * SLOT;
             let h = b.count as f64 / max_count * HEIGHT;
-            let hh = if max_hours > 0.0 { b.hours / max_hours * HEIGHT } else { 0.0 };
-            let title = format!("{}: {}, {}", b.label, calls_text(b.count), duration_hm(b.hours));
+            let hh = if max_hours > 0.0 {
+                b.hours / max_hours * HEIGHT
+            } else {
+                0.0
+            };
+            let title = format!(
+                "{}: {}, {}",
+                b.label,
+                calls_text(b.count),
+                duration_hm(b.hours)
+            );
             view! {
                 <g class="period" data-key=b.key.clone()>
                     <title>{title}</title>
@@ -206,7 +219,10 @@ pub fn SummaryPanel(
 
 /// The summary's query for a view (`ListState::export_query`) by `period`, with its top matters.
 pub fn summary_query(view: &str, period: GroupBy) -> String {
-    format!("{view}&groupBy={}&topActions={TOP_MATTERS}", period.as_str())
+    format!(
+        "{view}&groupBy={}&topActions={TOP_MATTERS}",
+        period.as_str()
+    )
 }
 
 /// What the panel shows: the view's summary by period, and its top matters.
@@ -224,7 +240,9 @@ async fn load(token: &str, s: &ListState, manual: Option<GroupBy>) -> Result<Loa
     let ask = |period: GroupBy| summary_query(&query, period);
     let day = |d: &str| phonerecords_shared::date::Date::parse(d);
     let known = manual.or_else(|| match (day(&s.from), day(&s.to)) {
-        (Some(from), Some(to)) => Some(choose_period(to.days_since_epoch() - from.days_since_epoch() + 1)),
+        (Some(from), Some(to)) => Some(choose_period(
+            to.days_since_epoch() - from.days_since_epoch() + 1,
+        )),
         _ => None,
     });
     let summary = match known {
@@ -233,7 +251,10 @@ async fn load(token: &str, s: &ListState, manual: Option<GroupBy>) -> Result<Loa
             let days = api::summary(token, &ask(GroupBy::Day)).await?;
             if cut_notice(&days).is_some() {
                 let months = api::summary(token, &format!("{query}&groupBy=month")).await?;
-                Summary { top_actions: days.top_actions, ..months }
+                Summary {
+                    top_actions: days.top_actions,
+                    ..months
+                }
             } else {
                 match span_days(&days).map_or(GroupBy::Day, choose_period) {
                     GroupBy::Day => days,
@@ -295,7 +316,8 @@ pub fn ViewSummary(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
         }
         .href()
     });
-    move || match data.get() {
+    move || {
+        match data.get() {
         None => None,
         Some(Err(failure)) => Some(
             view! {
@@ -311,5 +333,6 @@ pub fn ViewSummary(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
             view! { <SummaryPanel summary=summary top=top on_period=on_period matter_href=matter_href/> }
                 .into_any(),
         ),
+    }
     }
 }

@@ -70,7 +70,11 @@ pub struct Deletes {
 }
 
 fn plural(n: usize) -> String {
-    if n == 1 { "1 call".into() } else { format!("{n} calls") }
+    if n == 1 {
+        "1 call".into()
+    } else {
+        format!("{n} calls")
+    }
 }
 
 impl Deletes {
@@ -93,7 +97,9 @@ impl Deletes {
         let deletes = Deletes::new(
             session,
             UNDO_WINDOW,
-            Rc::new(|p: &PendingDelete| Box::pin(api::delete_now(&p.token, &p.ids, p.if_match.as_deref()))),
+            Rc::new(|p: &PendingDelete| {
+                Box::pin(api::delete_now(&p.token, &p.ids, p.if_match.as_deref()))
+            }),
         );
         let flush_when_hidden = move |_| {
             if document().hidden() {
@@ -117,7 +123,10 @@ impl Deletes {
     /// The refused delete to offer again, while its notice is the one shown (tracked).
     pub fn refused(&self) -> Option<Refused> {
         let refused = self.refused.get()?;
-        self.session.notice.with(|n| n.as_deref() == Some(refused.notice.as_str())).then_some(refused)
+        self.session
+            .notice
+            .with(|n| n.as_deref() == Some(refused.notice.as_str()))
+            .then_some(refused)
     }
 
     /// "Delete it anyway": the call as it is now, undoable like any delete.
@@ -133,7 +142,14 @@ impl Deletes {
         self.settled.get()
     }
 
-    fn schedule(&self, ids: Vec<i64>, done: String, subject: String, if_match: Option<String>, loaded: Option<PhoneRecord>) {
+    fn schedule(
+        &self,
+        ids: Vec<i64>,
+        done: String,
+        subject: String,
+        if_match: Option<String>,
+        loaded: Option<PhoneRecord>,
+    ) {
         self.flush();
         let seq = self.seq.get_value() + 1;
         self.seq.set_value(seq);
@@ -152,7 +168,10 @@ impl Deletes {
         let this = *self;
         set_timeout(
             move || {
-                if this.pending.with_untracked(|p| p.as_ref().is_some_and(|p| p.seq == seq)) {
+                if this
+                    .pending
+                    .with_untracked(|p| p.as_ref().is_some_and(|p| p.seq == seq))
+                {
                     this.flush();
                 }
             },
@@ -172,7 +191,13 @@ impl Deletes {
     /// One call, conditional on the version the page showed (`etag`).
     pub fn delete_one(&self, record: &PhoneRecord, etag: Option<String>) {
         let name = describe(record);
-        self.schedule(vec![record.id], format!("Deleted {name}"), name, etag, Some(record.clone()));
+        self.schedule(
+            vec![record.id],
+            format!("Deleted {name}"),
+            name,
+            etag,
+            Some(record.clone()),
+        );
     }
 
     /// Undo: the calls come back, nothing is sent.
@@ -184,7 +209,9 @@ impl Deletes {
                     h.remove(id);
                 }
             });
-            self.session.notice.set(Some(format!("Restored {}.", p.subject)));
+            self.session
+                .notice
+                .set(Some(format!("Restored {}.", p.subject)));
         }
     }
 
@@ -210,7 +237,10 @@ impl Deletes {
                         }
                     });
                     let notice = format!("Could not delete {}: {reason}", p.subject);
-                    this.refused.set(now.map(|now| Refused { notice: notice.clone(), now }));
+                    this.refused.set(now.map(|now| Refused {
+                        notice: notice.clone(),
+                        now,
+                    }));
                     this.session.notice.set(Some(notice));
                 }
             }
@@ -227,14 +257,21 @@ impl Deletes {
                 let changes = now
                     .as_ref()
                     .map(|now| {
-                        changed_fields(&FormValues::from_record(loaded), &FormValues::from_record(&now.record))
-                            .into_iter()
-                            .map(|c| format!("{}: {} (was {})", c.label, c.after, c.before))
-                            .collect::<Vec<_>>()
-                            .join("; ")
+                        changed_fields(
+                            &FormValues::from_record(loaded),
+                            &FormValues::from_record(&now.record),
+                        )
+                        .into_iter()
+                        .map(|c| format!("{}: {} (was {})", c.label, c.after, c.before))
+                        .collect::<Vec<_>>()
+                        .join("; ")
                     })
                     .unwrap_or_default();
-                let what = if changes.is_empty() { String::new() } else { format!(" ({changes})") };
+                let what = if changes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({changes})")
+                };
                 let reason = format!(
                     "someone else changed it since you opened it{what}. It is still there: open it to see it as it is now."
                 );
@@ -310,7 +347,9 @@ pub struct Selection {
 pub fn SelectionBar(ids: Vec<i64>, selection: Selection) -> impl IntoView {
     let selected = selection.selected;
     let on_page = StoredValue::new(ids);
-    let count = move || on_page.with_value(|ids| selected.with(|s| ids.iter().filter(|id| s.contains(id)).count()));
+    let count = move || {
+        on_page.with_value(|ids| selected.with(|s| ids.iter().filter(|id| s.contains(id)).count()))
+    };
     let total = on_page.with_value(Vec::len);
     view! {
         <div class="bulk-bar">

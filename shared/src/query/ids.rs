@@ -1,7 +1,7 @@
 //! A record path's ids: `42` or `1,7,42`.
 
-use crate::error::FieldError;
 use super::MAX_IDS;
+use crate::error::FieldError;
 
 /// A path's id list: `42` or `1,7,42` (at most 200). Ids too large to exist
 /// are kept (they are simply not found); anything but digits is an error.

@@ -37,10 +37,10 @@ mod filter;
 mod ids;
 mod sort;
 
-pub use fieldset::{FieldSet, parse_record_query};
 pub(crate) use fieldset::field_names;
-pub use filter::{Comparison, Condition, Filter, Op, Scalar, TimeSpan, time_span};
+pub use fieldset::{FieldSet, parse_record_query};
 pub(crate) use filter::parse_filter;
+pub use filter::{Comparison, Condition, Filter, Op, Scalar, TimeSpan, time_span};
 pub use ids::parse_ids;
 pub use sort::SortKey;
 pub(crate) use sort::parse_sort;
@@ -400,9 +400,14 @@ mod tests {
     #[test]
     fn an_export_refuses_paging_and_reports_every_problem() {
         assert!(ListQuery::parse_export([("sort", "-id"), ("q", "x")]).is_ok());
-        let errors = ListQuery::parse_export([("page", "2"), ("pageSize", "10"), ("colour", "red")]).unwrap_err();
+        let errors =
+            ListQuery::parse_export([("page", "2"), ("pageSize", "10"), ("colour", "red")])
+                .unwrap_err();
         let codes: Vec<&str> = errors.iter().map(|e| e.code).collect();
-        assert_eq!(codes, ["not_for_export", "not_for_export", "unknown_parameter"]);
+        assert_eq!(
+            codes,
+            ["not_for_export", "not_for_export", "unknown_parameter"]
+        );
     }
 
     #[test]
@@ -564,7 +569,10 @@ mod tests {
         // Surrounding whitespace is not counted (it is trimmed).
         let q = parse(&format!("q=  {}\t ", "x".repeat(40))).unwrap();
         assert_eq!(q.search.unwrap().len(), 40);
-        assert_eq!(err(&format!("q={}", "é".repeat(41))), ("q".into(), "invalid_parameter"));
+        assert_eq!(
+            err(&format!("q={}", "é".repeat(41))),
+            ("q".into(), "invalid_parameter")
+        );
         assert_eq!(err("q=a\u{7}b"), ("q".into(), "invalid_parameter"));
     }
 }

@@ -87,9 +87,10 @@ impl Contract {
                     // The schema is reached through the whole document, so its
                     // `#/components/...` references resolve as written.
                     let mut root = self.doc.clone();
-                    root.as_object_mut()
-                        .unwrap()
-                        .insert("allOf".into(), json!([{ "$ref": format!("#{}", uri_fragment(pointer)) }]));
+                    root.as_object_mut().unwrap().insert(
+                        "allOf".into(),
+                        json!([{ "$ref": format!("#{}", uri_fragment(pointer)) }]),
+                    );
                     std::sync::Arc::new(jsonschema::draft4::new(&root).unwrap_or_else(|e| {
                         panic!("the document's schema at {pointer} does not compile: {e}")
                     }))
@@ -122,7 +123,10 @@ impl Contract {
 
 /// A JSON pointer as a URI fragment: `{`, `}` (path templates) percent-encoded.
 fn uri_fragment(pointer: &str) -> String {
-    pointer.replace('%', "%25").replace('{', "%7B").replace('}', "%7D")
+    pointer
+        .replace('%', "%25")
+        .replace('{', "%7B")
+        .replace('}', "%7D")
 }
 
 /// Checks one answer; panics with what differs from the document.
@@ -146,8 +150,13 @@ pub fn check(
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     };
-    let media_type = header("content-type")
-        .map(|ct| ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+    let media_type = header("content-type").map(|ct| {
+        ct.split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    });
     let what = format!("{method} {target} answered {status}");
     let fail = |problem: String| -> ! {
         panic!(
@@ -184,7 +193,10 @@ pub fn check(
         return;
     };
     let op_name = op["operationId"].as_str().unwrap_or(&template).to_owned();
-    let what = format!("{what} (operation {op_name}, {} {template})", m.to_uppercase());
+    let what = format!(
+        "{what} (operation {op_name}, {} {template})",
+        m.to_uppercase()
+    );
     let fail = |problem: String| -> ! {
         panic!(
             "the answer differs from /openapi.json: {what}: {problem}\nbody: {}",
@@ -199,14 +211,20 @@ pub fn check(
         .find(|k| responses.get(*k).is_some())
         .unwrap_or_else(|| {
             let documented: Vec<&String> = responses.as_object().unwrap().keys().collect();
-            fail(format!("status {status} is not documented (documented: {documented:?})"))
+            fail(format!(
+                "status {status} is not documented (documented: {documented:?})"
+            ))
         });
     // The pointer of the response object, following a $ref to components.
     let mut response_pointer = format!(
         "/paths/{}/{m}/responses/{response_key}",
         template.replace('~', "~0").replace('/', "~1")
     );
-    while let Some(r) = c.doc.pointer(&response_pointer).and_then(|v| v["$ref"].as_str()) {
+    while let Some(r) = c
+        .doc
+        .pointer(&response_pointer)
+        .and_then(|v| v["$ref"].as_str())
+    {
         response_pointer = r.trim_start_matches('#').to_owned();
     }
     let response = c.doc.pointer(&response_pointer).unwrap();
@@ -250,7 +268,9 @@ pub fn check(
     };
     let Some(media) = content.get(&mt) else {
         let documented: Vec<&String> = content.keys().collect();
-        fail(format!("media type {mt} is not documented (documented: {documented:?})"));
+        fail(format!(
+            "media type {mt} is not documented (documented: {documented:?})"
+        ));
     };
     if !is_json(&mt) || media.get("schema").is_none() {
         return;
