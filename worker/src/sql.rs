@@ -223,7 +223,8 @@ pub const MIN_INDEXED_SEARCH_CHARS: usize = 3;
 
 /// The search: case-insensitive (ASCII) literal substring of any searched
 /// column. From 3 characters the FTS5 trigram index finds the candidates
-/// (a superset: it folds case beyond ASCII) and `instr` of the ASCII-lowered
+/// (a superset: it folds case beyond ASCII), with the at most 63 records still
+/// queued for the index (migrations/0006), and `instr` of the ASCII-lowered
 /// texts keeps the exact rule (LIKE's own, without its 50-byte pattern limit,
 /// so the text is limited in characters only); shorter text can only be found
 /// by testing every row.
@@ -240,7 +241,8 @@ fn search_sql(q: &str, params: &mut Params) -> String {
     // One FTS5 string: the whole text as a phrase, `"` doubled, nothing special.
     let phrase = params.bind(SqlValue::Text(format!("\"{}\"", q.replace('"', "\"\""))));
     format!(
-        "id IN (SELECT rowid FROM phone_records_search WHERE phone_records_search MATCH {phrase}) AND {like}"
+        "id IN (SELECT rowid FROM phone_records_search WHERE phone_records_search MATCH {phrase} \
+         UNION ALL SELECT id FROM phone_records_search_queue) AND {like}"
     )
 }
 

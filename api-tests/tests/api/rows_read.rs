@@ -21,7 +21,11 @@ fn rows_read_stay_within_their_bounds_at_100_000_records() {
         .expect("PHONERECORDS_SEEDED: the number of records scripts/seed loaded");
     assert_eq!(record_count(), n);
     // (scenario, path, most rows read): a page is 50 rows; a matter holds
-    // about 40 calls; "#42424" is a reference in a handful of notes.
+    // about 40 calls; "#42424" is a reference in a handful of notes, and a
+    // search also reads the records still queued for the search index (at
+    // most 63, migrations/0006), each twice (the queue and the record) in
+    // each of the list's two statements (count and page).
+    let queue = 4 * 63;
     let matter = n / 80;
     let id = n / 2;
     let scenarios = [
@@ -34,12 +38,12 @@ fn rows_read_stay_within_their_bounds_at_100_000_records() {
         (
             "rare search",
             "/phonerecords?q=%2342424&pageSize=50".to_owned(),
-            60,
+            60 + queue,
         ),
         (
             "rare search, by time",
             "/phonerecords?q=%2342424&sort=-callTimestamp&pageSize=50".to_owned(),
-            60,
+            60 + queue,
         ),
         ("get by id", format!("/phonerecords/{id}"), 2),
         (
@@ -62,6 +66,8 @@ fn rows_read_stay_within_their_bounds_at_100_000_records() {
         "create: {read} read, {written} written"
     );
     let path = format!("/phonerecords/{}", created.record().id);
+    // A delete also looks the record up in the search index's queue (twice:
+    // whether the index holds it, and to take it out of the queue).
     let (read, _, _) = cost(&path, &delete(&path));
-    assert!(read <= 10, "delete: {read} read");
+    assert!(read <= 12, "delete: {read} read");
 }
