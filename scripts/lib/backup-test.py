@@ -174,23 +174,25 @@ def compare(src_path, dst_path, backup_path):
     for q in SEARCHES:
         a, b = found(src, q), found(dst, q)
         check(a == b and len(a) > 0, f"search {q} finds the same {len(b):,} records", f"{len(a)} vs {len(b)}")
-    check(queued(dst) == 0, f"the search index's queue is empty after the rebuild (the source's held {queued(src)})",
-          f"{queued(dst)} records still queued")
+    check(waiting(dst) == 0, f"no record waits for the search index after the rebuild (the source had {waiting(src)})",
+          f"{waiting(dst)} records still wait")
 
 
-def queued(db):
-    return db.execute("SELECT COUNT(*) FROM phone_records_search_queue").fetchone()[0]
+def waiting(db):
+    return db.execute("SELECT COUNT(*) FROM phone_records "
+                      "WHERE id > (SELECT upto FROM phone_records_search_indexed)").fetchone()[0]
 
 
 def found(db, text):
     """The records the API's search finds (worker/src/sql.rs): the index's
-    candidates and the records queued for it, kept where a searched column
+    candidates and the records after its mark, kept where a searched column
     holds the text."""
     phrase = '"' + text.replace('"', '""') + '"'
     holds = " OR ".join(f"instr(lower({c}), lower(?1)) > 0" for c in SEARCHED)
     return [r[0] for r in db.execute(
         "SELECT id FROM phone_records WHERE id IN (SELECT rowid FROM phone_records_search "
-        "WHERE phone_records_search MATCH ?2 UNION ALL SELECT id FROM phone_records_search_queue) "
+        "WHERE phone_records_search MATCH ?2 UNION ALL SELECT id FROM phone_records "
+        "WHERE id > (SELECT upto FROM phone_records_search_indexed)) "
         f"AND ({holds}) ORDER BY id", (text, phrase))]
 
 

@@ -759,14 +759,16 @@ def restore(args, db):
             log(f"  warning: could not set sqlite_sequence ({e}); new ids follow the largest restored id")
 
     # The search index: rebuilt from its content table, then checked against it.
-    # Its queue (records waiting to be indexed in a batch, migrations/0006) is
-    # emptied with it: after the rebuild every record is in the index.
+    # Its mark (the last id it holds; later records wait to be indexed in a
+    # batch, migrations/0006) moves to the end: every record is in it now.
     for v in schema.fts5():
         log(f"  rebuilding and checking the search index {v}")
-        queue = f"{v}_queue"
-        clear = f"DELETE FROM {ident(queue)};" if schema.kind.get(queue) == "table" else ""
-        db.query(f"{clear}INSERT INTO {ident(v)} ({ident(v)}) VALUES ('rebuild');"
-                 f"INSERT INTO {ident(v)} ({ident(v)}, rank) VALUES ('integrity-check', 1)",
+        mark = f"{v}_indexed"
+        upto = (f";UPDATE {ident(mark)} SET upto = "
+                f"(SELECT COALESCE((SELECT rowid FROM {ident(v)} ORDER BY rowid DESC LIMIT 1), 0))"
+                if schema.kind.get(mark) == "table" else "")
+        db.query(f"INSERT INTO {ident(v)} ({ident(v)}) VALUES ('rebuild');"
+                 f"INSERT INTO {ident(v)} ({ident(v)}, rank) VALUES ('integrity-check', 1){upto}",
                  f"rebuilding {v}")
 
     problems = []

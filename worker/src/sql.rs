@@ -223,8 +223,8 @@ pub const MIN_INDEXED_SEARCH_CHARS: usize = 3;
 
 /// The search: case-insensitive (ASCII) literal substring of any searched
 /// column. From 3 characters the FTS5 trigram index finds the candidates
-/// (a superset: it folds case beyond ASCII), with the at most 63 records still
-/// queued for the index (migrations/0006), and `instr` of the ASCII-lowered
+/// (a superset: it folds case beyond ASCII), with the at most 63 records after
+/// the index's mark (migrations/0006), and `instr` of the ASCII-lowered
 /// texts keeps the exact rule (LIKE's own, without its 50-byte pattern limit,
 /// so the text is limited in characters only); shorter text can only be found
 /// by testing every row.
@@ -242,7 +242,8 @@ fn search_sql(q: &str, params: &mut Params) -> String {
     let phrase = params.bind(SqlValue::Text(format!("\"{}\"", q.replace('"', "\"\""))));
     format!(
         "id IN (SELECT rowid FROM phone_records_search WHERE phone_records_search MATCH {phrase} \
-         UNION ALL SELECT id FROM phone_records_search_queue) AND {like}"
+         UNION ALL SELECT id FROM phone_records \
+         WHERE id > (SELECT upto FROM phone_records_search_indexed WHERE id = 1)) AND {like}"
     )
 }
 
