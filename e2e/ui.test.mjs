@@ -728,6 +728,67 @@ test('exports the current view as a CSV file that holds the rows on screen', asy
   await page.done();
 });
 
+test('a slow load of a call\'s page paints it from the early answer, and the app takes it over in place', async () => {
+  // Each row's rule: a blank name and an absent one (a dash), a number
+  // without a type, rounding to h:mm, notes kept line for line, a time with
+  // a fraction in another offset, one link of three.
+  const rec = await api('POST', '/phonerecords', {
+    direction: 'in', callTimestamp: '2026-11-29T23:59:59.999-05:00', actualHours: 1.9999, fromParticipantOther: 'Hēmi <i>Walker</i>',
+    toParticipantOther: '   ', phoneNumber: '+64 21 000 0001', outcome: 'Left a message', links: { toParticipant: 42 },
+    notes: 'First line\nsecond   line\twith a tab',
+  });
+  assert.ok(rec.id, `created: ${JSON.stringify(rec)}`);
+  const seen = (page) => page.evaluate(() => {
+    const visible = (sel) => [...document.querySelectorAll(sel)].filter((e) => e.offsetParent !== null);
+    const box = (sel) => { const e = visible(sel)[0]; return e && e.getBoundingClientRect().toJSON(); };
+    const text = (sel) => visible(sel).map((e) => e.innerText);
+    return {
+      text: { title: text('main h1'), rows: text('dl.call-details dt, dl.call-details dd'), id: text('.call-page .subtitle'),
+        actions: text('.call-page a, .call-page button'), nav: text('.top-actions') },
+      edit: visible('.call-page a.button')[0]?.getAttribute('href'),
+      boxes: ['.topbar', '.call-page .page-head', 'dl.call-details', '.call-page .subtitle', '.danger-zone']
+        .map((sel) => [sel, box(sel)]),
+    };
+  });
+  for (const width of [1280, 375]) {
+    const page = await open({ width });
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await page.route('**/assets/*.wasm', async (route) => { await held; await route.continue(); });
+    await page.goto(`${BASE}/calls/${rec.id}#token=${TOKEN}`);
+    await page.locator('dl.call-details').waitFor();
+    assert.equal(await page.locator('[data-first-paint]').count(), 3, 'the first paint is on screen');
+    assert.ok(await page.getByRole('button', { name: 'Delete this record' }).isDisabled(), 'its delete waits for the app');
+    await page.screenshot({ path: `${SHOTS}/first-paint-call-${width}.png`, fullPage: true });
+    const before = await seen(page);
+    release();
+    await page.locator('#call-title').waitFor();
+    await eventually(async () => (await page.locator('[data-first-paint]').count()) === 0, 'the first paint has gone');
+    assert.ok(await page.getByRole('button', { name: 'Delete this record' }).isEnabled(), "the app's delete");
+    const after = await seen(page);
+    assert.deepEqual(before.text, after.text, `the same text at ${width} px`);
+    assert.equal(before.edit, `/calls/${rec.id}/edit`);
+    assert.equal(after.edit, before.edit, 'the same Edit link');
+    for (const [i, [sel, b]] of before.boxes.entries()) {
+      const a = after.boxes[i][1];
+      assert.ok(b && a, `${sel} on screen before and after`);
+      for (const k of ['x', 'y', 'width', 'height']) {
+        assert.ok(Math.abs(b[k] - a[k]) <= 0.5, `${sel} did not move at ${width} px (${k}: ${b[k]} → ${a[k]})`);
+      }
+    }
+    const rows = before.text.rows;
+    for (const [label, value] of [['From (name)', 'Hēmi <i>Walker</i>'], ['To (name)', '—'], ['Phone number type', '—'],
+      ['Duration', '2:00'], ['Notes', 'First line\nsecond   line\twith a tab'], ['Matter (action id)', '—'], ['To participant id', '#42']]) {
+      assert.equal(rows[rows.indexOf(label) + 1], value, `${label} in the first paint: ${rows}`);
+    }
+    assert.deepEqual(before.text.title, [`The call from Hēmi <i>Walker</i> on 2026-11-29`]);
+    assert.equal(await page.locator('main i').count(), 0, 'markup is never rendered');
+    // The token came in the link: the app keeps it and takes it out of the address bar.
+    assert.equal(new URL(page.url()).hash, '');
+    await page.done();
+  }
+});
+
 test('a call\'s page reads a percent-encoded id as the browser decodes it; anything else is no call', async () => {
   const [id] = await callsOnMatter(7401, 1);
   const page = await signedIn();

@@ -7,15 +7,19 @@ import init, { start } from "/pkg/phonerecords_ui.js";
 
 // The first screen's data, asked for now instead of once the WebAssembly has
 // downloaded and started: on a slow phone that is a round trip sooner. Only
-// for the list's default view, with the token the app itself will use. The
-// app takes each answer once, and only if it asks for exactly this URL with
-// this token (frontend/src/prefetch.rs); otherwise it asks again, so a
-// mismatch costs a request, never a wrong answer. The frontend's tests hold
-// these URLs to the ones the app builds.
+// for the list's default view and a call's own page (or its edit page), with
+// the token the app itself will use. The app takes each answer once, and only
+// if it asks for exactly this URL with this token (frontend/src/prefetch.rs);
+// otherwise it asks again, so a mismatch costs a request, never a wrong
+// answer. The frontend's tests hold these URLs to the ones the app builds.
 const FIRST_SCREEN = [
   "/phonerecords?sort=-callTimestamp&page=1&pageSize=50",
   "/phonerecords/summary?sort=-callTimestamp&groupBy=day&topActions=5",
 ];
+// A call's page as main.js reads its path (a percent-encoded id is left to
+// the app), and the record's URL as the app asks for it.
+const CALL_PATH = /^\/calls\/([1-9][0-9]{0,14})(\/edit)?$/;
+const recordUrl = (id) => `/phonerecords/${id}`;
 
 function storedToken() {
   // As frontend/src/session.rs reads it: `#token=…` first, then the session's.
@@ -34,42 +38,53 @@ function storedToken() {
   }
 }
 
-const token = location.pathname === "/" && location.search === "" ? storedToken() : null;
+const onList = location.pathname === "/" && location.search === "";
+const onCall = CALL_PATH.exec(location.pathname);
+const early = onList ? FIRST_SCREEN : onCall ? [recordUrl(onCall[1])] : [];
+const token = early.length ? storedToken() : null;
 if (token) {
   const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
-  const early = FIRST_SCREEN.map((url) => fetch(url, { headers }).catch(() => null));
+  const answers = early.map((url) => fetch(url, { headers }).catch(() => null));
   globalThis.__phonerecordsFirstScreen = Object.fromEntries(
-    FIRST_SCREEN.map((url, i) => [url, { token, response: early[i] }]),
+    early.map((url, i) => [url, { token, response: answers[i] }]),
   );
   // Read copies: the app reads the answers themselves. The first paint only
   // saves time: whatever goes wrong with it, the app paints as it always did.
   const json = (r) => (r && r.ok ? r.clone().json().catch(() => null) : null);
-  Promise.all(early.map((p) => p.then(json)))
-    .then(([list, summary]) => firstPaint(list, summary))
+  Promise.all(answers.map((p) => p.then(json)))
+    .then(([first, summary]) => {
+      if (onList) firstPaint(["list", "summary"], listPage, first, summary);
+      // The edit page's form is the app's to draw: its record is only fetched early.
+      else if (!onCall[2]) firstPaint(["call"], callPage, first);
+    })
     .catch((e) => console.warn("first paint skipped:", e));
 }
 
 // ---------------------------------------------------------------------------
 // The first paint: on a slow phone the WebAssembly takes seconds to arrive,
-// the first screen's data a fraction of that. So the default view is painted
-// from those answers at once, as the app will paint it (same elements and
-// classes, so the same layout), with the controls disabled until the app
-// takes over: it calls `__phonerecordsFirstPaint.done(part)` when its list
-// ("list") and its totals ("summary") are on screen, or "all" on any other
-// page, and this goes. The e2e tests hold the two paintings to each other,
-// text for text and box for box; frontend/src/first_paint.rs holds the
-// constants below to the app's.
+// the first screen's data a fraction of that. So the default view, or a
+// call's page, is painted from those answers at once, as the app will paint
+// it (same elements and classes, so the same layout), with the controls
+// disabled until the app takes over: it calls
+// `__phonerecordsFirstPaint.done(part)` when its list ("list") and its totals
+// ("summary") are on screen, or its call's page ("call"), or "all" on any
+// other page, and this goes once every part it painted is there. The e2e
+// tests hold the two paintings to each other, text for text and box for box;
+// frontend/src/first_paint.rs holds the constants below to the app's.
 const PAGE_SIZES = [25, 50, 100, 200];
 const PERIOD_UP_TO = { day: 31, week: 183 };
 const DAY_MS = 86400000;
+// A call's fields after its id, labelled as on the app's call page (the contract's order).
+const CALL_LABELS = ["From (name)", "To (name)", "Direction", "Phone number", "Phone number type", "Duration", "Notes", "Date and time", "Outcome", "Matter (action id)", "From participant id", "To participant id"];
 
 const painted = [];
-const reported = new Set();
+const awaited = new Set();
 let appMounted = false;
 globalThis.__phonerecordsFirstPaint = {
   done(part) {
-    reported.add(part);
-    if (part !== "all" && !(reported.has("list") && reported.has("summary"))) return;
+    awaited.delete(part);
+    if (part !== "all" && awaited.size) return;
+    awaited.clear();
     for (const node of painted.splice(0)) node.remove();
     document.documentElement.classList.remove("first-paint");
   },
@@ -158,7 +173,11 @@ function row(r, when) {
     el("td", { "data-label": "Notes", class: "notes" }, r.notes != null ? excerpt(r.notes, 80) : ""));
 }
 
+// The list's default view as components/list.rs draws it, or nothing to paint:
+// only rows the app would show as they are (times the browser reads).
 function listPage(list, summary) {
+  if (!list || !list.phonerecords?.length) return null;
+  if (list.phonerecords.some((r) => Number.isNaN(Date.parse(r.callTimestamp)))) return null;
   const records = list.phonerecords;
   const m = list.meta.paging.phonerecords;
   const when = new Intl.DateTimeFormat("default", { dateStyle: "medium", timeStyle: "short" });
@@ -199,20 +218,46 @@ function listPage(list, summary) {
         PAGE_SIZES.map((n) => el("option", { value: String(n), selected: n === m.pageSize }, String(n)))))));
 }
 
-function firstPaint(list, summary) {
+// A call's page as components/call_page.rs draws it, or nothing to paint.
+function callPage(r) {
+  if (!r || typeof r.callTimestamp !== "string" || Number.isNaN(Date.parse(r.callTimestamp))) return null;
+  const when = new Intl.DateTimeFormat("default", { dateStyle: "medium", timeStyle: "short" });
+  const links = r.links || {};
+  const text = (v) => (v != null && v.trim() ? v : "—");
+  const ref = (v) => (v != null ? `#${v}` : "—");
+  const values = [text(r.fromParticipantOther), text(r.toParticipantOther), r.direction === "in" ? "Incoming" : "Outgoing",
+    text(r.phoneNumber), text(r.phoneNumberType), r.actualHours != null ? durationHm(r.actualHours) : "—", text(r.notes),
+    `${when.format(new Date(Date.parse(r.callTimestamp)))} (recorded as ${r.callTimestamp})`, r.outcome ?? "",
+    ref(links.action), ref(links.fromParticipant), ref(links.toParticipant)];
+  // As form_model.rs's `title`: "The call from Bob Smith on 2025-09-17".
+  const named = r.direction === "in" ? r.fromParticipantOther : r.toParticipantOther;
+  const who = named != null ? `${r.direction === "in" ? "from" : "to"} ${named}`
+    : r.phoneNumber != null ? `with ${r.phoneNumber}` : `#${r.id}`;
+  return el("section", { class: "call-page", "aria-labelledby": "first-paint-title", "aria-busy": "true" },
+    el("div", { class: "page-head" }, el("h1", { id: "first-paint-title" }, `The call ${who} on ${r.callTimestamp.slice(0, 10)}`),
+      el("a", { class: "button primary", href: `/calls/${r.id}/edit` }, "Edit")),
+    el("dl", { class: "call-details" }, CALL_LABELS.flatMap((label, i) =>
+      [el("dt", {}, label), el("dd", { class: label === "Notes" ? "notes-text" : null }, values[i])])),
+    el("p", { class: "subtitle" }, `id ${r.id}`),
+    el("div", { class: "danger-zone" }, el("button", { type: "button", class: "danger", disabled }, "Delete this record")));
+}
+
+// Paints what `draw` makes of the answers, until the app has drawn each of `parts`.
+function firstPaint(parts, draw, ...answers) {
   // Only before the app has mounted (after, it shows its own loading state),
-  // and only what the app would show as it is: rows, times the browser reads.
-  if (appMounted || !list || !list.phonerecords?.length) return;
-  if (list.phonerecords.some((r) => Number.isNaN(Date.parse(r.callTimestamp)))) return;
-  const page = listPage(list, summary);
+  // and only what the app would show as it is.
+  if (appMounted) return;
+  const page = draw(...answers);
+  if (!page) return;
   const nodes = [
     el("header", { class: "topbar" }, el("a", { class: "brand", href: "/" }, "Phone Records"),
-      el("nav", { class: "top-actions", "aria-label": "Main" }, el("a", { href: "/", "aria-current": "page" }, "Records"),
+      el("nav", { class: "top-actions", "aria-label": "Main" }, el("a", { href: "/", "aria-current": onList ? "page" : null }, "Records"),
         el("a", { href: "/calls/new" }, "Record a call"), el("button", { type: "button", class: "link", disabled }, "Sign out"))),
     el("div", { class: "notice" }),
     el("main", {}, page),
   ];
   for (const node of nodes) node.setAttribute("data-first-paint", "");
+  for (const part of parts) awaited.add(part);
   painted.push(...nodes);
   document.body.append(...nodes);
   document.documentElement.classList.add("first-paint");

@@ -137,6 +137,10 @@ pub fn summary_url(query: &str) -> String {
     format!("{BASE}/summary?{query}")
 }
 
+pub fn record_url(id: i64) -> String {
+    format!("{BASE}/{id}")
+}
+
 /// A record and its version (the `ETag` of the answer), for conditional writes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Versioned {
@@ -145,10 +149,19 @@ pub struct Versioned {
 }
 
 pub async fn get(token: &str, id: i64) -> Result<Versioned, Failure> {
-    let req = authorized(Request::get(&format!("{BASE}/{id}")), token)
-        .build()
-        .map_err(|e| Failure::Other(format!("Could not build the request: {e}")))?;
-    let resp = fetch(req).await?;
+    let url = record_url(id);
+    let resp = match crate::prefetch::take(&url, token).await {
+        Some(resp) => {
+            remember_bookmark(resp.headers().get(BOOKMARK));
+            resp
+        }
+        None => {
+            let req = authorized(Request::get(&url), token)
+                .build()
+                .map_err(|e| Failure::Other(format!("Could not build the request: {e}")))?;
+            fetch(req).await?
+        }
+    };
     if !resp.ok() {
         return Err(errors_of(resp).await);
     }

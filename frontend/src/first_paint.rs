@@ -1,6 +1,7 @@
-//! main.js's first paint: the default view painted from the early answers
-//! (`prefetch`) while the WebAssembly downloads, with its controls disabled.
-//! The app tells it when its own list and totals are on screen, and it goes.
+//! main.js's first paint: the default view, or a call's page, painted from
+//! the early answers (`prefetch`) while the WebAssembly downloads, with its
+//! controls disabled. The app tells it when its own list and totals (or its
+//! call's page) are on screen, and it goes.
 
 /// What the app has on screen.
 #[derive(Clone, Copy)]
@@ -9,6 +10,8 @@ pub enum Part {
     List,
     /// The list page's totals (or their absence).
     Summary,
+    /// A call's page: the call, or why it is not shown.
+    Call,
     /// Any other page: nothing of the first paint applies.
     All,
 }
@@ -16,12 +19,13 @@ pub enum Part {
 /// Where main.js keeps it: `{ done(part) }`.
 const GLOBAL: &str = "__phonerecordsFirstPaint";
 
-/// Tells the first paint that `part` is on screen; when the list and its
-/// totals both are (or `All`), it is removed. Nothing when there is none.
+/// Tells the first paint that `part` is on screen; when every part it painted
+/// is (or `All`), it is removed. Nothing when there is none.
 pub fn done(part: Part) {
     let name = match part {
         Part::List => "list",
         Part::Summary => "summary",
+        Part::Call => "call",
         Part::All => "all",
     };
     let Ok(paint) = js_sys::Reflect::get(&js_sys::global(), &GLOBAL.into()) else {
@@ -38,6 +42,7 @@ pub fn done(part: Part) {
 mod tests {
     use crate::list_state::PAGE_SIZES;
     use crate::summary_model::{DAYS_UP_TO, WEEKS_UP_TO};
+    use phonerecords_shared::Field;
 
     /// main.js repeats the app's page sizes and the chart's periods (it
     /// runs before the WebAssembly): held to them here. The e2e tests hold
@@ -46,9 +51,16 @@ mod tests {
     fn main_js_paints_with_the_apps_constants() {
         let main_js = include_str!("../main.js");
         let sizes = PAGE_SIZES.map(|n| n.to_string()).join(", ");
+        // The call page's rows (components/call_page.rs): every field but the id.
+        let labels: Vec<String> = Field::ALL
+            .into_iter()
+            .filter(|f| *f != Field::Id)
+            .map(|f| format!("\"{}\"", f.label()))
+            .collect();
         for expected in [
             format!("const PAGE_SIZES = [{sizes}];"),
             format!("const PERIOD_UP_TO = {{ day: {DAYS_UP_TO}, week: {WEEKS_UP_TO} }};"),
+            format!("const CALL_LABELS = [{}];", labels.join(", ")),
         ] {
             assert!(main_js.contains(&expected), "main.js lacks {expected}");
         }

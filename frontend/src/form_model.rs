@@ -370,6 +370,15 @@ pub fn describe(r: &PhoneRecord) -> String {
     format!("the call {who} on {day}")
 }
 
+/// A record's title, its description as a heading: "The call to Bob Smith on 2025-09-17".
+pub fn title(r: &PhoneRecord) -> String {
+    let described = describe(r);
+    match described.strip_prefix("the ") {
+        Some(rest) => format!("The {rest}"),
+        None => described,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -477,6 +486,7 @@ mod tests {
             json!({"callTimestamp": "2025-09-17T10:00:00-05:30"})
         );
         assert_eq!(describe(&r), "the call #7 on 2025-09-17");
+        assert_eq!(title(&r), "The call #7 on 2025-09-17");
         let blank = FormValues {
             outcome: " ".into(),
             ..f.clone()

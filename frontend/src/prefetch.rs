@@ -1,6 +1,7 @@
 //! The first screen's answers that `main.js` asked for while the WebAssembly
-//! downloaded (the list's default view and its summary): each is taken once,
-//! by the call that asks for exactly its URL with the token it was sent with.
+//! downloaded (the list's default view and its summary, or a call's record):
+//! each is taken once, by the call that asks for exactly its URL with the
+//! token it was sent with.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -60,6 +61,22 @@ mod tests {
                 "main.js does not ask for {url}"
             );
         }
+        // A call's record, on its page and its edit page: as `api::get` asks
+        // for it, for the ids the router reads from such a path.
+        let id = 9_007_199_254_740_991_i64;
+        let template = crate::api::record_url(id).replace(&id.to_string(), "${id}");
+        assert!(
+            main_js.contains(&format!("const recordUrl = (id) => `{template}`;")),
+            "main.js does not ask for {template}"
+        );
+        for (path, page) in [
+            ("/calls/1", Some(1)),
+            ("/calls/900719925474099/edit", Some(900_719_925_474_099)),
+        ] {
+            assert_eq!(crate::router::id_in_path(path), page, "{path}");
+        }
+        assert!(main_js.contains(r"const CALL_PATH = /^\/calls\/([1-9][0-9]{0,14})(\/edit)?$/;"));
+
         // With the token the session reads, from where it reads it.
         let key = format!("sessionStorage.getItem(\"{}\")", crate::session::KEY);
         assert!(main_js.contains(&key), "main.js does not read {key}");

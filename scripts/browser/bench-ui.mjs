@@ -10,7 +10,10 @@
 // Network.loadingFinished's encodedDataLength: headers and bodies as sent,
 // compressed when the server compresses). Unthrottled, then throttled
 // (150 ms round trip, 1.6 Mbit/s = 200 000 B/s each way, 4x CPU slowdown);
-// prints the median of RUNS and a Markdown table.
+// prints the median of RUNS and a Markdown table. Then the same for a call's
+// own page opened by its link (`/calls/{id}`, the first record's): the time to
+// its first rendered field (main.js's first paint, or the app's) and to the
+// app's own page (`#call-title`, its record on screen, no first paint).
 // Usage: node scripts/browser/bench-ui.mjs BASE_URL TOKEN [RUNS]
 import { chromium } from "playwright-core";
 
@@ -21,6 +24,11 @@ if (!base || !token) {
 }
 const runs = Number(runsArg || 5);
 const ROW = "table.records tbody tr";
+// What each page shows first, and when it is the app's own.
+const PAGES = {
+  list: { row: ROW, app: "#list-title" },
+  call: { row: "dl.call-details dd", app: "#call-title" },
+};
 const PROFILES = {
   unthrottled: null,
   throttled: { latency: 150, throughput: 200000, cpu: 4 },
@@ -33,17 +41,18 @@ const browser = await chromium.launch({
     "--disable-dev-shm-usage"],
 });
 
-async function load(profile) {
+async function load(profile, kind = "list", path = "/") {
+  const { row, app: appSelector } = PAGES[kind];
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   try {
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
     page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-    await page.addInitScript((row) => {
+    await page.addInitScript(([row, app]) => {
       const seen = () => {
         if (window.__firstRow === undefined && document.querySelector(row)) window.__firstRow = performance.now();
-        if (window.__appRow === undefined && document.querySelector(`#list-title`) &&
+        if (window.__appRow === undefined && document.querySelector(app) &&
             document.querySelector(row) && !document.documentElement.classList.contains("first-paint")) {
           window.__appRow = performance.now();
         }
@@ -51,7 +60,7 @@ async function load(profile) {
       };
       new MutationObserver((_, obs) => { if (seen()) obs.disconnect(); })
         .observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] });
-    }, ROW);
+    }, [row, appSelector]);
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.enable");
     await cdp.send("Network.setCacheDisabled", { cacheDisabled: false });
@@ -74,8 +83,8 @@ async function load(profile) {
       });
       await cdp.send("Emulation.setCPUThrottlingRate", { rate: profile.cpu });
     }
-    await page.goto(`${base}/#token=${token}`, { waitUntil: "commit" });
-    await page.waitForSelector(ROW, { timeout: 60000 });
+    await page.goto(`${base}${path}#token=${token}`, { waitUntil: "commit" });
+    await page.waitForSelector(row, { timeout: 60000 });
     await page.waitForFunction(() => window.__appRow !== undefined, null, { timeout: 60000 });
     const [ms, app] = await page.evaluate(() => [window.__firstRow, window.__appRow]);
     // Whatever the first screen still fetches (the summary, for instance) counts too.
@@ -94,14 +103,19 @@ const median = (xs) => {
 };
 
 const results = {};
+const calls = {};
+const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
+const firstId = (await (await fetch(`${base}/phonerecords?pageSize=1`, { headers })).json()).phonerecords[0].id;
 try {
-  for (const [name, profile] of Object.entries(PROFILES)) {
-    const samples = [];
-    for (let i = 0; i < runs; i++) samples.push(await load(profile));
-    results[name] = samples;
-    console.error(`${name}: first row at ${samples.map((s) => Math.round(s.ms)).join(", ")} ms; ` +
-      `the app's at ${samples.map((s) => Math.round(s.app)).join(", ")} ms; ` +
-      `${samples.map((s) => s.bytes).join(", ")} B`);
+  for (const [kind, path, into] of [["list", "/", results], ["call", `/calls/${firstId}`, calls]]) {
+    for (const [name, profile] of Object.entries(PROFILES)) {
+      const samples = [];
+      for (let i = 0; i < runs; i++) samples.push(await load(profile, kind, path));
+      into[name] = samples;
+      console.error(`${path} ${name}: first shown at ${samples.map((s) => Math.round(s.ms)).join(", ")} ms; ` +
+        `the app's at ${samples.map((s) => Math.round(s.app)).join(", ")} ms; ` +
+        `${samples.map((s) => s.bytes).join(", ")} B`);
+    }
   }
 } finally {
   await browser.close();
@@ -116,6 +130,13 @@ for (const r of first) {
 console.log(`\nCold load, median of ${runs} (each in a new browser context):\n`);
 console.log("| Profile | Bytes transferred | First list row | The app's list |\n|---|---|---|---|");
 for (const [name, samples] of Object.entries(results)) {
+  const label = name === "throttled" ? "throttled (150 ms RTT, 1.6 Mbit/s, 4x CPU)" : "unthrottled";
+  console.log(`| ${label} | ${Math.round(median(samples.map((s) => s.bytes))).toLocaleString("en-US")} B | ` +
+    `${(median(samples.map((s) => s.ms)) / 1000).toFixed(2)} s | ${(median(samples.map((s) => s.app)) / 1000).toFixed(2)} s |`);
+}
+console.log(`\nA call's page opened by its link (\`/calls/{id}\`), median of ${runs}:\n`);
+console.log("| Profile | Bytes transferred | First field shown | The app's page |\n|---|---|---|---|");
+for (const [name, samples] of Object.entries(calls)) {
   const label = name === "throttled" ? "throttled (150 ms RTT, 1.6 Mbit/s, 4x CPU)" : "unthrottled";
   console.log(`| ${label} | ${Math.round(median(samples.map((s) => s.bytes))).toLocaleString("en-US")} B | ` +
     `${(median(samples.map((s) => s.ms)) / 1000).toFixed(2)} s | ${(median(samples.map((s) => s.app)) / 1000).toFixed(2)} s |`);

@@ -21,9 +21,10 @@ pub fn App() -> impl IntoView {
     provide_context(deletes);
     let page = Router::provide().page();
     let signed_in = move || session.token.get().is_some();
-    // main.js's first paint is of the list; any other page replaces it at once.
+    // main.js's first paint is of the list or a call's page, which say when
+    // they are on screen; any other page replaces it at once.
     Effect::new(move |_| {
-        if !signed_in() || page.get() != Page::List {
+        if !signed_in() || !matches!(page.get(), Page::List | Page::Call) {
             first_paint::done(Part::All);
         }
     });

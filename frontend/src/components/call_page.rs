@@ -10,7 +10,8 @@ use crate::api::{Failure, Versioned};
 use crate::clock;
 use crate::components::record_pages::{DeleteCall, record_in_path};
 use crate::components::retry_panel;
-use crate::form_model::describe;
+use crate::first_paint::{self, Part};
+use crate::form_model::title;
 use crate::format::duration_hm;
 
 /// The record's fields as (label, text), in the contract's order; `—` for
@@ -81,6 +82,12 @@ pub fn CallPage() -> impl IntoView {
     let retry = RwSignal::new(0u32);
     let record = record_in_path(retry);
     let failure = RwSignal::new(None::<String>);
+    // On screen (the call, no such call, or why not): main.js's first paint can go.
+    Effect::new(move |_| {
+        if record.with(Option::is_some) {
+            first_paint::done(Part::Call);
+        }
+    });
     view! {
         <section class="call-page" aria-labelledby="call-title">
             {move || match record.get() {
@@ -106,7 +113,7 @@ pub fn CallPage() -> impl IntoView {
                     let edit = format!("/calls/{}/edit", record.id);
                     view! {
                         <div class="page-head">
-                            <h1 id="call-title">{describe(&record)}</h1>
+                            <h1 id="call-title">{title(&record)}</h1>
                             <Link href=edit class="button primary">"Edit"</Link>
                         </div>
                         {move || failure.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
