@@ -53,6 +53,18 @@ export async function signedIn(opts) {
   return page;
 }
 
+/** Each [selector, box] of `before` is on screen in `after` too, within half
+ * a pixel: the app took over a first paint without moving anything. */
+export function assertSameBoxes(before, after, width) {
+  for (const [i, [sel, b]] of before.entries()) {
+    const a = after[i][1];
+    assert.ok(b && a, `${sel} on screen before and after`);
+    for (const k of ['x', 'y', 'width', 'height']) {
+      assert.ok(Math.abs(b[k] - a[k]) <= 0.5, `${sel} did not move at ${width} px (${k}: ${b[k]} → ${a[k]})`);
+    }
+  }
+}
+
 /** The app's own list page on screen: main.js's first paint (its heading has
  * another id) has gone, so the controls are the app's. */
 export async function appsList(page) {

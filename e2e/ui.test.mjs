@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { BASE, TOKEN, SHOTS, open, signedIn, appsList, eventually, api, noSidewaysScroll, parseCsv } from './harness.mjs';
+import { BASE, TOKEN, SHOTS, open, signedIn, appsList, eventually, api, noSidewaysScroll, parseCsv, assertSameBoxes } from './harness.mjs';
 
 const rows = (page) => page.locator('table.records tbody tr');
 const range = (page) => page.locator('.pager .range').textContent();
@@ -769,13 +769,7 @@ test('a slow load of a call\'s page paints it from the early answer, and the app
     assert.deepEqual(before.text, after.text, `the same text at ${width} px`);
     assert.equal(before.edit, `/calls/${rec.id}/edit`);
     assert.equal(after.edit, before.edit, 'the same Edit link');
-    for (const [i, [sel, b]] of before.boxes.entries()) {
-      const a = after.boxes[i][1];
-      assert.ok(b && a, `${sel} on screen before and after`);
-      for (const k of ['x', 'y', 'width', 'height']) {
-        assert.ok(Math.abs(b[k] - a[k]) <= 0.5, `${sel} did not move at ${width} px (${k}: ${b[k]} → ${a[k]})`);
-      }
-    }
+    assertSameBoxes(before.boxes, after.boxes, width);
     const rows = before.text.rows;
     for (const [label, value] of [['From (name)', 'Hēmi <i>Walker</i>'], ['To (name)', '—'], ['Phone number type', '—'],
       ['Duration', '2:00'], ['Notes', 'First line\nsecond   line\twith a tab'], ['Matter (action id)', '—'], ['To participant id', '#42']]) {
@@ -992,13 +986,7 @@ test('a slow load shows the first list from the early answers, controls disabled
     assert.equal(before.text.rows.length, 50, 'a whole first page was painted');
     assert.deepEqual(before.text, after.text, `the same text at ${width} px`);
     assert.deepEqual(before.links, after.links, 'the same links');
-    for (const [i, [sel, b]] of before.boxes.entries()) {
-      const a = after.boxes[i][1];
-      assert.ok(b && a, `${sel} on screen before and after`);
-      for (const k of ['x', 'y', 'width', 'height']) {
-        assert.ok(Math.abs(b[k] - a[k]) <= 0.5, `${sel} did not move at ${width} px (${k}: ${b[k]} → ${a[k]})`);
-      }
-    }
+    assertSameBoxes(before.boxes, after.boxes, width);
     const all = before.text.rows.join('\n');
     for (const part of ['Participant #42', '+64 21 000 0000', '2:00', '0:00', 'Left a message', '#7', 'First line second line with tabs', '…']) {
       assert.ok(all.includes(part), `${part} in the first page: ${all}`);

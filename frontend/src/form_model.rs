@@ -353,8 +353,8 @@ pub fn changed_fields(before: &FormValues, after: &FormValues) -> Vec<FieldChang
         .collect()
 }
 
-/// A human description of a record for confirmations: "the call to Bob Smith on 2025-09-17".
-pub fn describe(r: &PhoneRecord) -> String {
+/// "call to Bob Smith on 2025-09-17": what `describe` and `title` say of a record.
+fn call_phrase(r: &PhoneRecord) -> String {
     let who = match r.direction {
         phonerecords_shared::Direction::In => r
             .from_participant_other
@@ -367,16 +367,17 @@ pub fn describe(r: &PhoneRecord) -> String {
     .or_else(|| r.phone_number.as_deref().map(|p| format!("with {p}")))
     .unwrap_or_else(|| format!("#{}", r.id));
     let day = r.call_timestamp.as_str().get(..10).unwrap_or("");
-    format!("the call {who} on {day}")
+    format!("call {who} on {day}")
+}
+
+/// A human description of a record for confirmations: "the call to Bob Smith on 2025-09-17".
+pub fn describe(r: &PhoneRecord) -> String {
+    format!("the {}", call_phrase(r))
 }
 
 /// A record's title, its description as a heading: "The call to Bob Smith on 2025-09-17".
 pub fn title(r: &PhoneRecord) -> String {
-    let described = describe(r);
-    match described.strip_prefix("the ") {
-        Some(rest) => format!("The {rest}"),
-        None => described,
-    }
+    format!("The {}", call_phrase(r))
 }
 
 #[cfg(test)]
