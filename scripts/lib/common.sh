@@ -15,6 +15,12 @@ export CLOUDFLARE_CF_FETCH_ENABLED=false
 export WRANGLER_SEND_METRICS=false
 export WRANGLER_HIDE_BANNER=true
 export CI="${CI:-true}"
+# wrangler 4.164's local trace store (<state>/v3/observability/) records every
+# request's spans, SQL text included, in SQLite and never prunes them: about
+# 2 KB of disk and a third of each request's CPU under `wrangler dev`
+# (docs/performance.md). Off unless the operator asks for it
+# (X_LOCAL_OBSERVABILITY=true, e.g. to see traces in wrangler's local explorer).
+export X_LOCAL_OBSERVABILITY="${X_LOCAL_OBSERVABILITY:-false}"
 
 # worker-build: use the installed tools rather than downloading its own.
 export WASM_BINDGEN_BIN="$HOME/.cargo/bin/wasm-bindgen"
