@@ -729,12 +729,13 @@ test('exports the current view as a CSV file that holds the rows on screen', asy
 });
 
 test('a slow load of a call\'s page paints it from the early answer, and the app takes it over in place', async () => {
-  // Each row's rule: a blank name and an absent one (a dash), a number
-  // without a type, rounding to h:mm, notes kept line for line, a time with
-  // a fraction in another offset, one link of three.
+  // Each row's rule: a blank name (a dash), a type of only U+FEFF (not
+  // whitespace to Rust, so text, where JS's trim() would have said blank),
+  // rounding to h:mm, notes kept line for line, a time with a fraction in
+  // another offset, one link of three.
   const rec = await api('POST', '/phonerecords', {
     direction: 'in', callTimestamp: '2026-11-29T23:59:59.999-05:00', actualHours: 1.9999, fromParticipantOther: 'Hēmi <i>Walker</i>',
-    toParticipantOther: '   ', phoneNumber: '+64 21 000 0001', outcome: 'Left a message', links: { toParticipant: 42 },
+    toParticipantOther: '   ', phoneNumber: '+64 21 000 0001', phoneNumberType: '\uFEFF', outcome: 'Left a message', links: { toParticipant: 42 },
     notes: 'First line\nsecond   line\twith a tab',
   });
   assert.ok(rec.id, `created: ${JSON.stringify(rec)}`);
@@ -771,7 +772,7 @@ test('a slow load of a call\'s page paints it from the early answer, and the app
     assert.equal(after.edit, before.edit, 'the same Edit link');
     assertSameBoxes(before.boxes, after.boxes, width);
     const rows = before.text.rows;
-    for (const [label, value] of [['From (name)', 'Hēmi <i>Walker</i>'], ['To (name)', '—'], ['Phone number type', '—'],
+    for (const [label, value] of [['From (name)', 'Hēmi <i>Walker</i>'], ['To (name)', '—'], ['Phone number type', '\uFEFF'],
       ['Duration', '2:00'], ['Notes', 'First line\nsecond   line\twith a tab'], ['Matter (action id)', '—'], ['To participant id', '#42']]) {
       assert.equal(rows[rows.indexOf(label) + 1], value, `${label} in the first paint: ${rows}`);
     }

@@ -103,12 +103,17 @@ function durationHm(hours) {
   const minutes = Math.max(0, Math.round(hours * 60));
   return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, "0")}`;
 }
+// Whitespace as Rust's char::is_whitespace has it (Unicode White_Space): JS's
+// whitespace class and String's trim methods also take U+FEFF and leave
+// U+0085, so a field of either would paint differently here and in the app.
+const SPACES = /\p{White_Space}+/gu;
+const blank = (s) => s == null || s.replace(SPACES, "") === "";
 function excerpt(text, max) {
-  const flat = text.split(/\s+/).filter(Boolean).join(" ");
+  const flat = text.split(SPACES).filter(Boolean).join(" ");
   const chars = [...flat];
-  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join("").replace(/\p{White_Space}+$/u, "")}…`;
 }
-const party = (name, id) => (name && name.trim() ? name : id != null ? `Participant #${id}` : "—");
+const party = (name, id) => (!blank(name) ? name : id != null ? `Participant #${id}` : "—");
 const callsText = (n) => (n === 1 ? "1 call" : `${thousands(n)} calls`);
 function rangeText(page, size, count, shown) {
   const first = (Math.max(page, 1) - 1) * size + 1;
@@ -223,7 +228,7 @@ function callPage(r) {
   if (!r || typeof r.callTimestamp !== "string" || Number.isNaN(Date.parse(r.callTimestamp))) return null;
   const when = new Intl.DateTimeFormat("default", { dateStyle: "medium", timeStyle: "short" });
   const links = r.links || {};
-  const text = (v) => (v != null && v.trim() ? v : "—");
+  const text = (v) => (!blank(v) ? v : "—");
   const ref = (v) => (v != null ? `#${v}` : "—");
   const values = [text(r.fromParticipantOther), text(r.toParticipantOther), r.direction === "in" ? "Incoming" : "Outgoing",
     text(r.phoneNumber), text(r.phoneNumberType), r.actualHours != null ? durationHm(r.actualHours) : "—", text(r.notes),

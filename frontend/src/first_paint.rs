@@ -65,4 +65,21 @@ mod tests {
             assert!(main_js.contains(&expected), "main.js lacks {expected}");
         }
     }
+
+    /// main.js tells blank from text as the app does: by Unicode's
+    /// White_Space, the set of Rust's `char::is_whitespace` (JS's `\s` and
+    /// `trim()` differ on U+FEFF and U+0085).
+    #[test]
+    fn main_js_finds_whitespace_as_rust_does() {
+        let main_js = include_str!("../main.js");
+        assert!(main_js.contains("const SPACES = /\\p{White_Space}+/gu;"));
+        for js_whitespace in [".trim(", ".trimEnd(", ".trimStart(", "\\s", "\\S"] {
+            assert!(
+                !main_js.contains(js_whitespace),
+                "main.js uses JS's whitespace: {js_whitespace}"
+            );
+        }
+        // What the pattern stands for.
+        assert!(!'\u{FEFF}'.is_whitespace() && '\u{85}'.is_whitespace());
+    }
 }
