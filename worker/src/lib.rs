@@ -88,12 +88,11 @@ async fn fetch(req: Request, env: Env, files: Fetcher) -> Result<web_sys::Respon
         match cors::classify(origin.as_deref(), &target.origin, &config.allowed_origins) {
             Err(e) => (None, Err(e)),
             Ok(c)
-                if cors::is_preflight(
-                    &method,
+                if cors::is_preflight(&method, || {
                     headers
                         .has("Access-Control-Request-Method")
-                        .unwrap_or(false),
-                ) =>
+                        .unwrap_or(false)
+                }) =>
             {
                 let resp = cors::preflight_response(&c);
                 (Some(c), Ok(resp))
