@@ -58,6 +58,29 @@ fn rows_read_stay_within_their_bounds_at_100_000_records() {
         assert_eq!((written, calls), (0, 1), "{name}");
         assert!(read <= bound, "{name}: {read} rows read > {bound}");
     }
+    // A summary's cost follows its view's matches, not the table; D1 counts
+    // every row SQLite touches (index entries, records, the GROUP BY
+    // sorter's rows, the materialised view read back): about 5 × the
+    // matches for a filtered view, 2 × more with topActions (README, "Cost").
+    let view = format!("action={matter}");
+    let matches = get(&format!("/phonerecords?{view}&pageSize=1")).json()["meta"]["paging"]
+        ["phonerecords"]["recordCount"]
+        .as_u64()
+        .unwrap();
+    assert!(matches > 10, "matter {matter} has {matches} calls");
+    for (query, times) in [
+        ("groupBy=day", 5),
+        ("groupBy=month", 5),
+        ("groupBy=day&topActions=5", 7),
+    ] {
+        let path = format!("/phonerecords/summary?{view}&{query}");
+        let (read, _, _) = cost(&path, &get(&path));
+        eprintln!("summary {query}: rows_read={read} for {matches} matches");
+        assert!(
+            read <= times * matches + 5,
+            "{query}: {read} rows read for {matches} matches (more than {times} ×)"
+        );
+    }
     let created = post("/phonerecords", &minimal());
     let (read, written, calls) = cost("POST", &created);
     assert_eq!(calls, 1);
