@@ -381,8 +381,13 @@ pub const HOURS_DECIMALS: u32 = 9;
 
 /// The summary of a view as ONE statement of one row, `j`: the JSON answer
 /// (shared `Summary`), written by SQLite. The view's rows are read once, into
-/// the groups (a materialized CTE); the totals are the sums of the groups.
-/// Periods come in time order, the other groups most calls first (then by key).
+/// the groups; the totals are the sums of the groups, and the groups' list is
+/// built in the same pass over them (an ordered aggregate), so D1 reads each
+/// group once more to sort it, not three times (a materialized CTE read back
+/// for the totals, for the list and for its sort did: 5 × the matches by day,
+/// now 3 ×). Only a view with more groups than `limit` reads its list again,
+/// to cut it. Periods come in time order, the other groups most calls first
+/// (then by key).
 pub fn summary(query: &SummaryQuery) -> Statement {
     let mut params = Params::default();
     let filter = where_clause(&query.view, &mut params);
@@ -408,15 +413,18 @@ pub fn summary(query: &SummaryQuery) -> Statement {
         }
         None => String::new(),
     };
+    let groups = format!(
+        "json_group_array(json_object('key', k, 'count', c, 'actualHours', round(h, {d})) ORDER BY {order})"
+    );
     Statement {
         sql: format!(
-            "WITH g AS MATERIALIZED (SELECT {key} AS k, COUNT(*) AS c, TOTAL(actual_hours) AS h, \
-             SUM(direction = 'in') AS i FROM phone_records{filter} GROUP BY 1) \
-             SELECT json_object('groupBy', {group_by}, 'count', COALESCE(SUM(c), 0), \
+            "SELECT json_object('groupBy', {group_by}, 'count', COALESCE(SUM(c), 0), \
              'actualHours', round(TOTAL(h), {d}), 'countIn', COALESCE(SUM(i), 0), \
              'countOut', COALESCE(SUM(c) - SUM(i), 0), 'groupCount', COUNT(*), \
-             'groups', json((SELECT json_group_array(json_object('key', k, 'count', c, 'actualHours', round(h, {d}))) \
-             FROM (SELECT k, c, h FROM g ORDER BY {order} LIMIT {limit}))){top}) AS j FROM g",
+             'groups', json(CASE WHEN COUNT(*) <= {limit} THEN {groups} \
+             ELSE (SELECT json_group_array(json(value)) FROM json_each({groups}) WHERE key < {limit}) END){top}) AS j \
+             FROM (SELECT {key} AS k, COUNT(*) AS c, TOTAL(actual_hours) AS h, \
+             SUM(direction = 'in') AS i FROM phone_records{filter} GROUP BY 1)",
             key = group_key(query.group_by),
         ),
         params: params.0,
