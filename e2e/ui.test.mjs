@@ -160,7 +160,7 @@ test('edits a call, and shows the server\'s validation errors next to their fiel
   const page = await signedIn({ allow: [422] });
   await page.getByLabel('Search').fill('zoë');
   await eventually(async () => (await rows(page).count()) === 1, 'the recorded call');
-  await rows(page).first().getByRole('link').click();
+  await rows(page).first().locator('td[data-label=When] a').click();
   // The call's own page: every field as text, then Edit.
   const details = page.locator('dl.call-details');
   await details.waitFor();
@@ -203,7 +203,7 @@ test('deletes a call from its page at once, with Undo; the delete is sent when t
   const etag = (await fetch(`${BASE}/phonerecords/${id}`, { headers: { Authorization: `Bearer ${TOKEN}` } })).headers.get('etag');
   const deletes = [];
   page.on('request', (r) => { if (r.method() === 'DELETE') deletes.push({ url: r.url(), ifMatch: r.headers()['if-match'] }); });
-  await rows(page).first().getByRole('link').click();
+  await rows(page).first().locator('td[data-label=When] a').click();
   await page.getByRole('button', { name: 'Delete this record' }).click();
   // No confirmation: back on the list, the call gone at once, and Undo offered (with the focus).
   const notice = page.getByRole('status').locator('.undo');
@@ -612,6 +612,29 @@ test('the totals above the list are the sums of the listed calls, for each view'
   await page.goto(`${BASE}/?matter=${SUMMARY_MATTER}&q=nothing-matches-this`);
   await page.getByText('No phone records match these filters.').waitFor();
   assert.equal(await page.locator('.summary-panel').count(), 0);
+  await page.done();
+});
+
+test("a call's matter leads to that matter's calls, from the list and from the call's page", async () => {
+  // The matter's five calls are the previous test's.
+  const page = await signedIn();
+  // From the list, narrowing the view it is in (here: incoming calls noted "summary").
+  await page.goto(`${BASE}/?direction=in&q=summary`);
+  const link = page.locator(`table.records tbody td[data-label=Matter] a[href="/?q=summary&direction=in&matter=${SUMMARY_MATTER}"]`).first();
+  await link.waitFor();
+  assert.equal(await link.textContent(), `#${SUMMARY_MATTER}`);
+  assert.equal(await link.getAttribute('title'), `All calls on matter #${SUMMARY_MATTER}`);
+  await link.focus();
+  await page.keyboard.press('Enter');
+  await eventually(async () => (await range(page)) === '1–2 of 2', "the matter's two incoming calls");
+  assert.equal(new URL(page.url()).search, `?q=summary&direction=in&matter=${SUMMARY_MATTER}`);
+  assert.equal(await page.locator('input[name=matter]').inputValue(), String(SUMMARY_MATTER));
+  // From a call's page, to all of the matter's calls.
+  await page.locator('table.records tbody td[data-label=When] a').first().click();
+  await page.locator('#call-title').waitFor();
+  await page.locator('dl.call-details').getByRole('link', { name: `#${SUMMARY_MATTER}` }).click();
+  await eventually(async () => (await range(page)) === '1–5 of 5', "all five of the matter's calls");
+  assert.equal(new URL(page.url()).search, `?matter=${SUMMARY_MATTER}`);
   await page.done();
 });
 

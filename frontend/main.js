@@ -134,11 +134,15 @@ const disabled = true;
 const COLUMNS = [["When", true, true], ["Direction", true], ["From"], ["To"], ["Phone"], ["Duration", true],
   ["Outcome", true], ["Matter", true], ["Notes"]];
 
+// A matter's link to its calls, as list.rs's `matter_cell` on the default view.
+const matterHref = (id) => `/?matter=${id}`;
+const matter = (id) => (id != null ? el("a", { href: matterHref(id), title: `All calls on matter #${id}` }, `#${id}`) : "—");
+
 function summaryPanel(s) {
   const chosen = period(s);
   const total = (label, cls, text) => el("div", {}, el("dt", {}, label), el("dd", { class: cls }, text));
   const top = (s.topActions || []).map((g) =>
-    el("li", {}, el("span", {}, g.key == null ? "No matter" : `Matter #${g.key}`),
+    el("li", {}, g.key == null ? el("span", {}, "No matter") : el("a", { href: matterHref(g.key) }, `Matter #${g.key}`),
       el("span", { class: "top-figures" }, `${callsText(g.count)} · ${durationHm(g.actualHours)}`)));
   const figure = el("figure", { class: "summary-chart" }, el("figcaption", { class: "chart-axis", "aria-hidden": "true" },
     el("span"), el("span", { class: "legend" }, el("span", { class: "key-calls" }, "■"), " calls ",
@@ -174,7 +178,7 @@ function row(r, when) {
     el("td", { "data-label": "Phone" }, phone),
     el("td", { "data-label": "Duration", class: "num" }, r.actualHours != null ? durationHm(r.actualHours) : "—"),
     el("td", { "data-label": "Outcome" }, r.outcome ?? ""),
-    el("td", { "data-label": "Matter", class: "num" }, links.action != null ? `#${links.action}` : "—"),
+    el("td", { "data-label": "Matter", class: "num" }, matter(links.action)),
     el("td", { "data-label": "Notes", class: "notes" }, r.notes != null ? excerpt(r.notes, 80) : ""));
 }
 
@@ -233,7 +237,7 @@ function callPage(r) {
   const values = [text(r.fromParticipantOther), text(r.toParticipantOther), r.direction === "in" ? "Incoming" : "Outgoing",
     text(r.phoneNumber), text(r.phoneNumberType), r.actualHours != null ? durationHm(r.actualHours) : "—", text(r.notes),
     `${when.format(new Date(Date.parse(r.callTimestamp)))} (recorded as ${r.callTimestamp})`, r.outcome ?? "",
-    ref(links.action), ref(links.fromParticipant), ref(links.toParticipant)];
+    matter(links.action), ref(links.fromParticipant), ref(links.toParticipant)];
   // As form_model.rs's `title`: "The call from Bob Smith on 2025-09-17".
   const named = r.direction === "in" ? r.fromParticipantOther : r.toParticipantOther;
   const who = named != null ? `${r.direction === "in" ? "from" : "to"} ${named}`

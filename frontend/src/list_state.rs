@@ -140,6 +140,16 @@ impl ListState {
         }
     }
 
+    /// This view narrowed to one matter's calls, from its first page (a
+    /// matter's link in the list, the call page and the top matters).
+    pub fn with_matter(&self, id: i64) -> ListState {
+        ListState {
+            matter: id.to_string(),
+            page: 1,
+            ..self.clone()
+        }
+    }
+
     /// The page URL's query (defaults left out), without the `?`.
     /// The list's address for this state: `/`, or `/?` and `to_url()`.
     pub fn href(&self) -> String {

@@ -4,10 +4,11 @@
 
 use leptos::prelude::*;
 use phonerecords_shared::{Field, PhoneRecord, PhoneRecordPageData};
+use phonerecords_ui::components::call_page::CallDetails;
 use phonerecords_ui::components::list::{Pager, RecordsTable};
 use phonerecords_ui::components::record_form::RecordForm;
 use phonerecords_ui::form_model::{Errors, FormValues};
-use phonerecords_ui::list_state::Sort;
+use phonerecords_ui::list_state::{ListState, Sort};
 use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -103,6 +104,50 @@ async fn the_table_shows_each_record_and_marks_the_sorted_column() {
     duration_button.unchecked_into::<HtmlElement>().click();
     leptos::task::tick().await;
     assert_eq!(sorted.get_untracked(), Some(Field::ActualHours));
+}
+
+#[wasm_bindgen_test]
+async fn a_calls_matter_links_to_the_list_of_that_matters_calls() {
+    let root = container();
+    let mut without = record(2, "out", "");
+    without.links.action = None;
+    let records = vec![record(1, "in", ""), without];
+    let view_of = ListState {
+        direction: "in".into(),
+        page: 3,
+        ..ListState::default()
+    };
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        let href = Callback::new(move |id: i64| view_of.with_matter(id).href());
+        view! { <RecordsTable records=records sort=Sort::default() on_sort=Callback::new(|_| {}) matter_href=href/> }
+    });
+    let cells = all(&root, "td[data-label=Matter]");
+    // The row's matter narrows the view the list shows, from its first page.
+    let link = cells[0].query_selector("a").unwrap().expect("a link");
+    assert_eq!(link.text_content().unwrap(), "#321845");
+    assert_eq!(
+        link.get_attribute("href").unwrap(),
+        "/?direction=in&matter=321845"
+    );
+    assert_eq!(
+        link.get_attribute("title").unwrap(),
+        "All calls on matter #321845"
+    );
+    assert!(
+        cells[1].query_selector("a").unwrap().is_none(),
+        "no matter, no link"
+    );
+    assert_eq!(cells[1].text_content().unwrap(), "—");
+
+    // On a call's own page, the matter leads to all of its calls.
+    let page = container();
+    let _page = leptos::mount::mount_to(page.clone(), move || {
+        view! { <CallDetails record=record(5, "in", "")/> }
+    });
+    let link = find(&page, "dd a");
+    assert_eq!(link.text_content().unwrap(), "#321845");
+    assert_eq!(link.get_attribute("href").unwrap(), "/?matter=321845");
+    assert_eq!(all(&page, "dd a").len(), 1, "only the matter is a link");
 }
 
 #[wasm_bindgen_test]

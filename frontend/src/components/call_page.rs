@@ -8,11 +8,13 @@ use phonerecords_shared::{CallTimestamp, Direction, Field, PhoneRecord};
 
 use crate::api::{Failure, Versioned};
 use crate::clock;
+use crate::components::list::matter_cell;
 use crate::components::record_pages::{DeleteCall, record_in_path};
 use crate::components::retry_panel;
 use crate::first_paint::{self, Part};
 use crate::form_model::title;
 use crate::format::duration_hm;
+use crate::list_state::ListState;
 
 /// The record's fields as (label, text), in the contract's order; `—` for
 /// what it does not hold. `local` shows a time in the browser's time zone.
@@ -60,9 +62,10 @@ pub fn field_rows(
         .collect()
 }
 
-/// The record, every field as text.
+/// The record, every field as text; its matter links to the matter's calls.
 #[component]
 pub fn CallDetails(record: PhoneRecord) -> impl IntoView {
+    let matter_href = Callback::new(|id: i64| ListState::default().with_matter(id).href());
     let rows = field_rows(&record, clock::local_display)
         .into_iter()
         .map(|(label, value)| {
@@ -70,6 +73,11 @@ pub fn CallDetails(record: PhoneRecord) -> impl IntoView {
                 "notes-text"
             } else {
                 ""
+            };
+            let value = if label == Field::Action.label() {
+                matter_cell(record.links.action, Some(matter_href))
+            } else {
+                value.into_any()
             };
             view! { <dt>{label}</dt><dd class=class>{value}</dd> }
         })

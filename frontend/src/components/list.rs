@@ -61,6 +61,19 @@ fn SortHeader(
     }
 }
 
+/// A matter's id as the list and the call page show it: `#id`, a link to
+/// the list of its calls when there is an address for that; `—` for none.
+pub fn matter_cell(action: Option<i64>, href: Option<Callback<i64, String>>) -> AnyView {
+    match (action, href) {
+        (Some(id), Some(href)) => {
+            let title = format!("All calls on matter #{id}");
+            view! { <a href=href.run(id) title=title>{format!("#{id}")}</a> }.into_any()
+        }
+        (Some(id), None) => format!("#{id}").into_any(),
+        (None, _) => "—".into_any(),
+    }
+}
+
 /// The records of one page. Pure: the page fetches, this only shows. With a
 /// `selection`, each row (and card) has a checkbox, and a bar above offers
 /// "Select all on this page" and Delete.
@@ -70,6 +83,9 @@ pub fn RecordsTable(
     sort: Sort,
     on_sort: Callback<Field>,
     #[prop(optional)] selection: Option<Selection>,
+    /// The list's address for one matter: each row's matter links there.
+    #[prop(optional)]
+    matter_href: Option<Callback<i64, String>>,
 ) -> impl IntoView {
     let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
     let rows = records
@@ -103,7 +119,7 @@ pub fn RecordsTable(
                 _ => "—".into(),
             };
             let duration = r.actual_hours.map(duration_hm).unwrap_or_else(|| "—".into());
-            let matter = r.links.action.map(|a| format!("#{a}")).unwrap_or_else(|| "—".into());
+            let matter = matter_cell(r.links.action, matter_href);
             let notes = r.notes.as_deref().map(|n| excerpt(n, 80)).unwrap_or_default();
             view! {
                 <tr class:selected=is_selected>
@@ -358,6 +374,8 @@ pub fn ListPage() -> impl IntoView {
         s.page = 1;
         go.run(s);
     });
+    let matter_href =
+        Callback::new(move |id: i64| state.with_untracked(|s| s.with_matter(id).href()));
     let on_page = Callback::new(move |page: u32| {
         go.run(ListState {
             page,
@@ -416,7 +434,7 @@ pub fn ListPage() -> impl IntoView {
                     } else {
                         let shown = records.len() as u64;
                         view! {
-                            <RecordsTable records=records sort=sort on_sort=on_sort selection=selection/>
+                            <RecordsTable records=records sort=sort on_sort=on_sort selection=selection matter_href=matter_href/>
                             <Pager meta=meta shown=shown on_page=on_page on_page_size=on_page_size/>
                         }
                         .into_any()

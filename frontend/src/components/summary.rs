@@ -308,14 +308,8 @@ pub fn ViewSummary(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
         }
     });
     let on_period = Callback::new(move |p: GroupBy| chosen.set(Some(p)));
-    let matter_href = Callback::new(move |id: i64| {
-        ListState {
-            matter: id.to_string(),
-            page: 1,
-            ..state.get_untracked()
-        }
-        .href()
-    });
+    let matter_href =
+        Callback::new(move |id: i64| state.with_untracked(|s| s.with_matter(id).href()));
     move || {
         match data.get() {
         None => None,
