@@ -29,6 +29,7 @@ mod sql;
 #[cfg(test)]
 mod sql_tests;
 mod store;
+mod summary_cache;
 #[cfg(test)]
 mod summary_tests;
 mod target;

@@ -431,6 +431,25 @@ pub fn summary(query: &SummaryQuery) -> Statement {
     }
 }
 
+/// `stmt` (one row: `j`) as computed on the data as it is now, unless the data
+/// is still at `version` (what `summary_cache` remembers it was computed on):
+/// one row, `cv` (the data's version now, migrations/0007) and `j` — NULL
+/// when the version is still `version`, without running `stmt` (one row
+/// read), else `stmt`'s answer.
+pub fn unless_unchanged(stmt: Statement, version: Option<&str>) -> Statement {
+    let mut params = Params(stmt.params);
+    let known = params.bind(version.map_or(SqlValue::Null, |v| SqlValue::Text(v.to_owned())));
+    Statement {
+        sql: format!(
+            "SELECT epoch || '.' || changes AS cv, \
+             CASE WHEN epoch || '.' || changes = {known} THEN NULL ELSE ({}) END AS j \
+             FROM phone_records_count WHERE id = 1",
+            stmt.sql
+        ),
+        params: params.0,
+    }
+}
+
 /// Whether an error is SQLite's "string or blob too big": D1 refuses any
 /// string over 2 MB, the list's one-string page included.
 pub fn is_too_big(error: &str) -> bool {

@@ -15,13 +15,14 @@ use std::cmp::Ordering;
 
 use crate::sql::{self, SqlValue, Statement};
 
-const MIGRATIONS: [&str; 6] = [
+const MIGRATIONS: [&str; 7] = [
     include_str!("../../migrations/0001_create_phone_records.sql"),
     include_str!("../../migrations/0002_index_documented_filters.sql"),
     include_str!("../../migrations/0003_record_count.sql"),
     include_str!("../../migrations/0004_search_index.sql"),
     include_str!("../../migrations/0005_versions_and_idempotency.sql"),
     include_str!("../../migrations/0006_search_index_in_batches.sql"),
+    include_str!("../../migrations/0007_data_version.sql"),
 ];
 
 pub(crate) fn database() -> Connection {

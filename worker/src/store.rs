@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::fault::Fault;
 use crate::runtime::D1Session;
 use crate::sql::{self, KeyOrder, SqlValue, Statement};
+use crate::summary_cache;
 use crate::usage::D1Usage;
 
 // The parts of D1's answer this store reads, as plain property reads.
@@ -56,6 +57,9 @@ extern "C" {
     /// A record's version.
     #[wasm_bindgen(method, getter)]
     fn v(this: &Row) -> Option<f64>;
+    /// The data's version (`sql::unless_unchanged`).
+    #[wasm_bindgen(method, getter)]
+    fn cv(this: &Row) -> Option<String>;
 
     /// A row of `idempotency_keys` as `sql::idempotent_create` reads it.
     type KeyRow;
@@ -263,13 +267,35 @@ impl<'a> Store<'a> {
         self.rows(stmt).await?.iter().map(Row::record).collect()
     }
 
-    /// The summary of a view (one statement): the JSON answer SQLite wrote.
+    /// The summary of a view (one statement): the JSON answer SQLite wrote,
+    /// or the one this isolate remembers if the data has not changed since
+    /// (`summary_cache`; that statement then reads one row).
     pub async fn summary(&self, query: &SummaryQuery) -> Result<String, ApiError> {
-        self.rows(&sql::summary(query))
-            .await?
+        let stmt = sql::summary(query);
+        let key = summary_cache::key(&stmt);
+        let known = summary_cache::get(&key);
+        let rows = self
+            .rows(&sql::unless_unchanged(
+                stmt,
+                known.as_ref().map(|(v, _)| v.as_str()),
+            ))
+            .await?;
+        let row = rows
             .first()
-            .and_then(Row::j)
-            .ok_or_else(|| ApiError::Internal("the summary returned no row".into()))
+            .ok_or_else(|| ApiError::Internal("the summary returned no row".into()))?;
+        let version = row
+            .cv()
+            .ok_or_else(|| ApiError::Internal("the summary returned no data version".into()))?;
+        match (row.j(), known) {
+            (Some(json), _) => {
+                summary_cache::put(key, version, json.clone());
+                Ok(json)
+            }
+            (None, Some((known, json))) if known == version => Ok(json),
+            (None, _) => Err(ApiError::Internal(
+                "the summary returned no answer for a version it was not asked about".into(),
+            )),
+        }
     }
 
     pub async fn create(&self, rec: &CreatePhoneRecord) -> Result<RecordJson, ApiError> {

@@ -413,3 +413,87 @@ fn cost_follows_the_matches_not_the_table() {
         }
     }
 }
+
+/// `unless_unchanged`'s row: the data's version and the answer (None when
+/// the version was the one given).
+fn versioned(c: &Connection, stmt: &Statement, known: Option<&str>) -> (String, Option<Value>) {
+    let wrapped = sql::unless_unchanged(stmt.clone(), known);
+    c.query_row(&wrapped.sql, params_from_iter(params(&wrapped)), |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+    })
+    .map(|(v, j)| (v, j.map(|j| serde_json::from_str(&j).unwrap())))
+    .unwrap_or_else(|e| panic!("{e}: {}", wrapped.sql))
+}
+
+/// A summary is computed again exactly when the data changed since the
+/// version it was computed on (migrations/0007): every insert, update and
+/// delete raises the version; nothing else runs the summary.
+#[test]
+fn a_summary_is_computed_again_exactly_when_the_data_changed() {
+    let c = database();
+    let mut rng = Rng(0x5EED_5035);
+    let records = seed(&c, &mut rng, 60);
+    let stmt = sql::summary(&summary_query(&[("groupBy", "month"), ("topActions", "3")]));
+    let (v1, first) = versioned(&c, &stmt, None);
+    assert_eq!(first, Some(answer(&c, &stmt)), "unknown: computed");
+    let (again, none) = versioned(&c, &stmt, Some(&v1));
+    assert_eq!(
+        (again.as_str(), none),
+        (v1.as_str(), None),
+        "unchanged: not computed"
+    );
+    let wrapped = sql::unless_unchanged(stmt.clone(), Some(&v1));
+    let (cheap, full) = (vm_steps(&c, &wrapped), vm_steps(&c, &stmt));
+    assert!(
+        cheap < 60 && full > 20 * cheap,
+        "{cheap} VM steps unchanged, {full} computed"
+    );
+    assert!(
+        versioned(&c, &stmt, Some("0.0")).1.is_some(),
+        "another version: computed"
+    );
+
+    let up = phonerecords_shared::validate::parse_update(&json!({"actualHours": 7.25})).unwrap();
+    let more = parse_create(&random_body(&mut rng)).unwrap();
+    let changes: [(&str, Statement); 5] = [
+        ("a create", sql::insert(&more)),
+        (
+            "a batch",
+            sql::insert_all(&[more.clone(), more.clone()], false),
+        ),
+        ("an update", sql::update(records[0].id, &up, None).unwrap()),
+        ("a delete", sql::delete_all_or_none(&[records[1].id])),
+        (
+            "a versioned delete",
+            sql::delete_if_version(records[2].id, &[1]),
+        ),
+    ];
+    let mut version = v1;
+    let mut seen = vec![version.clone()];
+    for (what, change) in changes {
+        assert!(!ids(&c, &change).is_empty(), "{what} changed a record");
+        let (now, answered) = versioned(&c, &stmt, Some(&version));
+        assert!(!seen.contains(&now), "{what} raised the version: {now}");
+        assert_eq!(
+            answered,
+            Some(answer(&c, &stmt)),
+            "after {what}: computed on the data now"
+        );
+        seen.push(now.clone());
+        version = now;
+    }
+    // A change that matches nothing (a stale If-Match) leaves it.
+    assert!(ids(&c, &sql::delete_if_version(records[3].id, &[99])).is_empty());
+    assert_eq!(versioned(&c, &stmt, Some(&version)).1, None);
+
+    // Another database with the same history has another version.
+    let other = database();
+    seed(&other, &mut Rng(0x5EED_5035), 60);
+    let (elsewhere, _) = versioned(&other, &stmt, None);
+    assert_ne!(elsewhere, seen[0]);
+    assert!(
+        elsewhere.ends_with(".60") && seen[0].ends_with(".60"),
+        "{elsewhere} {}",
+        seen[0]
+    );
+}

@@ -326,7 +326,7 @@ fn one_statement_nothing_written_and_no_more_read_than_the_list() {
             assert_eq!((written, calls), (0, 1), "{g}");
             // The rows the list reads for the view (the matter's 7 calls through
             // its index; with q, the candidates the search index finds), and
-            // each group a few times (the CTE), never the table.
+            // each group a few times (its sorts), never the table.
             let groups = r.json()["groupCount"].as_u64().unwrap();
             assert!(
                 read <= list_read + 3 * groups + 10,

@@ -1,0 +1,163 @@
+//! The summaries this isolate computed, each with the version of the data it
+//! read (migrations/0007: `epoch.changes`, raised by every insert, update and
+//! delete in the same transaction). D1 is asked for a summary *unless* the
+//! data is still at the remembered version (`sql::unless_unchanged`, one
+//! statement either way): a summary of unchanged data reads one row instead
+//! of every call of its view. A summary is only ever answered with the
+//! version D1 reports in that statement, so it is never older than the data.
+//!
+//! Per isolate, in memory, bounded: at most `MAX_ENTRIES` summaries and
+//! `MAX_BYTES` of keys and answers, the oldest stored dropped first.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+
+use crate::sql::Statement;
+
+/// Most summaries remembered.
+pub const MAX_ENTRIES: usize = 32;
+/// Most bytes of keys and answers remembered (an answer of 1 000 groups is
+/// about 60 KB).
+pub const MAX_BYTES: usize = 2 << 20;
+
+/// Which summary: its exact statement and parameters.
+pub fn key(stmt: &Statement) -> String {
+    let mut key = stmt.sql.clone();
+    for p in &stmt.params {
+        // Debug of an f64 round-trips, and each variant is tagged.
+        key.push('\0');
+        key.push_str(&format!("{p:?}"));
+    }
+    key
+}
+
+struct Entry {
+    key: String,
+    version: String,
+    json: String,
+}
+
+impl Entry {
+    fn bytes(&self) -> usize {
+        self.key.len() + self.version.len() + self.json.len()
+    }
+}
+
+#[derive(Default)]
+pub struct Cache {
+    entries: VecDeque<Entry>,
+    bytes: usize,
+}
+
+impl Cache {
+    /// The remembered summary of `key`: (version, JSON).
+    pub fn get(&self, key: &str) -> Option<(String, String)> {
+        self.entries
+            .iter()
+            .find(|e| e.key == key)
+            .map(|e| (e.version.clone(), e.json.clone()))
+    }
+
+    /// Remembers (or replaces) the summary of `key`, computed on `version`.
+    pub fn put(&mut self, key: String, version: String, json: String) {
+        if let Some(i) = self.entries.iter().position(|e| e.key == key) {
+            let old = self.entries.remove(i).expect("the position found");
+            self.bytes -= old.bytes();
+        }
+        let entry = Entry { key, version, json };
+        if entry.bytes() > MAX_BYTES {
+            return;
+        }
+        self.bytes += entry.bytes();
+        self.entries.push_back(entry);
+        while self.entries.len() > MAX_ENTRIES || self.bytes > MAX_BYTES {
+            let Some(old) = self.entries.pop_front() else {
+                break;
+            };
+            self.bytes -= old.bytes();
+        }
+    }
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+}
+
+/// This isolate's remembered summary of `key`.
+pub fn get(key: &str) -> Option<(String, String)> {
+    CACHE.with(|c| c.borrow().get(key))
+}
+
+/// Remembers a summary in this isolate.
+pub fn put(key: String, version: String, json: String) {
+    CACHE.with(|c| c.borrow_mut().put(key, version, json));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::SqlValue;
+
+    #[test]
+    fn a_summary_is_found_by_its_exact_statement_and_parameters() {
+        let stmt = |p: SqlValue| Statement {
+            sql: "SELECT ?1".into(),
+            params: vec![p],
+        };
+        let keys = [
+            key(&stmt(SqlValue::Int(1))),
+            key(&stmt(SqlValue::Real(1.0))),
+            key(&stmt(SqlValue::Text("1".into()))),
+            key(&stmt(SqlValue::Null)),
+            key(&stmt(SqlValue::Real(0.1 + 0.2))),
+            key(&stmt(SqlValue::Real(0.3))),
+        ];
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        let mut c = Cache::default();
+        c.put(keys[0].clone(), "7.1".into(), "{\"count\":1}".into());
+        assert_eq!(
+            c.get(&keys[0]),
+            Some(("7.1".into(), "{\"count\":1}".into()))
+        );
+        assert_eq!(c.get(&keys[1]), None);
+        // A newer computation replaces the older one.
+        c.put(keys[0].clone(), "7.2".into(), "{\"count\":2}".into());
+        assert_eq!(
+            c.get(&keys[0]),
+            Some(("7.2".into(), "{\"count\":2}".into()))
+        );
+        assert_eq!(c.entries.len(), 1);
+    }
+
+    #[test]
+    fn the_oldest_summaries_go_first_beyond_the_bounds() {
+        let mut c = Cache::default();
+        for i in 0..MAX_ENTRIES + 3 {
+            c.put(format!("k{i}"), "1.1".into(), "{}".into());
+        }
+        assert_eq!(c.entries.len(), MAX_ENTRIES);
+        assert_eq!(c.get("k0"), None);
+        assert_eq!(c.get("k2"), None);
+        assert!(c.get("k3").is_some());
+        assert!(c.get(&format!("k{}", MAX_ENTRIES + 2)).is_some());
+
+        let big = "x".repeat(MAX_BYTES / 3);
+        let mut c = Cache::default();
+        for i in 0..4 {
+            c.put(format!("b{i}"), "1.1".into(), big.clone());
+        }
+        assert!(c.bytes <= MAX_BYTES);
+        assert_eq!(c.get("b0"), None, "the oldest dropped for the bytes");
+        assert!(c.get("b3").is_some());
+        // One answer larger than the bound is not kept (and drops nothing).
+        c.put("huge".into(), "1.1".into(), "x".repeat(MAX_BYTES + 1));
+        assert_eq!(c.get("huge"), None);
+        assert!(c.get("b3").is_some());
+        let counted: usize = c.entries.iter().map(Entry::bytes).sum();
+        assert_eq!(c.bytes, counted);
+    }
+}
