@@ -29,11 +29,11 @@ mod sql;
 #[cfg(test)]
 mod sql_tests;
 mod store;
-mod summary_cache;
 #[cfg(test)]
 mod summary_tests;
 mod target;
 mod usage;
+mod versioned_cache;
 
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;

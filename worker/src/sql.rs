@@ -128,6 +128,9 @@ pub struct Statement {
 pub struct ListSql {
     pub count: Statement,
     pub page: Statement,
+    /// Whether the count counts a filtered view (unfiltered, it reads the
+    /// record counter's one row).
+    pub filtered: bool,
 }
 
 #[derive(Default)]
@@ -346,7 +349,11 @@ pub fn list(query: &ListQuery) -> ListSql {
         ),
         params: params.0,
     };
-    ListSql { count, page }
+    ListSql {
+        count,
+        page,
+        filtered: !filter.is_empty(),
+    }
 }
 
 /// The key of a summary group as an SQL expression. A call's local date is
@@ -432,7 +439,7 @@ pub fn summary(query: &SummaryQuery) -> Statement {
 }
 
 /// `stmt` (one row: `j`) as computed on the data as it is now, unless the data
-/// is still at `version` (what `summary_cache` remembers it was computed on):
+/// is still at `version` (what `versioned_cache` remembers it was computed on):
 /// one row, `cv` (the data's version now, migrations/0007) and `j` — NULL
 /// when the version is still `version`, without running `stmt` (one row
 /// read), else `stmt`'s answer.
@@ -456,18 +463,46 @@ pub fn is_too_big(error: &str) -> bool {
     error.contains("too big") || error.contains("TOOBIG")
 }
 
+/// The page's records as one JSON array, in the page's order (the
+/// subquery's: its LIMIT keeps SQLite from flattening it, so the rows arrive
+/// sorted).
+fn page_array(page: &str) -> String {
+    format!("(SELECT '[' || COALESCE(group_concat(j, ','), '') || ']' FROM ({page}))")
+}
+
 impl ListSql {
     /// The count and the page as one statement of one row: `n`, and `page`,
-    /// the JSON array of the page's records in order (the subquery's order:
-    /// its LIMIT keeps SQLite from flattening it, so the rows arrive sorted).
+    /// the JSON array of the page's records in order.
     pub fn combined(self) -> Statement {
         Statement {
             sql: format!(
-                "SELECT ({}) AS n, (SELECT '[' || COALESCE(group_concat(j, ','), '') || ']' FROM ({})) AS page",
-                self.count.sql, self.page.sql
+                "SELECT ({}) AS n, {} AS page",
+                self.count.sql,
+                page_array(&self.page.sql)
             ),
             // The count's parameters are the first of the page's.
             params: self.page.params,
+        }
+    }
+
+    /// As `combined`, with the count computed only if the data changed since
+    /// `version` (what `versioned_cache` remembers the count was computed
+    /// on): one row, `cv` (the data's version now, migrations/0007), `n` —
+    /// NULL when the version is still `version` — and `page`. A filtered
+    /// view's count reads every match; paging through the view, or coming
+    /// back to it, then reads the page only.
+    pub fn combined_unless_unchanged(self, version: Option<&str>) -> Statement {
+        let mut params = Params(self.page.params);
+        let known = params.bind(version.map_or(SqlValue::Null, |v| SqlValue::Text(v.to_owned())));
+        Statement {
+            sql: format!(
+                "SELECT epoch || '.' || changes AS cv, \
+                 CASE WHEN epoch || '.' || changes = {known} THEN NULL ELSE ({}) END AS n, \
+                 {} AS page FROM phone_records_count WHERE id = 1",
+                self.count.sql,
+                page_array(&self.page.sql)
+            ),
+            params: params.0,
         }
     }
 }

@@ -17,8 +17,8 @@ use crate::error::ApiError;
 use crate::fault::Fault;
 use crate::runtime::D1Session;
 use crate::sql::{self, KeyOrder, SqlValue, Statement};
-use crate::summary_cache;
 use crate::usage::D1Usage;
+use crate::versioned_cache::{self, Kind};
 
 // The parts of D1's answer this store reads, as plain property reads.
 #[wasm_bindgen]
@@ -269,11 +269,11 @@ impl<'a> Store<'a> {
 
     /// The summary of a view (one statement): the JSON answer SQLite wrote,
     /// or the one this isolate remembers if the data has not changed since
-    /// (`summary_cache`; that statement then reads one row).
+    /// (`versioned_cache`; that statement then reads one row).
     pub async fn summary(&self, query: &SummaryQuery) -> Result<String, ApiError> {
         let stmt = sql::summary(query);
-        let key = summary_cache::key(&stmt);
-        let known = summary_cache::get(&key);
+        let key = versioned_cache::key(&stmt);
+        let known = versioned_cache::get(Kind::Summary, &key);
         let rows = self
             .rows(&sql::unless_unchanged(
                 stmt,
@@ -288,7 +288,7 @@ impl<'a> Store<'a> {
             .ok_or_else(|| ApiError::Internal("the summary returned no data version".into()))?;
         match (row.j(), known) {
             (Some(json), _) => {
-                summary_cache::put(key, version, json.clone());
+                versioned_cache::put(Kind::Summary, key, version, json.clone());
                 Ok(json)
             }
             (None, Some((known, json))) if known == version => Ok(json),
@@ -429,7 +429,21 @@ impl<'a> Store<'a> {
     /// A page whose records make a string over D1's 2 MB limit (the longest
     /// notes) is read as two statements: the count, and the page's rows.
     pub async fn list(&self, query: &ListQuery) -> Result<(String, u64), ApiError> {
-        let rows = match self.rows(&sql::list(query).combined()).await {
+        let stmts = sql::list(query);
+        // A filtered view's count is remembered with the data's version
+        // (`versioned_cache`); the record counter's row needs no remembering.
+        let remembered = stmts.filtered.then(|| {
+            let key = versioned_cache::key(&stmts.count);
+            let known = versioned_cache::get(Kind::Count, &key);
+            (key, known)
+        });
+        let stmt = match &remembered {
+            Some((_, known)) => {
+                stmts.combined_unless_unchanged(known.as_ref().map(|(v, _)| v.as_str()))
+            }
+            None => stmts.combined(),
+        };
+        let rows = match self.rows(&stmt).await {
             Err(ApiError::Internal(e)) if sql::is_too_big(&e) => {
                 // Rare: the statements are built again rather than kept for every list.
                 let stmts = sql::list(query);
@@ -444,10 +458,30 @@ impl<'a> Store<'a> {
             }
             rows => rows?,
         };
-        match rows.first().map(|r| (r.n(), r.page())) {
-            Some((Some(n), Some(page))) => Ok((page, n as u64)),
-            _ => Err(ApiError::Internal(
+        let Some(row) = rows.first() else {
+            return Err(ApiError::Internal(
                 "the list statement returned no row".into(),
+            ));
+        };
+        let page = row
+            .page()
+            .ok_or_else(|| ApiError::Internal("the list statement returned no page".into()))?;
+        match (row.n(), remembered) {
+            (Some(n), None) => Ok((page, n as u64)),
+            (Some(n), Some((key, _))) => {
+                if let Some(version) = row.cv() {
+                    versioned_cache::put(Kind::Count, key, version, (n as u64).to_string());
+                }
+                Ok((page, n as u64))
+            }
+            (None, Some((_, Some((known, n))))) if row.cv().as_deref() == Some(known.as_str()) => {
+                let n = n.parse().map_err(|_| {
+                    ApiError::Internal(format!("a remembered count is not a number: {n}"))
+                })?;
+                Ok((page, n))
+            }
+            (None, _) => Err(ApiError::Internal(
+                "the list statement returned no count".into(),
             )),
         }
     }

@@ -1,26 +1,28 @@
-//! The summaries this isolate computed, each with the version of the data it
-//! read (migrations/0007: `epoch.changes`, raised by every insert, update and
-//! delete in the same transaction). D1 is asked for a summary *unless* the
-//! data is still at the remembered version (`sql::unless_unchanged`, one
-//! statement either way): a summary of unchanged data reads one row instead
-//! of every call of its view. A summary is only ever answered with the
-//! version D1 reports in that statement, so it is never older than the data.
+//! Answers this isolate computed, each with the version of the data it read
+//! (migrations/0007: `epoch.changes`, raised by every insert, update and
+//! delete in the same transaction): a view's summary, and a filtered list's
+//! count. D1 is asked to compute one *unless* the data is still at the
+//! remembered version (`sql::unless_unchanged`, `ListSql::combined_unless_unchanged`:
+//! one statement either way), so an answer of unchanged data reads one row
+//! instead of every call of its view. An answer is only ever given with the
+//! version D1 reports in that same statement, so it is never older than the
+//! data.
 //!
-//! Per isolate, in memory, bounded: at most `MAX_ENTRIES` summaries and
-//! `MAX_BYTES` of keys and answers, the oldest stored dropped first.
+//! Per isolate, in memory, bounded: at most `MAX_ENTRIES` answers of each kind
+//! and `MAX_BYTES` of keys and answers, the oldest stored dropped first.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
 use crate::sql::Statement;
 
-/// Most summaries remembered.
+/// Most answers of each kind remembered.
 pub const MAX_ENTRIES: usize = 32;
 /// Most bytes of keys and answers remembered (an answer of 1 000 groups is
 /// about 60 KB).
 pub const MAX_BYTES: usize = 2 << 20;
 
-/// Which summary: its exact statement and parameters.
+/// Which answer: the exact statement and parameters that compute it.
 pub fn key(stmt: &Statement) -> String {
     let mut key = stmt.sql.clone();
     for p in &stmt.params {
@@ -50,7 +52,7 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// The remembered summary of `key`: (version, JSON).
+    /// The remembered answer of `key`: (version, answer).
     pub fn get(&self, key: &str) -> Option<(String, String)> {
         self.entries
             .iter()
@@ -58,7 +60,7 @@ impl Cache {
             .map(|e| (e.version.clone(), e.json.clone()))
     }
 
-    /// Remembers (or replaces) the summary of `key`, computed on `version`.
+    /// Remembers (or replaces) the answer of `key`, computed on `version`.
     pub fn put(&mut self, key: String, version: String, json: String) {
         if let Some(i) = self.entries.iter().position(|e| e.key == key) {
             let old = self.entries.remove(i).expect("the position found");
@@ -79,18 +81,35 @@ impl Cache {
     }
 }
 
+/// What is remembered.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    /// A summary's JSON answer.
+    Summary,
+    /// A filtered list's count.
+    Count,
+}
+
 thread_local! {
-    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+    static SUMMARIES: RefCell<Cache> = RefCell::new(Cache::default());
+    static COUNTS: RefCell<Cache> = RefCell::new(Cache::default());
 }
 
-/// This isolate's remembered summary of `key`.
-pub fn get(key: &str) -> Option<(String, String)> {
-    CACHE.with(|c| c.borrow().get(key))
+fn with<T>(kind: Kind, f: impl FnOnce(&RefCell<Cache>) -> T) -> T {
+    match kind {
+        Kind::Summary => SUMMARIES.with(f),
+        Kind::Count => COUNTS.with(f),
+    }
 }
 
-/// Remembers a summary in this isolate.
-pub fn put(key: String, version: String, json: String) {
-    CACHE.with(|c| c.borrow_mut().put(key, version, json));
+/// This isolate's remembered answer of `key`: (version, answer).
+pub fn get(kind: Kind, key: &str) -> Option<(String, String)> {
+    with(kind, |c| c.borrow().get(key))
+}
+
+/// Remembers an answer in this isolate.
+pub fn put(kind: Kind, key: String, version: String, answer: String) {
+    with(kind, |c| c.borrow_mut().put(key, version, answer));
 }
 
 #[cfg(test)]
@@ -99,7 +118,7 @@ mod tests {
     use crate::sql::SqlValue;
 
     #[test]
-    fn a_summary_is_found_by_its_exact_statement_and_parameters() {
+    fn an_answer_is_found_by_its_exact_statement_and_parameters() {
         let stmt = |p: SqlValue| Statement {
             sql: "SELECT ?1".into(),
             params: vec![p],
@@ -134,7 +153,7 @@ mod tests {
     }
 
     #[test]
-    fn the_oldest_summaries_go_first_beyond_the_bounds() {
+    fn the_oldest_answers_go_first_beyond_the_bounds() {
         let mut c = Cache::default();
         for i in 0..MAX_ENTRIES + 3 {
             c.put(format!("k{i}"), "1.1".into(), "{}".into());
