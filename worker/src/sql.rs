@@ -438,21 +438,28 @@ pub fn summary(query: &SummaryQuery) -> Statement {
     }
 }
 
+/// The data's version (migrations/0007), a column pair of the record
+/// counter's row, and that row.
+const DATA_VERSION: &str = "epoch || '.' || changes";
+const VERSION_ROW: &str = "FROM phone_records_count WHERE id = 1";
+
+/// `expr`, unless the data is still at `version` (what `versioned_cache`
+/// remembers `expr` was computed on): NULL then, without evaluating `expr`.
+/// The version is bound as the next of `params`.
+fn unless_at(version: Option<&str>, params: &mut Params, expr: &str) -> String {
+    let known = params.bind(version.map_or(SqlValue::Null, |v| SqlValue::Text(v.to_owned())));
+    format!("CASE WHEN {DATA_VERSION} = {known} THEN NULL ELSE ({expr}) END")
+}
+
 /// `stmt` (one row: `j`) as computed on the data as it is now, unless the data
-/// is still at `version` (what `versioned_cache` remembers it was computed on):
-/// one row, `cv` (the data's version now, migrations/0007) and `j` — NULL
-/// when the version is still `version`, without running `stmt` (one row
+/// is still at `version`: one row, `cv` (the data's version now) and `j` —
+/// NULL when the version is still `version`, without running `stmt` (one row
 /// read), else `stmt`'s answer.
 pub fn unless_unchanged(stmt: Statement, version: Option<&str>) -> Statement {
     let mut params = Params(stmt.params);
-    let known = params.bind(version.map_or(SqlValue::Null, |v| SqlValue::Text(v.to_owned())));
+    let j = unless_at(version, &mut params, &stmt.sql);
     Statement {
-        sql: format!(
-            "SELECT epoch || '.' || changes AS cv, \
-             CASE WHEN epoch || '.' || changes = {known} THEN NULL ELSE ({}) END AS j \
-             FROM phone_records_count WHERE id = 1",
-            stmt.sql
-        ),
+        sql: format!("SELECT {DATA_VERSION} AS cv, {j} AS j {VERSION_ROW}"),
         params: params.0,
     }
 }
@@ -493,13 +500,10 @@ impl ListSql {
     /// back to it, then reads the page only.
     pub fn combined_unless_unchanged(self, version: Option<&str>) -> Statement {
         let mut params = Params(self.page.params);
-        let known = params.bind(version.map_or(SqlValue::Null, |v| SqlValue::Text(v.to_owned())));
+        let n = unless_at(version, &mut params, &self.count.sql);
         Statement {
             sql: format!(
-                "SELECT epoch || '.' || changes AS cv, \
-                 CASE WHEN epoch || '.' || changes = {known} THEN NULL ELSE ({}) END AS n, \
-                 {} AS page FROM phone_records_count WHERE id = 1",
-                self.count.sql,
+                "SELECT {DATA_VERSION} AS cv, {n} AS n, {} AS page {VERSION_ROW}",
                 page_array(&self.page.sql)
             ),
             params: params.0,

@@ -18,7 +18,7 @@ use crate::fault::Fault;
 use crate::runtime::D1Session;
 use crate::sql::{self, KeyOrder, SqlValue, Statement};
 use crate::usage::D1Usage;
-use crate::versioned_cache::{self, Kind};
+use crate::versioned_cache::{Kind, Lookup};
 
 // The parts of D1's answer this store reads, as plain property reads.
 #[wasm_bindgen]
@@ -272,30 +272,16 @@ impl<'a> Store<'a> {
     /// (`versioned_cache`; that statement then reads one row).
     pub async fn summary(&self, query: &SummaryQuery) -> Result<String, ApiError> {
         let stmt = sql::summary(query);
-        let key = versioned_cache::key(&stmt);
-        let known = versioned_cache::get(Kind::Summary, &key);
+        let lookup = Lookup::new(Kind::Summary, &stmt);
         let rows = self
-            .rows(&sql::unless_unchanged(
-                stmt,
-                known.as_ref().map(|(v, _)| v.as_str()),
-            ))
+            .rows(&sql::unless_unchanged(stmt, lookup.version()))
             .await?;
         let row = rows
             .first()
             .ok_or_else(|| ApiError::Internal("the summary returned no row".into()))?;
-        let version = row
-            .cv()
-            .ok_or_else(|| ApiError::Internal("the summary returned no data version".into()))?;
-        match (row.j(), known) {
-            (Some(json), _) => {
-                versioned_cache::put(Kind::Summary, key, version, json.clone());
-                Ok(json)
-            }
-            (None, Some((known, json))) if known == version => Ok(json),
-            (None, _) => Err(ApiError::Internal(
-                "the summary returned no answer for a version it was not asked about".into(),
-            )),
-        }
+        lookup
+            .answer(row.cv(), row.j())
+            .ok_or_else(|| ApiError::Internal("the summary returned no answer".into()))
     }
 
     pub async fn create(&self, rec: &CreatePhoneRecord) -> Result<RecordJson, ApiError> {
@@ -432,15 +418,11 @@ impl<'a> Store<'a> {
         let stmts = sql::list(query);
         // A filtered view's count is remembered with the data's version
         // (`versioned_cache`); the record counter's row needs no remembering.
-        let remembered = stmts.filtered.then(|| {
-            let key = versioned_cache::key(&stmts.count);
-            let known = versioned_cache::get(Kind::Count, &key);
-            (key, known)
-        });
-        let stmt = match &remembered {
-            Some((_, known)) => {
-                stmts.combined_unless_unchanged(known.as_ref().map(|(v, _)| v.as_str()))
-            }
+        let lookup = stmts
+            .filtered
+            .then(|| Lookup::new(Kind::Count, &stmts.count));
+        let stmt = match &lookup {
+            Some(l) => stmts.combined_unless_unchanged(l.version()),
             None => stmts.combined(),
         };
         let rows = match self.rows(&stmt).await {
@@ -466,24 +448,15 @@ impl<'a> Store<'a> {
         let page = row
             .page()
             .ok_or_else(|| ApiError::Internal("the list statement returned no page".into()))?;
-        match (row.n(), remembered) {
-            (Some(n), None) => Ok((page, n as u64)),
-            (Some(n), Some((key, _))) => {
-                if let Some(version) = row.cv() {
-                    versioned_cache::put(Kind::Count, key, version, (n as u64).to_string());
-                }
-                Ok((page, n as u64))
-            }
-            (None, Some((_, Some((known, n))))) if row.cv().as_deref() == Some(known.as_str()) => {
-                let n = n.parse().map_err(|_| {
-                    ApiError::Internal(format!("a remembered count is not a number: {n}"))
-                })?;
-                Ok((page, n))
-            }
-            (None, _) => Err(ApiError::Internal(
-                "the list statement returned no count".into(),
-            )),
-        }
+        let n = match lookup {
+            None => row.n().map(|n| n as u64),
+            Some(l) => l
+                .answer(row.cv(), row.n().map(|n| (n as u64).to_string()))
+                .and_then(|n| n.parse().ok()),
+        };
+        let n =
+            n.ok_or_else(|| ApiError::Internal("the list statement returned no count".into()))?;
+        Ok((page, n))
     }
 
     /// An export's size: (records, bytes of their lines).

@@ -102,14 +102,47 @@ fn with<T>(kind: Kind, f: impl FnOnce(&RefCell<Cache>) -> T) -> T {
     }
 }
 
-/// This isolate's remembered answer of `key`: (version, answer).
-pub fn get(kind: Kind, key: &str) -> Option<(String, String)> {
-    with(kind, |c| c.borrow().get(key))
+/// One answer looked up in this isolate: the statement that computes it,
+/// and what is remembered of it.
+pub struct Lookup {
+    kind: Kind,
+    key: String,
+    known: Option<(String, String)>,
 }
 
-/// Remembers an answer in this isolate.
-pub fn put(kind: Kind, key: String, version: String, answer: String) {
-    with(kind, |c| c.borrow_mut().put(key, version, answer));
+impl Lookup {
+    pub fn new(kind: Kind, stmt: &Statement) -> Lookup {
+        let key = key(stmt);
+        let known = with(kind, |c| c.borrow().get(&key));
+        Lookup { kind, key, known }
+    }
+
+    /// The version the remembered answer was computed on, if any: D1 is
+    /// asked to compute the answer unless the data is still at it.
+    pub fn version(&self) -> Option<&str> {
+        self.known.as_ref().map(|(v, _)| v.as_str())
+    }
+
+    /// The answer, from what D1 said in that statement: the data's version
+    /// now and the answer it computed (None when the version was the one
+    /// asked about). A computed answer is remembered; the remembered one is
+    /// given only for the version it was computed on. None: neither.
+    pub fn answer(self, version: Option<String>, computed: Option<String>) -> Option<String> {
+        match (computed, self.known) {
+            (Some(answer), _) => {
+                if let Some(version) = version {
+                    with(self.kind, |c| {
+                        c.borrow_mut().put(self.key, version, answer.clone())
+                    });
+                }
+                Some(answer)
+            }
+            (None, Some((known, answer))) if version.as_deref() == Some(known.as_str()) => {
+                Some(answer)
+            }
+            (None, _) => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -150,6 +183,36 @@ mod tests {
             Some(("7.2".into(), "{\"count\":2}".into()))
         );
         assert_eq!(c.entries.len(), 1);
+    }
+
+    #[test]
+    fn an_answer_is_remembered_and_given_only_for_its_version() {
+        let stmt = Statement {
+            sql: "SELECT 'lookup test'".into(),
+            params: vec![],
+        };
+        let first = Lookup::new(Kind::Count, &stmt);
+        assert_eq!(first.version(), None, "nothing remembered yet");
+        assert_eq!(
+            first.answer(Some("5.1".into()), Some("42".into())),
+            Some("42".into())
+        );
+        let again = Lookup::new(Kind::Count, &stmt);
+        assert_eq!(again.version(), Some("5.1"));
+        assert_eq!(again.answer(Some("5.1".into()), None), Some("42".into()));
+        // The same statement's summary is another answer.
+        assert_eq!(Lookup::new(Kind::Summary, &stmt).version(), None);
+        // Not computed, and the data at another version: no answer.
+        let moved = Lookup::new(Kind::Count, &stmt);
+        assert_eq!(moved.answer(Some("5.2".into()), None), None);
+        assert_eq!(Lookup::new(Kind::Count, &stmt).answer(None, None), None);
+        // Computed again on newer data: that one is remembered.
+        let newer = Lookup::new(Kind::Count, &stmt);
+        assert_eq!(
+            newer.answer(Some("5.2".into()), Some("43".into())),
+            Some("43".into())
+        );
+        assert_eq!(Lookup::new(Kind::Count, &stmt).version(), Some("5.2"));
     }
 
     #[test]
