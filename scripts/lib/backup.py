@@ -784,9 +784,9 @@ def restore(args, db):
             log(f"  phone_records_count.n = {n:,} = COUNT(*) of phone_records")
         # The data's version (migrations/0007) is the backup's, with the data it
         # was backed up with; a backup from before it (or the fix above) leaves
-        # epoch 0, which another restore could repeat: a new one then.
-        if any(col["name"] == "epoch" for col in schema.columns.get("phone_records_count", [])):
-            db.query("UPDATE phone_records_count SET epoch = random() WHERE id = 1 AND epoch = 0",
+        # 0, which another restore could repeat: a new random one then.
+        if any(col["name"] == "data_version" for col in schema.columns.get("phone_records_count", [])):
+            db.query("UPDATE phone_records_count SET data_version = random() WHERE id = 1 AND data_version = 0",
                      "giving the data a version of its own")
     got = counts(db, order, "counting the restored rows")
     for t in order:

@@ -438,9 +438,9 @@ pub fn summary(query: &SummaryQuery) -> Statement {
     }
 }
 
-/// The data's version (migrations/0007), a column pair of the record
-/// counter's row, and that row.
-const DATA_VERSION: &str = "epoch || '.' || changes";
+/// The data's version (migrations/0007: random after every change), as text
+/// (a 64-bit integer would lose digits as a JavaScript number), and its row.
+const DATA_VERSION: &str = "CAST(data_version AS TEXT)";
 const VERSION_ROW: &str = "FROM phone_records_count WHERE id = 1";
 
 /// `expr`, unless the data is still at `version` (what `versioned_cache`

@@ -1,6 +1,6 @@
 //! Answers this isolate computed, each with the version of the data it read
-//! (migrations/0007: `epoch.changes`, raised by every insert, update and
-//! delete in the same transaction): a view's summary, and a filtered list's
+//! (migrations/0007: a new random number after every insert, update and
+//! delete, in the same transaction): a view's summary, and a filtered list's
 //! count. D1 is asked to compute one *unless* the data is still at the
 //! remembered version (`sql::unless_unchanged`, `ListSql::combined_unless_unchanged`:
 //! one statement either way), so an answer of unchanged data reads one row
