@@ -33,8 +33,10 @@ pub fn key(stmt: &Statement) -> String {
             SqlValue::Null => key.push('n'),
             SqlValue::Int(i) => key.push_str(&format!("i{i}")),
             SqlValue::Real(r) => key.push_str(&format!("r{}", r.to_bits())),
+            // Its length first: a text holding the separator cannot pass
+            // for two parameters.
             SqlValue::Text(t) => {
-                key.push('t');
+                key.push_str(&format!("t{}:", t.len()));
                 key.push_str(t);
             }
         }
@@ -172,6 +174,17 @@ mod tests {
             key(&stmt(SqlValue::Real(0.1 + 0.2))),
             key(&stmt(SqlValue::Real(0.3))),
         ];
+        let two = |a: SqlValue, b: SqlValue| {
+            key(&Statement {
+                sql: "SELECT ?1, ?2".into(),
+                params: vec![a, b],
+            })
+        };
+        assert_ne!(
+            two(SqlValue::Text("a\0tb".into()), SqlValue::Text("c".into())),
+            two(SqlValue::Text("a".into()), SqlValue::Text("b\0tc".into())),
+            "a text with the separator in it is one parameter"
+        );
         for (i, a) in keys.iter().enumerate() {
             for b in &keys[i + 1..] {
                 assert_ne!(a, b);
