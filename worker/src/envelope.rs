@@ -27,15 +27,6 @@ pub enum Payload<'a> {
     Many(&'a str),
 }
 
-/// A JSON array of records. A list page stays the runtime's string, as D1
-/// answered it: it goes into the answer without being copied into the
-/// WebAssembly and back out (a 50-record page is ~20 KB each way, ~5 % of the
-/// isolate's time on a list; docs/performance.md, eleventh session).
-pub enum Records {
-    Js(js_sys::JsString),
-    Text(String),
-}
-
 /// Records as one JSON array.
 pub fn array(records: &[RecordJson]) -> String {
     let mut out =
@@ -82,22 +73,6 @@ impl Representation {
         resp
     }
 
-    /// A 200 with a list page's records and `meta` in this representation.
-    pub fn respond_records(&self, records: Records, meta: Option<&PageMetaData>) -> Reply {
-        let mut resp = match records {
-            Records::Text(text) => return self.respond(Payload::Many(&text), meta),
-            Records::Js(array) => {
-                let (before, after) = self.around_meta(false, meta);
-                let body = js_sys::JsString::from(before.as_str())
-                    .concat(&array)
-                    .concat(&js_sys::JsString::from(after.as_str()));
-                Reply::js_text(body, self.content_type(), 200)
-            }
-        };
-        resp.set("Vary", "Accept");
-        resp
-    }
-
     /// The content type of its answers.
     pub fn content_type(&self) -> &'static str {
         match self {
@@ -109,12 +84,6 @@ impl Representation {
     /// The text of an answer (without `meta`) before and after the record
     /// (`one`) or the JSON array of records: `body` is `before + records + after`.
     pub fn around(&self, one: bool) -> (String, String) {
-        self.around_meta(one, None)
-    }
-
-    /// As `around`, with `meta` (list pages). The mark cannot occur in the
-    /// rest: JSON text escapes a NUL.
-    fn around_meta(&self, one: bool, meta: Option<&PageMetaData>) -> (String, String) {
         const MARK: &str = "\u{0}records\u{0}";
         let body = self.body(
             if one {
@@ -122,7 +91,7 @@ impl Representation {
             } else {
                 Payload::Many(MARK)
             },
-            meta,
+            None,
         );
         match body.split_once(MARK) {
             Some((before, after)) => (before.to_owned(), after.to_owned()),
@@ -322,22 +291,5 @@ mod tests {
         ];
         assert_eq!(array(&records), r#"[{"id":1},{"id":2}]"#);
         assert_eq!(array(&[]), "[]");
-    }
-
-    /// A list page kept as the runtime's string is answered as the text
-    /// before it, the page, and the text after it: the same bytes as `body`.
-    #[test]
-    fn a_page_goes_between_the_text_around_it() {
-        let page = r#"[{"id":7},{"id":8}]"#;
-        for rep in [Representation::Plain, envelope()] {
-            for meta in [None, Some(meta())] {
-                let (before, after) = rep.around_meta(false, meta.as_ref());
-                assert_eq!(
-                    format!("{before}{page}{after}"),
-                    rep.body(Payload::Many(page), meta.as_ref())
-                );
-                assert!(before.ends_with("\"phonerecords\":"), "{before}");
-            }
-        }
     }
 }

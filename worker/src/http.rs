@@ -1,18 +1,7 @@
 //! An answer as this Worker builds it (`Reply`: status, headers, body), made
 //! into the runtime's `Response` once, at the end.
 
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
-
-#[wasm_bindgen]
-extern "C" {
-    /// The runtime's `Response`, made from a string it already holds.
-    #[wasm_bindgen(js_name = Response)]
-    type TextResponse;
-    #[wasm_bindgen(constructor, js_class = "Response", catch)]
-    fn new(body: &js_sys::JsString, init: &web_sys::ResponseInit)
-    -> Result<TextResponse, JsValue>;
-}
+use wasm_bindgen::JsValue;
 
 /// The content type of every plain JSON response (and of every error).
 pub const PLAIN_CONTENT_TYPE: &str = "application/json; charset=utf-8";
@@ -30,8 +19,6 @@ pub struct Reply {
 enum Body {
     Empty,
     Bytes(Vec<u8>),
-    /// The runtime's string (a list page as D1 answered it, envelope.rs).
-    JsText(js_sys::JsString),
     /// Written while it is sent (exports).
     Stream(web_sys::ReadableStream),
 }
@@ -43,15 +30,6 @@ impl Reply {
             status,
             headers: vec![("Content-Type", content_type.to_owned())],
             body: Body::Bytes(bytes),
-        }
-    }
-
-    /// A response of this text, held by the runtime, of this content type.
-    pub fn js_text(text: js_sys::JsString, content_type: &str, status: u16) -> Reply {
-        Reply {
-            status,
-            headers: vec![("Content-Type", content_type.to_owned())],
-            body: Body::JsText(text),
         }
     }
 
@@ -147,7 +125,6 @@ impl Reply {
             Body::Bytes(mut body) => {
                 web_sys::Response::new_with_opt_u8_array_and_init(Some(&mut body), &init)
             }
-            Body::JsText(text) => Ok(TextResponse::new(&text, &init)?.unchecked_into()),
             Body::Stream(stream) => {
                 web_sys::Response::new_with_opt_readable_stream_and_init(Some(&stream), &init)
             }

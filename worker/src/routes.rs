@@ -214,7 +214,9 @@ async fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
             },
         },
     };
-    Ok(ctx.representation.respond_records(records, Some(&meta)))
+    Ok(ctx
+        .representation
+        .respond(Payload::Many(&records), Some(&meta)))
 }
 
 /// The totals and groups of the list's view, in one statement, as the JSON

@@ -13,7 +13,6 @@ use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::envelope::Records;
 use crate::error::ApiError;
 use crate::fault::Fault;
 use crate::runtime::D1Session;
@@ -46,9 +45,8 @@ extern "C" {
     fn j(this: &Row) -> Option<String>;
     #[wasm_bindgen(method, getter)]
     fn n(this: &Row) -> Option<f64>;
-    /// Kept as the runtime's string: it goes into the answer as it is.
     #[wasm_bindgen(method, getter)]
-    fn page(this: &Row) -> Option<js_sys::JsString>;
+    fn page(this: &Row) -> Option<String>;
     /// `n, bytes` (an export's size) or `body, n, fetched, k0…` (its chunk).
     #[wasm_bindgen(method, getter)]
     fn bytes(this: &Row) -> Option<f64>;
@@ -416,7 +414,7 @@ impl<'a> Store<'a> {
     /// records, in one statement.
     /// A page whose records make a string over D1's 2 MB limit (the longest
     /// notes) is read as two statements: the count, and the page's rows.
-    pub async fn list(&self, query: &ListQuery) -> Result<(Records, u64), ApiError> {
+    pub async fn list(&self, query: &ListQuery) -> Result<(String, u64), ApiError> {
         let stmts = sql::list(query);
         // A filtered view's count is remembered with the data's version
         // (`versioned_cache`); the record counter's row needs no remembering.
@@ -434,7 +432,7 @@ impl<'a> Store<'a> {
                 let n = self.rows(&stmts.count).await?.first().and_then(Row::n);
                 let records = self.records(&stmts.page).await?;
                 return match n {
-                    Some(n) => Ok((Records::Text(crate::envelope::array(&records)), n as u64)),
+                    Some(n) => Ok((crate::envelope::array(&records), n as u64)),
                     None => Err(ApiError::Internal(
                         "the count statement returned no row".into(),
                     )),
@@ -458,7 +456,7 @@ impl<'a> Store<'a> {
         };
         let n =
             n.ok_or_else(|| ApiError::Internal("the list statement returned no count".into()))?;
-        Ok((Records::Js(page), n))
+        Ok((page, n))
     }
 
     /// An export's size: (records, bytes of their lines).
