@@ -478,34 +478,25 @@ fn page_array(page: &str) -> String {
 }
 
 impl ListSql {
-    /// The count and the page as one statement of one row: `n`, and `page`,
-    /// the JSON array of the page's records in order.
-    pub fn combined(self) -> Statement {
-        Statement {
-            sql: format!(
-                "SELECT ({}) AS n, {} AS page",
-                self.count.sql,
-                page_array(&self.page.sql)
-            ),
-            // The count's parameters are the first of the page's.
-            params: self.page.params,
-        }
-    }
-
-    /// As `combined`, with the count computed only if the data changed since
-    /// `version` (what `versioned_cache` remembers the count was computed
-    /// on): one row, `cv` (the data's version now, migrations/0007), `n` —
-    /// NULL when the version is still `version` — and `page`. A filtered
-    /// view's count reads every match; paging through the view, or coming
-    /// back to it, then reads the page only.
-    pub fn combined_unless_unchanged(self, version: Option<&str>) -> Statement {
+    /// The count and the page as ONE statement of one row: `cv` (the data's
+    /// version now, migrations/0007), `n` (the count) and `page` (the JSON
+    /// array of the page's records, in order). Each of the two answers is
+    /// computed only if the data changed since the version `versioned_cache`
+    /// remembers it at (`count_at`, `page_at`): NULL then, unevaluated, so
+    /// the list of unchanged data reads one row, and paging through a
+    /// filtered view counts its matches once. Unfiltered, the count is the
+    /// row the triggers of migration 0003 keep, read with the version.
+    pub fn remembering(self, count_at: Option<&str>, page_at: Option<&str>) -> Statement {
+        // The count's parameters are the first of the page's.
         let mut params = Params(self.page.params);
-        let n = unless_at(version, &mut params, &self.count.sql);
+        let n = if self.filtered {
+            unless_at(count_at, &mut params, &self.count.sql)
+        } else {
+            "n".to_owned()
+        };
+        let page = unless_at(page_at, &mut params, &page_array(&self.page.sql));
         Statement {
-            sql: format!(
-                "SELECT {DATA_VERSION} AS cv, {n} AS n, {} AS page {VERSION_ROW}",
-                page_array(&self.page.sql)
-            ),
+            sql: format!("SELECT {DATA_VERSION} AS cv, {n} AS n, {page} AS page {VERSION_ROW}"),
             params: params.0,
         }
     }

@@ -378,11 +378,7 @@ pub(crate) fn expected(records: &[Stored], q: &ListQuery) -> (Vec<i64>, u64) {
 fn actual(c: &Connection, q: &ListQuery) -> (Vec<i64>, u64) {
     let stmts = sql::list(q);
     let page_ids = ids(c, &stmts.page);
-    let (n, page) = combined(c, stmts.combined());
-    // The statement a filtered view's list sends when it remembers no count
-    // answers the same.
-    let (_, n_again, page_again) = versioned(c, sql::list(q).combined_unless_unchanged(None));
-    assert_eq!((n_again, &page_again), (Some(n), &page), "{q:?}");
+    let (n, page) = combined(c, stmts.remembering(None, None));
     let page: Value = serde_json::from_str(&page).unwrap();
     let listed: Vec<i64> = page
         .as_array()
@@ -397,23 +393,25 @@ fn actual(c: &Connection, q: &ListQuery) -> (Vec<i64>, u64) {
     (listed, n)
 }
 
-/// `cv`, `n` and `page` of `ListSql::combined_unless_unchanged`.
-fn versioned(c: &Connection, stmt: Statement) -> (String, Option<u64>, String) {
+/// `cv`, `n` and `page` of `ListSql::remembering`.
+fn versioned(c: &Connection, stmt: Statement) -> (String, Option<u64>, Option<String>) {
     c.query_row(&stmt.sql, params_from_iter(params(&stmt)), |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, Option<i64>>(1)?.map(|n| n as u64),
-            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(2)?,
         ))
     })
     .unwrap_or_else(|e| panic!("{e}: {}", stmt.sql))
 }
 
-/// A filtered view's count is computed again exactly when the data changed
-/// since the version it was computed on (migrations/0007); the page always
-/// is. Unchanged, the count reads nothing: paging a wide view reads the page.
+/// A filtered view's count and a list's page are computed again exactly when
+/// the data changed since the version they were computed on (migrations/0007),
+/// each on its own: another page of the view is read with its count
+/// remembered. Unchanged, neither reads anything: the same page again reads
+/// the version's row.
 #[test]
-fn a_filtered_count_is_computed_again_exactly_when_the_data_changed() {
+fn a_lists_count_and_page_are_computed_again_exactly_when_the_data_changed() {
     let c = database();
     let mut rng = Rng(0x5EED_0C07);
     let records = seed(&c, &mut rng, 400);
@@ -422,43 +420,74 @@ fn a_filtered_count_is_computed_again_exactly_when_the_data_changed() {
         ("sort".into(), "-id".into()),
         ("pageSize".into(), "5".into()),
     ]);
-    let (v1, n1, page1) = versioned(&c, sql::list(&wide).combined_unless_unchanged(None));
+    let at = |q: &ListQuery, count: Option<&str>, page: Option<&str>| {
+        versioned(&c, sql::list(q).remembering(count, page))
+    };
+    let (v1, n1, page1) = at(&wide, None, None);
     assert_eq!(n1, Some(expected(&records, &wide).1));
-    let (v, n, page) = versioned(&c, sql::list(&wide).combined_unless_unchanged(Some(&v1)));
+    let page1 = page1.unwrap();
     assert_eq!(
-        (v.as_str(), n, &page),
-        (v1.as_str(), None, &page1),
-        "unchanged: no count"
+        at(&wide, Some(&v1), None),
+        (v1.clone(), None, Some(page1.clone())),
+        "unchanged: the page without the count"
     );
-    let cheap = vm_steps(&c, &sql::list(&wide).combined_unless_unchanged(Some(&v1)));
-    let full = vm_steps(&c, &sql::list(&wide).combined_unless_unchanged(None));
+    assert_eq!(
+        at(&wide, None, Some(&v1)),
+        (v1.clone(), n1, None),
+        "unchanged: the count without the page"
+    );
+    assert_eq!(at(&wide, Some(&v1), Some(&v1)), (v1.clone(), None, None));
+    let vm = |count: Option<&str>, page: Option<&str>| {
+        vm_steps(&c, &sql::list(&wide).remembering(count, page))
+    };
+    let (full, count_known, both_known) = (
+        vm(None, None),
+        vm(Some(&v1), None),
+        vm(Some(&v1), Some(&v1)),
+    );
     assert!(
-        full > 2 * cheap,
-        "{cheap} VM steps with the count remembered, {full} without"
+        full > 2 * count_known && count_known > 2 * both_known,
+        "VM steps: {full} computing both, {count_known} the page, {both_known} neither"
     );
+    // Unfiltered, the count is the counter's row, read with the version.
+    let all = query(&[("pageSize".into(), "5".into())]);
+    let (v, n, page) = at(&all, None, None);
+    assert_eq!((v.as_str(), n), (v1.as_str(), Some(records.len() as u64)));
+    assert_eq!(at(&all, None, Some(&v)), (v.clone(), n, None));
+    assert!(page.unwrap().starts_with("[{"));
     // A new call in the view: counted again, and on the page.
     let mut body = random_body(&mut rng);
     body["direction"] = json!("in");
     let rec = parse_create(&body).unwrap();
     let id = ids(&c, &sql::insert(&rec))[0];
-    let (v2, n2, page2) = versioned(&c, sql::list(&wide).combined_unless_unchanged(Some(&v1)));
+    let (v2, n2, page2) = at(&wide, Some(&v1), Some(&v1));
     assert_ne!(v2, v1);
     assert_eq!(n2, Some(n1.unwrap() + 1));
+    let page2 = page2.unwrap();
     assert!(page2.contains(&format!("\"id\":{id}")), "{page2}");
+    // An update that changes the page but not the count: the page is
+    // read again.
+    let up = phonerecords_shared::validate::parse_update(&json!({"outcome": "updated outcome"}))
+        .unwrap();
+    ids(&c, &sql::update(id, &up, None).unwrap());
+    let (v3, n3, page3) = at(&wide, Some(&v2), Some(&v2));
+    assert_ne!(v3, v2);
+    assert_eq!(n3, n2);
+    assert!(page3.unwrap().contains("updated outcome"));
     // An update that takes a call out of the view.
     let up = phonerecords_shared::validate::parse_update(&json!({"direction": "out"})).unwrap();
     ids(&c, &sql::update(id, &up, None).unwrap());
-    let (v3, n3, _) = versioned(&c, sql::list(&wide).combined_unless_unchanged(Some(&v2)));
-    assert_ne!(v3, v2);
-    assert_eq!(n3, n1);
+    let (v4, n4, page4) = at(&wide, Some(&v3), Some(&v3));
+    assert_ne!(v4, v3);
+    assert_eq!((n4, page4), (n1, Some(page1)));
 }
 
-/// `n` and `page` of the combined list statement.
+/// `n` and `page` of the list statement, nothing remembered.
 fn combined(c: &Connection, stmt: Statement) -> (u64, String) {
-    c.query_row(&stmt.sql, params_from_iter(params(&stmt)), |r| {
-        Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
-    })
-    .unwrap_or_else(|e| panic!("{e}: {}", stmt.sql))
+    match versioned(c, stmt) {
+        (_, Some(n), Some(page)) => (n, page),
+        other => panic!("a count and a page: {other:?}"),
+    }
 }
 
 /// The `j` column (a record's JSON) of every row, in order.
@@ -690,10 +719,10 @@ fn pages_over_d1s_string_limit_have_a_fallback() {
     }
     let stmts = sql::list(&query(&[("pageSize".into(), "200".into())]));
     let (count, page) = (stmts.count.clone(), stmts.page.clone());
-    let combined = stmts.combined();
+    let combined = stmts.remembering(None, None);
     let err = c
         .query_row(&combined.sql, params_from_iter(params(&combined)), |r| {
-            r.get::<_, String>(1)
+            r.get::<_, String>(2)
         })
         .unwrap_err();
     assert!(sql::is_too_big(&err.to_string()), "{err}");
@@ -1088,7 +1117,7 @@ fn records_are_written_as_json_exactly_as_serde_writes_them() {
     }
     // The list's page is the same JSON, as one array.
     let q = query(&[("pageSize".into(), "200".into())]);
-    let (n, page) = combined(&c, sql::list(&q).combined());
+    let (n, page) = combined(&c, sql::list(&q).remembering(None, None));
     assert_eq!(n as usize, records.len());
     let expected: Vec<String> = records
         .iter()
@@ -1098,7 +1127,7 @@ fn records_are_written_as_json_exactly_as_serde_writes_them() {
     // An empty page is an empty array, and the count still counts.
     let (n, page) = combined(
         &c,
-        sql::list(&query(&[("page".into(), "99".into())])).combined(),
+        sql::list(&query(&[("page".into(), "99".into())])).remembering(None, None),
     );
     assert_eq!((n as usize, page.as_str()), (records.len(), "[]"));
 }

@@ -411,20 +411,19 @@ impl<'a> Store<'a> {
     }
 
     /// One page (a JSON array of records) and the count of all matching
-    /// records, in one statement.
+    /// records, in one statement. Both are remembered with the data's
+    /// version (`versioned_cache`): the same page of unchanged data reads one
+    /// row, and another page of a filtered view does not count it again.
     /// A page whose records make a string over D1's 2 MB limit (the longest
     /// notes) is read as two statements: the count, and the page's rows.
     pub async fn list(&self, query: &ListQuery) -> Result<(String, u64), ApiError> {
         let stmts = sql::list(query);
-        // A filtered view's count is remembered with the data's version
-        // (`versioned_cache`); the record counter's row needs no remembering.
-        let lookup = stmts
+        // The record counter's row (unfiltered) needs no remembering.
+        let count = stmts
             .filtered
             .then(|| Lookup::new(Kind::Count, &stmts.count));
-        let stmt = match &lookup {
-            Some(l) => stmts.combined_unless_unchanged(l.version()),
-            None => stmts.combined(),
-        };
+        let page = Lookup::new(Kind::Page, &stmts.page);
+        let stmt = stmts.remembering(count.as_ref().and_then(Lookup::version), page.version());
         let rows = match self.rows(&stmt).await {
             Err(ApiError::Internal(e)) if sql::is_too_big(&e) => {
                 // Rare: the statements are built again rather than kept for every list.
@@ -445,17 +444,18 @@ impl<'a> Store<'a> {
                 "the list statement returned no row".into(),
             ));
         };
-        let page = row
-            .page()
-            .ok_or_else(|| ApiError::Internal("the list statement returned no page".into()))?;
-        let n = match lookup {
+        let version = row.cv();
+        let n = match count {
             None => row.n().map(|n| n as u64),
             Some(l) => l
-                .answer(row.cv(), row.n().map(|n| (n as u64).to_string()))
+                .answer(version.clone(), row.n().map(|n| (n as u64).to_string()))
                 .and_then(|n| n.parse().ok()),
         };
         let n =
             n.ok_or_else(|| ApiError::Internal("the list statement returned no count".into()))?;
+        let page = page
+            .answer(version, row.page())
+            .ok_or_else(|| ApiError::Internal("the list statement returned no page".into()))?;
         Ok((page, n))
     }
 

@@ -1,10 +1,10 @@
 //! Answers this isolate computed, each with the version of the data it read
 //! (migrations/0007: a new random number after every insert, update and
-//! delete, in the same transaction): a view's summary, and a filtered list's
-//! count. D1 is asked to compute one *unless* the data is still at the
-//! remembered version (`sql::unless_unchanged`, `ListSql::combined_unless_unchanged`:
-//! one statement either way), so an answer of unchanged data reads one row
-//! instead of every call of its view. An answer is only ever given with the
+//! delete, in the same transaction): a view's summary, a filtered list's
+//! count and a list's page. D1 is asked to compute one *unless* the data is
+//! still at the remembered version (`sql::unless_unchanged`,
+//! `ListSql::remembering`: one statement either way), so an answer of
+//! unchanged data reads one row instead of every call of its view. An answer is only ever given with the
 //! version D1 reports in that same statement, so it is never older than the
 //! data.
 //!
@@ -97,17 +97,21 @@ pub enum Kind {
     Summary,
     /// A filtered list's count.
     Count,
+    /// A list's page: the JSON array of its records.
+    Page,
 }
 
 thread_local! {
     static SUMMARIES: RefCell<Cache> = RefCell::new(Cache::default());
     static COUNTS: RefCell<Cache> = RefCell::new(Cache::default());
+    static PAGES: RefCell<Cache> = RefCell::new(Cache::default());
 }
 
 fn with<T>(kind: Kind, f: impl FnOnce(&RefCell<Cache>) -> T) -> T {
     match kind {
         Kind::Summary => SUMMARIES.with(f),
         Kind::Count => COUNTS.with(f),
+        Kind::Page => PAGES.with(f),
     }
 }
 
