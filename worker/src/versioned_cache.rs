@@ -4,9 +4,9 @@
 //! count and a list's page. D1 is asked to compute one *unless* the data is
 //! still at the remembered version (`sql::unless_unchanged`,
 //! `ListSql::remembering`: one statement either way), so an answer of
-//! unchanged data reads one row instead of every call of its view. An answer is only ever given with the
-//! version D1 reports in that same statement, so it is never older than the
-//! data.
+//! unchanged data reads one row instead of every call of its view. An answer
+//! is only ever given with the version D1 reports in that same statement, so
+//! it is never older than the data.
 //!
 //! Per isolate, in memory, bounded: at most `MAX_ENTRIES` answers of each kind
 //! and `MAX_BYTES` of keys and answers, the oldest stored dropped first.
