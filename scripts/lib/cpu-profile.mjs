@@ -53,7 +53,7 @@ for (const node of profile.nodes) {
 const kinds = new Map();
 for (const node of profile.nodes) {
   const f = node.callFrame, url = f.url || "";
-  const kind = url.includes(".wasm") ? "WebAssembly (the Worker)"
+  const kind = url.includes(".wasm") || url.startsWith("wasm://") ? "WebAssembly (the Worker)"
     : url.startsWith("cloudflare-internal:") ? "runtime JavaScript (" + url.split(":")[1] + ")"
     : url ? "bundle JavaScript (glue, entry, middleware)"
     : f.functionName === "(idle)" ? null : "native (" + (f.functionName.startsWith("(") ? f.functionName : "builtins") + ")";
