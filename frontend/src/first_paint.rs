@@ -22,6 +22,8 @@ const GLOBAL: &str = "__phonerecordsFirstPaint";
 /// Tells the first paint that `part` is on screen; when every part it painted
 /// is (or `All`), it is removed. Nothing when there is none.
 pub fn done(part: Part) {
+    // The first screen is up: the other pages' chunks may come now.
+    crate::chunks::preload_rest();
     let name = match part {
         Part::List => "list",
         Part::Summary => "summary",

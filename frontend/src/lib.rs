@@ -2,6 +2,7 @@
 //! Worker as static assets and calling the API on the same origin.
 
 pub mod api;
+pub mod chunks;
 pub mod clock;
 pub mod components;
 pub mod csv;

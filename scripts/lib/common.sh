@@ -8,6 +8,9 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 
 # Pinned tool versions. wasm-bindgen's must equal the library's in Cargo.lock.
 WORKER_BUILD_VERSION="0.8.7"
+# wasm-split-cli (the UI's chunks) comes with its support crate, at the
+# version whose format Leptos's wasm_split_helpers (Cargo.lock) speaks.
+WASM_SPLIT_VERSION="0.2.4"
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)"
 
 # wrangler offline and quiet: no telemetry, no account look-ups, no prompts.

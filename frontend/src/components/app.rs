@@ -2,10 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::components::call_page::CallPage;
-use crate::components::import::ImportPage;
+use crate::chunks;
 use crate::components::list::{LastList, ListPage};
-use crate::components::record_pages::{EditRecordPage, NewRecordPage};
 use crate::components::signin::SignIn;
 use crate::components::undo::{DeleteAnyway, Deletes, UndoNotice};
 use crate::first_paint::{self, Part};
@@ -56,10 +54,10 @@ pub fn App() -> impl IntoView {
                 <Show when=signed_in fallback=|| view! { <SignIn/> }>
                     {move || match page.get() {
                         Page::List => view! { <ListPage/> }.into_any(),
-                        Page::New => view! { <NewRecordPage/> }.into_any(),
-                        Page::Import => view! { <ImportPage/> }.into_any(),
-                        Page::Call => view! { <CallPage/> }.into_any(),
-                        Page::Edit => view! { <EditRecordPage/> }.into_any(),
+                        Page::New => chunks::page(chunks::Page::New).into_any(),
+                        Page::Import => chunks::page(chunks::Page::Import).into_any(),
+                        Page::Call => chunks::page(chunks::Page::Call).into_any(),
+                        Page::Edit => chunks::page(chunks::Page::Edit).into_any(),
                         Page::NotFound => view! {
                             <section><h1>"Not found"</h1><p><a href="/">"Back to the phone records"</a></p></section>
                         }

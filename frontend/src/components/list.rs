@@ -7,10 +7,9 @@ use leptos::prelude::*;
 use phonerecords_shared::{Direction, Field, PhoneRecord, PhoneRecordPageData};
 
 use crate::api;
+use crate::chunks;
 use crate::clock;
-use crate::components::export::ExportButton;
 use crate::components::retry_panel;
-use crate::components::summary::ViewSummary;
 use crate::components::undo::{Selection, SelectionBar, use_deletes};
 use crate::first_paint::{self, Part};
 use crate::form_model::describe;
@@ -394,13 +393,13 @@ pub fn ListPage() -> impl IntoView {
             <div class="page-head">
                 <h1 id="list-title">"Phone records"</h1>
                 <div class="page-actions">
-                    <ExportButton query=Signal::derive(move || state.with(|s| s.export_query(clock::local_offset)))/>
+                    {chunks::export(Signal::derive(move || state.with(|s| s.export_query(clock::local_offset))))}
                     <Link href="/import" class="button">"Import calls"</Link>
                     <Link href="/calls/new" class="button primary">"Record a call"</Link>
                 </div>
             </div>
             <Filters state=state on_change=go/>
-            <ViewSummary state=state/>
+            {chunks::summary(state.into())}
             {move || match data.get() {
                 None => view! { <p class="loading" role="status">"Loading phone records…"</p> }.into_any(),
                 Some(Err(failure)) => retry_panel(failure.message(), retry).into_any(),

@@ -1,0 +1,162 @@
+//! What is not needed for the first list, each in its own chunk of
+//! WebAssembly (issue 13: the list must not wait for the form, the import,
+//! a call's page, the totals or the export). scripts/build-ui builds with
+//! `--cfg split` and cuts the module at the functions below with
+//! `wasm-split-cli`: what only a split function reaches moves to its chunk
+//! (code two chunks share, to a third), fetched the first time it is shown,
+//! or earlier by `preload_rest` once the first screen is up. Without
+//! `--cfg split` (the component tests' builds) each is a plain call.
+
+use std::cell::Cell;
+
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+
+use crate::components::call_page::CallPage;
+use crate::components::export::ExportButton;
+use crate::components::import::ImportPage;
+use crate::components::record_pages::{EditRecordPage, NewRecordPage};
+use crate::components::retry_panel;
+use crate::components::summary::ViewSummary;
+use crate::list_state::ListState;
+
+/// A chunk that could not be fetched (offline, a deploy replaced it): the
+/// page says so and offers to try again; nothing else of the app is lost.
+#[derive(Clone, Debug)]
+pub struct NotLoaded;
+
+#[cfg(split)]
+impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        NotLoaded
+    }
+}
+
+/// Declares `$name`, an async function answering `$body`'s view, as a split
+/// point of chunk `$chunk` (with `--cfg split`) or as a plain function; and
+/// `$preload`, which fetches the chunk.
+macro_rules! split_view {
+    ($chunk:ident, $name:ident, $preload:ident, ($($arg:ident: $ty:ty),*) $body:expr) => {
+        #[cfg(split)]
+        #[leptos::wasm_split::wasm_split(
+            $chunk,
+            wasm_split_path = ::leptos::wasm_split,
+            preload($preload),
+            fallible
+        )]
+        fn $name($($arg: $ty),*) -> Result<AnyView, NotLoaded> {
+            Ok($body.into_any())
+        }
+
+        #[cfg(not(split))]
+        async fn $name($($arg: $ty),*) -> Result<AnyView, NotLoaded> {
+            Ok($body.into_any())
+        }
+
+        #[cfg(not(split))]
+        async fn $preload() -> Result<(), NotLoaded> {
+            Ok(())
+        }
+    };
+    ($chunk:ident, $name:ident, $preload:ident, $body:expr) => {
+        split_view!($chunk, $name, $preload, () $body);
+    };
+}
+
+split_view!(form, new_record, preload_form, view! { <NewRecordPage/> });
+split_view!(form, edit_record, preload_edit, view! { <EditRecordPage/> });
+split_view!(import, import, preload_import, view! { <ImportPage/> });
+split_view!(call, call, preload_call, view! { <CallPage/> });
+split_view!(list, view_summary, preload_summary, (state: Signal<ListState>)
+    view! { <ViewSummary state=state/> });
+split_view!(list, export_button, preload_export, (query: Signal<Result<String, String>>)
+    view! { <ExportButton query=query/> });
+
+/// The pages that live in chunks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    New,
+    Edit,
+    Import,
+    Call,
+}
+
+/// The page, once its chunk is here: "Loading…" until then (usually no time:
+/// `preload_rest` fetched it), and a way to try again if it cannot come.
+pub fn page(which: Page) -> impl IntoView {
+    let retry = RwSignal::new(0u32);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            // The chunk's future is not Send (a JavaScript fetch): this app
+            // runs on one thread, as SendWrapper checks.
+            {move || {
+                retry.track();
+                Suspend::new(SendWrapper::new(async move {
+                    let view = match which {
+                        Page::New => new_record().await,
+                        Page::Edit => edit_record().await,
+                        Page::Import => import().await,
+                        Page::Call => call().await,
+                    };
+                    view.unwrap_or_else(|NotLoaded| {
+                        retry_panel(
+                            "This page could not be loaded. Check the connection and try again."
+                                .into(),
+                            retry,
+                        )
+                        .into_any()
+                    })
+                }))
+            }}
+        </Suspense>
+    }
+}
+
+/// The list's totals and chart, once their chunk is here (nothing before:
+/// the panel itself shows nothing while its totals load).
+pub fn summary(state: Signal<ListState>) -> impl IntoView {
+    part(move || view_summary(state))
+}
+
+/// The list's export button, once its chunk is here.
+pub fn export(query: Signal<Result<String, String>>) -> impl IntoView {
+    part(move || export_button(query))
+}
+
+/// A part of a page in a chunk: nothing until it is here, nothing if it
+/// cannot come (the rest of the page works without it).
+fn part<F, Fut>(load: F) -> impl IntoView
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<AnyView, NotLoaded>> + 'static,
+{
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let loading = load();
+                Suspend::new(SendWrapper::new(async move { loading.await.unwrap_or_else(|NotLoaded| ().into_any()) }))
+            }}
+        </Suspense>
+    }
+}
+
+thread_local! {
+    static PRELOADING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Fetches every chunk in the background, once, after the first screen is up
+/// (first_paint::done), so a click on "Record a call" does not wait for the
+/// network. A chunk that fails here is fetched again when it is needed.
+pub fn preload_rest() {
+    if PRELOADING.replace(true) {
+        return;
+    }
+    leptos::task::spawn_local(async {
+        let _ = preload_summary().await;
+        let _ = preload_export().await;
+        let _ = preload_form().await;
+        let _ = preload_edit().await;
+        let _ = preload_call().await;
+        let _ = preload_import().await;
+    });
+}
