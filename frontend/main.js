@@ -1,9 +1,12 @@
 // Loads the UI's WebAssembly and mounts the app (an external module, so the
 // Content-Security-Policy needs no inline script); on the list's default view
 // it first asks for the data and paints it while the WebAssembly downloads.
-// scripts/build-ui replaces both paths with the content-hashed names under
-// /assets/.
-import init, { start } from "/pkg/phonerecords_ui.js";
+// The glue is imported at the end, not statically: this module runs (and asks
+// for the data) as soon as it arrives, not once the glue and the split loader
+// it imports have too (index.html preloads them). scripts/build-ui replaces
+// the paths with the content-hashed names under /assets/, and fills in
+// LIST_CHUNKS.
+
 
 // The first screen's data, asked for now instead of once the WebAssembly has
 // downloaded and started: on a slow phone that is a round trip sooner. Only
@@ -38,6 +41,25 @@ function storedToken() {
   }
 }
 
+// The list page's chunks of WebAssembly (its totals and export:
+// frontend/src/chunks.rs): on the list they are fetched beside the main
+// module rather than once it runs, but after the early answers, whose bytes
+// they would otherwise slow down (and under HTTP/1.1 hold up: six
+// connections to a host).
+const LIST_CHUNKS = [];
+// Set once the app has mounted (it then shows its own loading states and
+// asks for its own chunks).
+let appMounted = false;
+function preloadListChunks() {
+  // Once the app runs it asks for them itself (a preload then would be a second fetch).
+  if (location.pathname !== "/" || appMounted) return;
+  for (const href of LIST_CHUNKS) {
+    const link = document.createElement("link");
+    Object.assign(link, { rel: "preload", as: "fetch", crossOrigin: "anonymous", href });
+    document.head.append(link);
+  }
+}
+
 const onList = location.pathname === "/" && location.search === "";
 const onCall = CALL_PATH.exec(location.pathname);
 const early = onList ? FIRST_SCREEN : onCall ? [recordUrl(onCall[1])] : [];
@@ -57,7 +79,10 @@ if (token) {
       // The edit page's form is the app's to draw: its record is only fetched early.
       else if (!onCall[2]) firstPaint(["call"], callPage, first);
     })
-    .catch((e) => console.warn("first paint skipped:", e));
+    .catch((e) => console.warn("first paint skipped:", e))
+    .finally(preloadListChunks);
+} else {
+  preloadListChunks();
 }
 
 // ---------------------------------------------------------------------------
@@ -79,7 +104,6 @@ const CALL_LABELS = ["From (name)", "To (name)", "Direction", "Phone number", "P
 
 const painted = [];
 const awaited = new Set();
-let appMounted = false;
 globalThis.__phonerecordsFirstPaint = {
   done(part) {
     awaited.delete(part);
@@ -273,6 +297,7 @@ function firstPaint(parts, draw, ...answers) {
 }
 
 try {
+  const { default: init, start } = await import("/pkg/phonerecords_ui.js");
   await init({ module_or_path: "/pkg/phonerecords_ui_bg.wasm" });
   appMounted = true;
   start();

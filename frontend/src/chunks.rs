@@ -18,6 +18,7 @@ use crate::components::import::ImportPage;
 use crate::components::record_pages::{EditRecordPage, NewRecordPage};
 use crate::components::retry_panel;
 use crate::components::summary::ViewSummary;
+use crate::first_paint::{self, Part};
 use crate::list_state::ListState;
 
 /// A chunk that could not be fetched (offline, a deploy replaced it): the
@@ -113,19 +114,23 @@ pub fn page(which: Page) -> impl IntoView {
 }
 
 /// The list's totals and chart, once their chunk is here (nothing before:
-/// the panel itself shows nothing while its totals load).
+/// the panel itself shows nothing while its totals load). Without the chunk,
+/// the list is whole without them: main.js's painted totals go.
 pub fn summary(state: Signal<ListState>) -> impl IntoView {
-    part(move || view_summary(state))
+    part(
+        move || view_summary(state),
+        || first_paint::done(Part::Summary),
+    )
 }
 
 /// The list's export button, once its chunk is here.
 pub fn export(query: Signal<Result<String, String>>) -> impl IntoView {
-    part(move || export_button(query))
+    part(move || export_button(query), || ())
 }
 
-/// A part of a page in a chunk: nothing until it is here, nothing if it
-/// cannot come (the rest of the page works without it).
-fn part<F, Fut>(load: F) -> impl IntoView
+/// A part of a page in a chunk: nothing until it is here, nothing (and
+/// `missing`) if it cannot come: the rest of the page works without it.
+fn part<F, Fut>(load: F, missing: fn()) -> impl IntoView
 where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<AnyView, NotLoaded>> + 'static,
@@ -134,7 +139,12 @@ where
         <Suspense fallback=|| ()>
             {move || {
                 let loading = load();
-                Suspend::new(SendWrapper::new(async move { loading.await.unwrap_or_else(|NotLoaded| ().into_any()) }))
+                Suspend::new(SendWrapper::new(async move {
+                    loading.await.unwrap_or_else(|NotLoaded| {
+                        missing();
+                        ().into_any()
+                    })
+                }))
             }}
         </Suspense>
     }

@@ -1,0 +1,79 @@
+// The UI's chunks of WebAssembly (frontend/src/chunks.rs, cut by
+// scripts/build-ui): the first list comes without the other pages' code, each
+// page's chunk comes when it is needed (or before, once the first screen is
+// up), and a chunk that cannot be fetched costs that page, never the app.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, TOKEN, open, appsList, eventually, api } from './harness.mjs';
+
+const CHUNK = /\/assets\/(split_[a-z]+|chunk_\d+)\.[0-9a-f]{16}\.wasm$/;
+const split = (url) => (new URL(url).pathname.match(CHUNK) || [])[1];
+
+test('the first list arrives without the other pages\' chunks; they follow once it is up, each fetched once', async () => {
+  // One call, so the list has a row (deleted at the end: the other files start from an empty list).
+  const created = await api('POST', '/phonerecords', { phonerecords: [{ callTimestamp: '2026-11-30T09:00:00+13:00', direction: 'in', phoneNumber: '+64 9 555 0100', outcome: 'chunk check' }] });
+  const page = await open();
+  const fetched = [];
+  page.on('request', (r) => { if (split(r.url())) fetched.push(split(r.url())); });
+  // Hold back the form's, the import's and a call page's chunks until the list is up.
+  const held = [];
+  let release = false;
+  await page.route(/\/assets\/split_(form|import|call)\.[0-9a-f]{16}\.wasm$/, (route) => (release ? route.continue() : held.push(route)));
+  await page.goto(`${BASE}/#token=${TOKEN}`);
+  await appsList(page);
+  await page.locator('table.records tbody tr').first().waitFor();
+  await page.locator('.summary-panel').waitFor();
+  await eventually(async () => !(await page.locator('html.first-paint').count()), 'the first paint to go');
+  // The list, its totals and its export button are the app's, with those chunks held back.
+  assert.ok(await page.getByRole('button', { name: 'Export CSV' }).isEnabled(), 'the export button works');
+  assert.ok(fetched.includes('split_list'), 'the list\'s chunk was fetched');
+  // Once the first screen is up, the other pages' chunks are asked for, one after another.
+  await eventually(() => held.length > 0, 'the next page\'s chunk to be asked for');
+  release = true;
+  for (const route of held) await route.continue();
+  await eventually(() => ['split_form', 'split_import', 'split_call'].every((f) => fetched.includes(f)),
+    'every page\'s chunk to be fetched in the background');
+  await page.getByRole('link', { name: 'Record a call' }).first().click();
+  await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+  await page.getByRole('link', { name: 'Records', exact: true }).click();
+  await appsList(page);
+  const counts = fetched.reduce((m, f) => m.set(f, (m.get(f) || 0) + 1), new Map());
+  assert.deepEqual([...counts].filter(([, n]) => n > 1), [], 'a chunk was fetched more than once');
+  await page.done();
+  await api('DELETE', `/phonerecords/${created.phonerecords[0].id}`);
+});
+
+test('a page whose chunk cannot be fetched says so and loads on "Try again"; the list never depended on it', async () => {
+  const page = await open({ allow: ['Failed to fetch', 'ERR_FAILED', 'net::', 'failed to load', 'TypeError'] });
+  let refuse = true;
+  await page.route(/\/assets\/split_form\.[0-9a-f]{16}\.wasm$/, (route) => (refuse ? route.abort() : route.continue()));
+  await page.goto(`${BASE}/#token=${TOKEN}`);
+  await appsList(page);
+  await page.getByRole('link', { name: 'Record a call' }).first().click();
+  const alert = page.getByRole('alert');
+  await alert.getByText('This page could not be loaded').waitFor();
+  // The rest of the app still works: back to the list and here again.
+  await page.getByRole('link', { name: 'Records', exact: true }).click();
+  await appsList(page);
+  await page.getByRole('link', { name: 'Record a call' }).first().click();
+  await alert.getByText('This page could not be loaded').waitFor();
+  refuse = false;
+  await alert.getByRole('button', { name: 'Try again' }).click();
+  await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+  assert.ok(await page.getByLabel('Phone number', { exact: true }).isVisible(), 'the form is there');
+  await page.done();
+});
+
+test('without its totals\' chunk the list is whole: the first paint goes, and nothing is left disabled', async () => {
+  const created = await api('POST', '/phonerecords', { phonerecords: [{ callTimestamp: '2026-11-30T10:00:00+13:00', direction: 'out', phoneNumber: '+64 9 555 0101', outcome: 'chunk check' }] });
+  const page = await open({ allow: ['Failed to fetch', 'ERR_FAILED', 'net::', 'failed to load', 'TypeError'] });
+  await page.route(/\/assets\/split_list\.[0-9a-f]{16}\.wasm$/, (route) => route.abort());
+  await page.goto(`${BASE}/#token=${TOKEN}`);
+  await appsList(page);
+  await page.locator('table.records tbody tr').first().waitFor();
+  await eventually(async () => !(await page.locator('html.first-paint').count()), 'the first paint to go');
+  assert.equal(await page.locator('[data-first-paint]').count(), 0, 'nothing of the first paint is left');
+  assert.ok(await page.getByRole('link', { name: 'Record a call' }).first().isEnabled());
+  await page.done();
+  await api('DELETE', `/phonerecords/${created.phonerecords[0].id}`);
+});
