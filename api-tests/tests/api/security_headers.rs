@@ -33,7 +33,11 @@ fn the_ui_files_carry_the_policy() {
         .filter(|s| s.starts_with("/assets/"))
         .map(str::to_owned)
         .collect();
-    assert_eq!(assets.len(), 4, "style, glue, wasm and main.js in {index}");
+    assert_eq!(
+        assets.len(),
+        5,
+        "style, glue, split loader, wasm and main.js in {index}"
+    );
     // Client-side routes are index.html too.
     let pages = ["/", "/records/new"];
     for path in pages
