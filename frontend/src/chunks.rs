@@ -42,7 +42,7 @@ macro_rules! split_view {
         #[leptos::wasm_split::wasm_split(
             $chunk,
             wasm_split_path = ::leptos::wasm_split,
-            preload($preload),
+            preload(#[allow(dead_code)] $preload),
             fallible
         )]
         fn $name($($arg: $ty),*) -> Result<AnyView, NotLoaded> {
@@ -55,6 +55,7 @@ macro_rules! split_view {
         }
 
         #[cfg(not(split))]
+        #[allow(dead_code)]
         async fn $preload() -> Result<(), NotLoaded> {
             Ok(())
         }
@@ -86,64 +87,66 @@ pub enum Page {
 /// `preload_rest` fetched it), and a way to try again if it cannot come.
 pub fn page(which: Page) -> impl IntoView {
     let retry = RwSignal::new(0u32);
-    view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
-            // The chunk's future is not Send (a JavaScript fetch): this app
-            // runs on one thread, as SendWrapper checks.
-            {move || {
-                retry.track();
-                Suspend::new(SendWrapper::new(async move {
-                    let view = match which {
-                        Page::New => new_record().await,
-                        Page::Edit => edit_record().await,
-                        Page::Import => import().await,
-                        Page::Call => call().await,
-                    };
-                    view.unwrap_or_else(|NotLoaded| {
-                        retry_panel(
-                            "This page could not be loaded. Check the connection and try again."
-                                .into(),
-                            retry,
-                        )
-                        .into_any()
-                    })
-                }))
-            }}
-        </Suspense>
-    }
+    in_chunk(
+        || view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
+        move || {
+            retry.track();
+            async move {
+                match which {
+                    Page::New => new_record().await,
+                    Page::Edit => edit_record().await,
+                    Page::Import => import().await,
+                    Page::Call => call().await,
+                }
+            }
+        },
+        move || {
+            let message = "This page could not be loaded. Check the connection and try again.";
+            retry_panel(message.into(), retry).into_any()
+        },
+    )
 }
 
 /// The list's totals and chart, once their chunk is here (nothing before:
 /// the panel itself shows nothing while its totals load). Without the chunk,
 /// the list is whole without them: main.js's painted totals go.
 pub fn summary(state: Signal<ListState>) -> impl IntoView {
-    part(
+    in_chunk(
+        || ().into_any(),
         move || view_summary(state),
-        || first_paint::done(Part::Summary),
+        || {
+            first_paint::done(Part::Summary);
+            ().into_any()
+        },
     )
 }
 
-/// The list's export button, once its chunk is here.
+/// The list's export button, once its chunk is here (nothing without it).
 pub fn export(query: Signal<Result<String, String>>) -> impl IntoView {
-    part(move || export_button(query), || ())
+    in_chunk(
+        || ().into_any(),
+        move || export_button(query),
+        || ().into_any(),
+    )
 }
 
-/// A part of a page in a chunk: nothing until it is here, nothing (and
-/// `missing`) if it cannot come: the rest of the page works without it.
-fn part<F, Fut>(load: F, missing: fn()) -> impl IntoView
+/// A view from a chunk: `loading` until `load` has it, `missing` if its
+/// chunk cannot be fetched (the rest of the page works without it). `load`
+/// runs again when a signal it reads changes.
+fn in_chunk<L, F, M>(loading: fn() -> AnyView, load: L, missing: M) -> impl IntoView
 where
-    F: Fn() -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<AnyView, NotLoaded>> + 'static,
+    L: Fn() -> F + Send + Sync + 'static,
+    F: Future<Output = Result<AnyView, NotLoaded>> + 'static,
+    M: Fn() -> AnyView + Copy + Send + Sync + 'static,
 {
     view! {
-        <Suspense fallback=|| ()>
+        <Suspense fallback=loading>
+            // The chunk's future is not Send (a JavaScript fetch): this app
+            // runs on one thread, as SendWrapper checks.
             {move || {
-                let loading = load();
+                let loaded = load();
                 Suspend::new(SendWrapper::new(async move {
-                    loading.await.unwrap_or_else(|NotLoaded| {
-                        missing();
-                        ().into_any()
-                    })
+                    loaded.await.unwrap_or_else(|NotLoaded| missing())
                 }))
             }}
         </Suspense>
@@ -161,11 +164,11 @@ pub fn preload_rest() {
     if PRELOADING.replace(true) {
         return;
     }
+    // One per chunk (a chunk's split points share it): the list's first (it
+    // is on the first screen), then the most used page first.
     leptos::task::spawn_local(async {
         let _ = preload_summary().await;
-        let _ = preload_export().await;
         let _ = preload_form().await;
-        let _ = preload_edit().await;
         let _ = preload_call().await;
         let _ = preload_import().await;
     });
