@@ -46,6 +46,54 @@ test('the first list arrives without the other pages\' chunks; they follow once 
   await api('DELETE', `/phonerecords/${created.phonerecords[0].id}`);
 });
 
+test('the app\'s list does not wait for its totals\' chunk: the painted totals stand in where the app\'s go, until they come or the view changes', async () => {
+  const created = await api('POST', '/phonerecords', { phonerecords: [
+    { callTimestamp: '2026-11-30T08:00:00+13:00', direction: 'in', actualHours: 1.5, phoneNumber: '+64 9 555 0102', outcome: 'stand-in check' },
+    { callTimestamp: '2026-11-29T08:00:00+13:00', direction: 'out', actualHours: 0.25, phoneNumber: '+64 9 555 0103', outcome: 'stand-in check' },
+  ] });
+  const totals = (page) => page.locator('.summary-panel .totals').innerText();
+  const box = (page) => page.locator('.summary-panel').boundingBox();
+  for (const changeView of [false, true]) {
+    const page = await open();
+    // The main module waits until main.js has painted; the totals' chunk until released.
+    let releaseMain;
+    const mainHeld = new Promise((resolve) => { releaseMain = resolve; });
+    await page.route(/\/assets\/phonerecords_ui_bg\.[0-9a-f]{16}\.wasm$/, async (route) => { await mainHeld; await route.continue(); });
+    const heldList = [];
+    let listReleased = false;
+    await page.route(/\/assets\/split_list\.[0-9a-f]{16}\.wasm$/, (route) => (listReleased ? route.continue() : heldList.push(route)));
+    await page.goto(`${BASE}/#token=${TOKEN}`);
+    await page.locator('[data-first-paint] table.records tbody tr').first().waitFor();
+    const painted = { totals: await totals(page), box: await box(page) };
+    releaseMain();
+    await appsList(page);
+    await eventually(async () => !(await page.locator('html.first-paint').count()), 'the app\'s page to show');
+    await eventually(() => heldList.length > 0, 'the app to ask for its totals\' chunk');
+    // The app's list works; its totals are still the painted ones, where they were.
+    assert.ok(await page.getByLabel('Search').isEnabled(), 'the app\'s controls work without the totals\' chunk');
+    assert.ok(await page.locator('table.records tbody input[type=checkbox]').first().isEnabled(), 'and its rows');
+    assert.equal(await page.locator('.summary-panel').count(), 1, 'one totals panel');
+    assert.equal(await page.locator('[data-summary-slot] > .summary-panel[data-first-paint]').count(), 1, 'the painted totals stand in');
+    assert.equal(await totals(page), painted.totals, 'the same totals');
+    const at = await box(page);
+    for (const k of ['x', 'y', 'width', 'height']) assert.ok(Math.abs(at[k] - painted.box[k]) <= 0.5, `the totals did not move (${k})`);
+    assert.equal(await page.locator('[data-first-paint]').count(), 1, 'nothing else of the first paint is left');
+    if (changeView) {
+      // Totals of another view must not be shown as this one's.
+      await page.getByLabel('Direction').selectOption('out');
+      await eventually(async () => (await page.locator('.summary-panel').count()) === 0, 'the painted totals to go with their view');
+    }
+    listReleased = true;
+    for (const route of heldList) await route.continue();
+    await eventually(async () => (await page.locator('.summary-panel .period-switch select:enabled').count()) === 1, 'the app\'s totals');
+    assert.equal(await page.locator('[data-first-paint]').count(), 0, 'the painted totals have gone');
+    assert.equal(await page.locator('.summary-panel').count(), 1, 'one totals panel');
+    if (!changeView) assert.equal(await totals(page), painted.totals, 'the app\'s totals read as the painted ones did');
+    await page.done();
+  }
+  for (const r of created.phonerecords) await api('DELETE', `/phonerecords/${r.id}`);
+});
+
 test('a page whose chunk cannot be fetched says so and loads on "Try again"; the list never depended on it', async () => {
   const page = await open({ allow: REFUSED_CHUNK });
   let refuse = true;
@@ -75,7 +123,9 @@ test('without its totals\' chunk the list is whole: the first paint goes, and no
   await appsList(page);
   await page.locator('table.records tbody tr').first().waitFor();
   await eventually(async () => !(await page.locator('html.first-paint').count()), 'the first paint to go');
-  assert.equal(await page.locator('[data-first-paint]').count(), 0, 'nothing of the first paint is left');
+  // The painted totals (if main.js painted first) stand in until the chunk is known to be missing.
+  await eventually(async () => (await page.locator('[data-first-paint]').count()) === 0, 'nothing of the first paint to be left');
+  assert.equal(await page.locator('.summary-panel').count(), 0, 'no totals: neither the app\'s nor the painted ones');
   assert.ok(await page.getByRole('link', { name: 'Record a call' }).first().isEnabled());
   await page.done();
   await api('DELETE', `/phonerecords/${created.phonerecords[0].id}`);

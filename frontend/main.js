@@ -4,8 +4,7 @@
 // The glue is imported at the end, not statically: this module runs (and asks
 // for the data) as soon as it arrives, not once the glue and the split loader
 // it imports have too (index.html preloads them). scripts/build-ui replaces
-// the paths with the content-hashed names under /assets/, and fills in
-// LIST_CHUNKS.
+// the paths with the content-hashed names under /assets/.
 
 
 // The first screen's data, asked for now instead of once the WebAssembly has
@@ -41,24 +40,12 @@ function storedToken() {
   }
 }
 
-// The list page's chunks of WebAssembly (its totals and export:
-// frontend/src/chunks.rs): on the list they are fetched beside the main
-// module rather than once it runs, but after the early answers, whose bytes
-// they would otherwise slow down (and under HTTP/1.1 hold up: six
-// connections to a host).
-const LIST_CHUNKS = [];
-// Set once the app has mounted (it then shows its own loading states and
-// asks for its own chunks).
+// Set once the app has mounted (it then shows its own loading states).
+// The list's totals and export come in a chunk of WebAssembly
+// (frontend/src/chunks.rs) that the app asks for once it runs: not fetched
+// here beside the main module, whose bytes it would slow down, since the
+// app's list does not wait for it (the painted totals stand in: `done`).
 let appMounted = false;
-function preloadListChunks() {
-  // Once the app runs it asks for them itself (a preload then would be a second fetch).
-  if (location.pathname !== "/" || appMounted) return;
-  for (const href of LIST_CHUNKS) {
-    const link = document.createElement("link");
-    Object.assign(link, { rel: "preload", as: "fetch", crossOrigin: "anonymous", href });
-    document.head.append(link);
-  }
-}
 
 const onList = location.pathname === "/" && location.search === "";
 const onCall = CALL_PATH.exec(location.pathname);
@@ -79,10 +66,7 @@ if (token) {
       // The edit page's form is the app's to draw: its record is only fetched early.
       else if (!onCall[2]) firstPaint(["call"], callPage, first);
     })
-    .catch((e) => console.warn("first paint skipped:", e))
-    .finally(preloadListChunks);
-} else {
-  preloadListChunks();
+    .catch((e) => console.warn("first paint skipped:", e));
 }
 
 // ---------------------------------------------------------------------------
@@ -93,8 +77,11 @@ if (token) {
 // disabled until the app takes over: it calls
 // `__phonerecordsFirstPaint.done(part)` when its list ("list") and its totals
 // ("summary") are on screen, or its call's page ("call"), or "all" on any
-// other page, and this goes once every part it painted is there. The e2e
-// tests hold the two paintings to each other, text for text and box for box;
+// other page, and this goes once every part it painted is there. The app's
+// list does not wait for its totals (they come in a chunk of their own): once
+// it is on screen, the painted totals move to where the app's will be (its
+// `data-summary-slot`) and stand in for them until they come. The e2e tests
+// hold the two paintings to each other, text for text and box for box;
 // frontend/src/first_paint.rs holds the constants below to the app's.
 const PAGE_SIZES = [25, 50, 100, 200];
 const PERIOD_UP_TO = { day: 31, week: 183 };
@@ -107,12 +94,28 @@ const awaited = new Set();
 globalThis.__phonerecordsFirstPaint = {
   done(part) {
     awaited.delete(part);
+    if (part === "list" && awaited.has("summary")) standIn();
     if (part !== "all" && awaited.size) return;
     awaited.clear();
     for (const node of painted.splice(0)) node.remove();
     document.documentElement.classList.remove("first-paint");
   },
 };
+
+// The app's list is up, its totals not yet: the painted ones go where the
+// app's will be, the rest of the first paint goes (the app's page shows).
+function standIn() {
+  const slot = document.querySelector("[data-summary-slot]");
+  if (!slot) return;
+  const totals = painted.map((node) => node.querySelector(".summary-panel")).find(Boolean);
+  if (totals) {
+    totals.setAttribute("data-first-paint", "");
+    slot.append(totals);
+  }
+  for (const node of painted.splice(0)) node.remove();
+  if (totals) painted.push(totals);
+  document.documentElement.classList.remove("first-paint");
+}
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

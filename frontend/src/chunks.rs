@@ -110,21 +110,44 @@ pub fn page(which: Page) -> impl IntoView {
 /// The list's totals and chart, once their chunk is here (nothing before:
 /// the panel itself shows nothing while its totals load). Without the chunk,
 /// the list is whole without them: main.js's painted totals go.
+///
+/// The list does not wait for this chunk: once the app's list is on screen,
+/// main.js moves its painted totals into the slot (`data-summary-slot`,
+/// where the app's will be; `display: contents`, so it adds no box) and the
+/// rest of its first paint goes; the painted totals stay until the app's are
+/// there (`Part::Summary`), or the view changes under them.
 pub fn summary(state: Signal<ListState>) -> impl IntoView {
-    in_chunk(
-        || ().into_any(),
-        move || view_summary(state),
-        || {
+    let painted_for = state.get_untracked();
+    Effect::new(move |_| {
+        if state.with(|s| *s != painted_for) {
             first_paint::done(Part::Summary);
-            ().into_any()
-        },
-    )
+        }
+    });
+    view! {
+        <div class="summary-slot" data-summary-slot=""></div>
+        {in_chunk(
+            || ().into_any(),
+            move || view_summary(state),
+            || {
+                first_paint::done(Part::Summary);
+                ().into_any()
+            },
+        )}
+    }
 }
 
-/// The list's export button, once its chunk is here (nothing without it).
+/// The list's export button, once its chunk is here (nothing without it);
+/// until then the button, disabled, so nothing beside it moves.
 pub fn export(query: Signal<Result<String, String>>) -> impl IntoView {
     in_chunk(
-        || ().into_any(),
+        || {
+            view! {
+                <div class="export">
+                    <button type="button" class="button" disabled>"Export CSV"</button>
+                </div>
+            }
+            .into_any()
+        },
         move || export_button(query),
         || ().into_any(),
     )
