@@ -94,6 +94,34 @@ test('the app\'s list does not wait for its totals\' chunk: the painted totals s
   for (const r of created.phonerecords) await api('DELETE', `/phonerecords/${r.id}`);
 });
 
+test('a page that lives in a chunk, opened by its link, has its chunks fetched beside the main module, each once', async () => {
+  const created = await api('POST', '/phonerecords', { phonerecords: [{ callTimestamp: '2026-11-30T07:00:00+13:00', direction: 'in', phoneNumber: '+64 9 555 0104', outcome: 'preload check' }] });
+  const id = created.phonerecords[0].id;
+  for (const [path, chunk, shown] of [
+    [`/calls/${id}`, 'split_call', '#call-title'],
+    [`/calls/${id}/edit`, 'split_form', 'form.record-form'],
+    ['/calls/new', 'split_form', 'form.record-form'],
+    ['/import', 'split_import', 'input[type=file]'],
+  ]) {
+    const page = await open();
+    const fetched = [];
+    page.on('request', (r) => { if (split(r.url())) fetched.push(split(r.url())); });
+    // The main module waits: whatever chunk is asked for meanwhile, main.js asked for.
+    let releaseMain;
+    const mainHeld = new Promise((resolve) => { releaseMain = resolve; });
+    await page.route(/\/assets\/phonerecords_ui_bg\.[0-9a-f]{16}\.wasm$/, async (route) => { await mainHeld; await route.continue(); });
+    await page.goto(`${BASE}${path}#token=${TOKEN}`);
+    await eventually(() => fetched.includes(chunk), `${chunk} to be fetched before the main module is in (${path})`);
+    assert.ok(!fetched.includes('split_list'), `not the list's chunk on ${path}`);
+    releaseMain();
+    await page.locator(shown).first().waitFor();
+    const counts = fetched.reduce((m, f) => m.set(f, (m.get(f) || 0) + 1), new Map());
+    assert.deepEqual([...counts].filter(([, n]) => n > 1), [], `a chunk was fetched more than once on ${path}`);
+    await page.done();
+  }
+  await api('DELETE', `/phonerecords/${id}`);
+});
+
 test('a page whose chunk cannot be fetched says so and loads on "Try again"; the list never depended on it', async () => {
   const page = await open({ allow: REFUSED_CHUNK });
   let refuse = true;

@@ -40,12 +40,33 @@ function storedToken() {
   }
 }
 
-// Set once the app has mounted (it then shows its own loading states).
-// The list's totals and export come in a chunk of WebAssembly
-// (frontend/src/chunks.rs) that the app asks for once it runs: not fetched
-// here beside the main module, whose bytes it would slow down, since the
-// app's list does not wait for it (the painted totals stand in: `done`).
+// Set once the app has mounted (it then shows its own loading states and
+// asks for its own chunks).
 let appMounted = false;
+
+// Each page's chunks of WebAssembly (frontend/src/chunks.rs), as the split
+// loader names them (filled in by scripts/build-ui). A page that lives in a
+// chunk (a call's page, the form, the import) cannot show without it: its
+// chunks are fetched here beside the main module, not in a second round
+// trip once the app runs. Not the list's: the app's list does not wait for
+// its totals (the painted ones stand in: `done`), and they would slow the
+// main module's bytes down.
+const PAGE_CHUNKS = {};
+function pageChunk(path) {
+  if (/^\/calls\/new\/?$/.test(path) || /^\/calls\/[^/]+\/edit\/?$/.test(path)) return "form";
+  if (/^\/calls\/[^/]+\/?$/.test(path)) return "call";
+  if (/^\/import\/?$/.test(path)) return "import";
+  return null;
+}
+function preloadPageChunks() {
+  // Once the app runs it asks for them itself (a preload then would be a second fetch).
+  if (appMounted) return;
+  for (const href of PAGE_CHUNKS[pageChunk(location.pathname)] ?? []) {
+    const link = document.createElement("link");
+    Object.assign(link, { rel: "preload", as: "fetch", crossOrigin: "anonymous", href });
+    document.head.append(link);
+  }
+}
 
 const onList = location.pathname === "/" && location.search === "";
 const onCall = CALL_PATH.exec(location.pathname);
@@ -66,7 +87,12 @@ if (token) {
       // The edit page's form is the app's to draw: its record is only fetched early.
       else if (!onCall[2]) firstPaint(["call"], callPage, first);
     })
-    .catch((e) => console.warn("first paint skipped:", e));
+    .catch((e) => console.warn("first paint skipped:", e))
+    // After the early answers: under HTTP/1.1 (six connections to a host)
+    // preloads issued first would hold them up.
+    .finally(preloadPageChunks);
+} else {
+  preloadPageChunks();
 }
 
 // ---------------------------------------------------------------------------
