@@ -1,6 +1,7 @@
 // Loads the UI's WebAssembly and mounts the app (an external module, so the
 // Content-Security-Policy needs no inline script); on the list's default view
-// it first asks for the data and paints it while the WebAssembly downloads.
+// (and a call's page) it first asks for the data and paints it while the
+// WebAssembly downloads, and on any other page its frame (or the sign-in page).
 // The glue is imported at the end, not statically: this module runs (and asks
 // for the data) as soon as it arrives, not once the glue and the split loader
 // it imports have too (index.html preloads them). scripts/build-ui replaces
@@ -304,17 +305,30 @@ function callPage(r) {
     el("div", { class: "danger-zone" }, el("button", { type: "button", class: "danger", disabled }, "Delete this record")));
 }
 
-// Paints what `draw` makes of the answers, until the app has drawn each of `parts`.
-function firstPaint(parts, draw, ...answers) {
-  // Only before the app has mounted (after, it shows its own loading state),
-  // and only what the app would show as it is.
+// The sign-in page as components/signin.rs draws it (before any reason for
+// signing in again, which only the app knows).
+function signInPage() {
+  return el("section", { class: "signin", "aria-labelledby": "first-paint-title", "aria-busy": "true" },
+    el("h1", { id: "first-paint-title" }, "Sign in"),
+    el("p", {}, "Sign in with your API token. The token is kept in this browser tab only, until you sign out or close it."),
+    el("form", {}, el("div", { class: "field" }, el("label", { for: "first-paint-token" }, "API token"),
+      el("input", { id: "first-paint-token", type: "password", autocomplete: "off", spellcheck: "false", disabled })),
+    el("button", { type: "submit", class: "primary", disabled }, "Sign in")));
+}
+
+// Paints `page` under the app's bar (signed in: with its links), until the
+// app has drawn each of `parts`; it replaces what was painted before.
+function paint(parts, page, signedIn = true) {
+  // Only before the app has mounted (after, it shows its own loading state).
   if (appMounted) return;
-  const page = draw(...answers);
-  if (!page) return;
+  for (const node of painted.splice(0)) node.remove();
+  awaited.clear();
+  const nav = signedIn ? el("nav", { class: "top-actions", "aria-label": "Main" },
+    el("a", { href: "/", "aria-current": location.pathname === "/" ? "page" : null }, "Records"),
+    el("a", { href: "/calls/new", "aria-current": /^\/calls\/new(\/|$)/.test(location.pathname) ? "page" : null }, "Record a call"),
+    el("button", { type: "button", class: "link", disabled }, "Sign out")) : null;
   const nodes = [
-    el("header", { class: "topbar" }, el("a", { class: "brand", href: "/" }, "Phone Records"),
-      el("nav", { class: "top-actions", "aria-label": "Main" }, el("a", { href: "/", "aria-current": onList ? "page" : null }, "Records"),
-        el("a", { href: "/calls/new" }, "Record a call"), el("button", { type: "button", class: "link", disabled }, "Sign out"))),
+    el("header", { class: "topbar" }, el("a", { class: "brand", href: "/" }, "Phone Records"), nav),
     el("div", { class: "notice" }),
     el("main", {}, page),
   ];
@@ -325,11 +339,30 @@ function firstPaint(parts, draw, ...answers) {
   document.documentElement.classList.add("first-paint");
 }
 
+// Paints what `draw` makes of the answers, until the app has drawn each of
+// `parts`; only what the app would show as it is (else the frame stays).
+function firstPaint(parts, draw, ...answers) {
+  const page = draw(...answers);
+  if (page) paint(parts, page);
+}
+
+// Until then, the frame: signed out, the sign-in page (every page is the
+// sign-in page then); signed in, the app's bar and a loading line. The app
+// replaces it as soon as it runs ("frame"), a first paint from the early
+// answers sooner.
+function paintFrame() {
+  if (!storedToken()) paint(["frame"], signInPage(), false);
+  else paint(["frame"], el("p", { class: "loading", role: "status" }, "Loading…"));
+}
+
+paintFrame();
 try {
   const { default: init, start } = await import("/pkg/phonerecords_ui.js");
   await init({ module_or_path: "/pkg/phonerecords_ui_bg.wasm" });
   appMounted = true;
   start();
+  // The app has drawn its page (mounting is synchronous): the frame goes.
+  globalThis.__phonerecordsFirstPaint.done("frame");
 } catch (e) {
   globalThis.__phonerecordsFirstPaint.done("all");
   throw e;

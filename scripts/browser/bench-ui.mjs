@@ -13,7 +13,10 @@
 // prints the median of RUNS and a Markdown table. Then the same for a call's
 // own page opened by its link (`/calls/{id}`, the first record's): the time to
 // its first rendered field (main.js's first paint, or the app's) and to the
-// app's own page (`#call-title`, its record on screen, no first paint).
+// app's own page (`#call-title`, its record on screen, no first paint). And
+// for the form opened by its link (`/calls/new`, a page with no first paint
+// of its own): the time to main.js's frame (the app's bar and a loading
+// line) and to the app's form.
 // Usage: node scripts/browser/bench-ui.mjs BASE_URL TOKEN [RUNS]
 import { chromium } from "playwright-core";
 
@@ -28,6 +31,9 @@ const ROW = "table.records tbody tr";
 const PAGES = {
   list: { row: ROW, app: "#list-title" },
   call: { row: "dl.call-details dd", app: "#call-title" },
+  // A page with no first paint of its own: main.js's frame (the app's bar
+  // and a loading line) first, then the app's form.
+  form: { row: "main .loading, form.record-form", app: "form.record-form" },
 };
 const PROFILES = {
   unthrottled: null,
@@ -111,10 +117,11 @@ const median = (xs) => {
 
 const results = {};
 const calls = {};
+const forms = {};
 const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
 const firstId = (await (await fetch(`${base}/phonerecords?pageSize=1`, { headers })).json()).phonerecords[0].id;
 try {
-  for (const [kind, path, into] of [["list", "/", results], ["call", `/calls/${firstId}`, calls]]) {
+  for (const [kind, path, into] of [["list", "/", results], ["call", `/calls/${firstId}`, calls], ["form", "/calls/new", forms]]) {
     for (const [name, profile] of Object.entries(PROFILES)) {
       const samples = [];
       for (let i = 0; i < runs; i++) samples.push(await load(profile, kind, path));
@@ -145,6 +152,14 @@ for (const [name, samples] of Object.entries(results)) {
 console.log(`\nA call's page opened by its link (\`/calls/{id}\`), median of ${runs}:\n`);
 console.log("| Profile | Bytes transferred | By the app's page | First field shown | The app's page |\n|---|---|---|---|---|");
 for (const [name, samples] of Object.entries(calls)) {
+  const label = name === "throttled" ? "throttled (150 ms RTT, 1.6 Mbit/s, 4x CPU)" : "unthrottled";
+  console.log(`| ${label} | ${Math.round(median(samples.map((s) => s.bytes))).toLocaleString("en-US")} B | ` +
+    `${Math.round(median(samples.map((s) => s.atApp))).toLocaleString("en-US")} B | ` +
+    `${(median(samples.map((s) => s.ms)) / 1000).toFixed(2)} s | ${(median(samples.map((s) => s.app)) / 1000).toFixed(2)} s |`);
+}
+console.log(`\nThe form opened by its link (\`/calls/new\`), median of ${runs}:\n`);
+console.log("| Profile | Bytes transferred | By the app's page | Frame shown | The app's form |\n|---|---|---|---|---|");
+for (const [name, samples] of Object.entries(forms)) {
   const label = name === "throttled" ? "throttled (150 ms RTT, 1.6 Mbit/s, 4x CPU)" : "unthrottled";
   console.log(`| ${label} | ${Math.round(median(samples.map((s) => s.bytes))).toLocaleString("en-US")} B | ` +
     `${Math.round(median(samples.map((s) => s.atApp))).toLocaleString("en-US")} B | ` +

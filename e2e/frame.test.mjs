@@ -1,0 +1,65 @@
+// main.js's frame: while the WebAssembly downloads, a page with no first
+// paint of its own (the form, the import, a filtered list...) shows the app's
+// bar and a loading line, and a signed-out visit the sign-in page, instead of
+// a blank screen; the app replaces it, in the same place, as soon as it runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, TOKEN, SHOTS, open, eventually, assertSameBoxes } from './harness.mjs';
+
+/** A tab whose main module waits until `release()`. */
+async function heldApp(opts) {
+  const page = await open(opts);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/assets\/phonerecords_ui_bg\.[0-9a-f]{16}\.wasm$/, async (route) => { await held; await route.continue(); });
+  return { page, release };
+}
+
+const boxes = (page, selectors) => page.evaluate((sels) => sels.map((sel) => {
+  const e = [...document.querySelectorAll(sel)].find((n) => n.offsetParent !== null);
+  return [sel, e && e.getBoundingClientRect().toJSON()];
+}), selectors);
+
+const appRuns = (page) => eventually(async () => (await page.locator('[data-first-paint]').count()) === 0
+  && !(await page.locator('html.first-paint').count()), 'the app to replace the frame');
+
+test('signed out, the sign-in page is on screen before the app runs, and the app\'s takes its place', async () => {
+  for (const width of [1280, 375]) {
+    const { page, release } = await heldApp({ width });
+    await page.goto(`${BASE}/calls/new`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    assert.equal(await page.locator('[data-first-paint]').count(), 3, 'the painted sign-in page');
+    assert.ok(await page.getByLabel('API token').isDisabled(), 'its field waits for the app');
+    assert.equal(await page.locator('.top-actions').count(), 0, 'no links for someone signed out');
+    await page.screenshot({ path: `${SHOTS}/frame-signin-${width}.png`, fullPage: true });
+    const selectors = ['.topbar', '.signin h1', '.signin .field', '.signin button'];
+    const before = await boxes(page, selectors);
+    release();
+    await appRuns(page);
+    assert.ok(await page.getByLabel('API token').isEnabled(), 'the app\'s field');
+    assertSameBoxes(before, await boxes(page, selectors), width);
+    // And it signs in.
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+    await page.done();
+  }
+});
+
+test('signed in, a page with no first paint shows the app\'s bar and a loading line until the app runs', async () => {
+  for (const [path, shown] of [['/calls/new', 'form.record-form'], ['/import', 'input[type=file]'], ['/?direction=in', '#list-title']]) {
+    const { page, release } = await heldApp();
+    await page.goto(`${BASE}${path}#token=${TOKEN}`);
+    await page.locator('[data-first-paint] .loading').waitFor();
+    assert.equal(await page.getByRole('status').filter({ hasText: 'Loading…' }).count(), 1, `a loading line on ${path}`);
+    const current = await page.locator('[data-first-paint] .top-actions [aria-current=page]').allInnerTexts();
+    assert.deepEqual(current, path === '/calls/new' ? ['Record a call'] : path.startsWith('/?') ? ['Records'] : [], `the current page's link on ${path}`);
+    const before = await boxes(page, ['.topbar', '.top-actions']);
+    release();
+    await appRuns(page);
+    await page.locator(shown).first().waitFor();
+    assertSameBoxes(before, await boxes(page, ['.topbar', '.top-actions']), 1280);
+    assert.deepEqual(await page.locator('.top-actions [aria-current=page]').allInnerTexts(), current, 'the app marks the same link');
+    await page.done();
+  }
+});
