@@ -40,7 +40,8 @@ free_port() {
 # Waits until an HTTP server answers on the URL (any status), up to $2 seconds.
 wait_for_http() {
     local url="$1" timeout="${2:-120}" start=$SECONDS
-    until curl -s -o /dev/null --max-time 2 "$url"; do
+    # -k: a local https server's certificate is wrangler's own, self-signed.
+    until curl -sk -o /dev/null --max-time 2 "$url"; do
         if (( SECONDS - start > timeout )); then
             return 1
         fi
@@ -60,7 +61,10 @@ new_token() {
 # another config file (`*.toml`); by default wrangler.toml's top level.
 #   start_server STATE_DIR ENV_FILE LOG_FILE [WHICH]
 start_server() {
+    # SERVER_PROTOCOL=https: wrangler dev serves https with its own self-signed
+    # certificate (browsers then accept brotli, as from Cloudflare).
     local state="$1" env_file="$2" log_file="$3" which="${4:-}" port inspector config=(--config wrangler.toml)
+    local protocol="${SERVER_PROTOCOL:-http}"
     case "$which" in
     "") ;;
     *.toml) config=(--config "$which") ;;
@@ -74,9 +78,9 @@ start_server() {
     }
     setsid npx wrangler dev "${config[@]}" --ip 127.0.0.1 --port "$port" --inspector-port "$inspector" \
         --show-interactive-dev-session=false --persist-to "$state" --env-file "$env_file" \
-        >"$log_file" 2>&1 </dev/null &
+        --local-protocol "$protocol" >"$log_file" 2>&1 </dev/null &
     SERVER_PID=$!
-    SERVER_URL="http://127.0.0.1:$port"
+    SERVER_URL="$protocol://127.0.0.1:$port"
     SERVER_INSPECTOR="$inspector"
     if ! wait_for_http "$SERVER_URL/" 180; then
         echo "wrangler dev did not start; its log:" >&2
