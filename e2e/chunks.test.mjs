@@ -27,8 +27,10 @@ test('the first list arrives without the other pages\' chunks; they follow once 
   await page.locator('table.records tbody tr').first().waitFor();
   await page.locator('.summary-panel').waitFor();
   await eventually(async () => !(await page.locator('html.first-paint').count()), 'the first paint to go');
-  // The list, its totals and its export button are the app's, with those chunks held back.
-  assert.ok(await page.getByRole('button', { name: 'Export CSV' }).isEnabled(), 'the export button works');
+  // The list, its totals and its export button are the app's, with those chunks held back
+  // (the totals' and export's chunk comes after the list: the button waits, disabled, until then).
+  await eventually(() => page.getByRole('button', { name: 'Export CSV' }).isEnabled(), 'the export button to work');
+  await eventually(async () => (await page.locator('[data-first-paint]').count()) === 0, 'the app\'s totals');
   assert.ok(fetched.includes('split_list'), 'the list\'s chunk was fetched');
   // Once the first screen is up, the other pages' chunks are asked for, one after another.
   await eventually(() => held.length > 0, 'the next page\'s chunk to be asked for');

@@ -4,7 +4,7 @@
 // a blank screen; the app replaces it, in the same place, as soon as it runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, TOKEN, SHOTS, open, eventually, assertSameBoxes } from './harness.mjs';
+import { BASE, TOKEN, SHOTS, open, eventually, assertSameBoxes, api } from './harness.mjs';
 
 /** A tab whose main module waits until `release()`. */
 async function heldApp(opts) {
@@ -60,6 +60,26 @@ test('signed in, a page with no first paint shows the app\'s bar and a loading l
     await page.locator(shown).first().waitFor();
     assertSameBoxes(before, await boxes(page, ['.topbar', '.top-actions']), 1280);
     assert.deepEqual(await page.locator('.top-actions [aria-current=page]').allInnerTexts(), current, 'the app marks the same link');
+    await page.done();
+  }
+});
+
+test('with no calls at all, the list\'s empty state is painted before the app runs, and the app\'s takes its place', async () => {
+  const have = (await api('GET', '/phonerecords?pageSize=1')).meta.paging.phonerecords.recordCount;
+  assert.equal(have, 0, 'this test needs an empty database (the files before it leave none)');
+  for (const width of [1280, 375]) {
+    const { page, release } = await heldApp({ width });
+    await page.goto(`${BASE}/#token=${TOKEN}`);
+    await page.locator('[data-first-paint] .empty').waitFor();
+    const selectors = ['.topbar', '.page-head', '.filters', '.empty'];
+    const before = { boxes: await boxes(page, selectors), text: await page.locator('.empty').innerText() };
+    assert.equal(before.text, 'No phone records yet — record the first call.');
+    assert.equal(await page.locator('.summary-panel, table.records').count(), 0, 'no totals, no table');
+    release();
+    await appRuns(page);
+    await page.locator('#list-title').waitFor();
+    assert.equal(await page.locator('.empty').innerText(), before.text, 'the app\'s empty state');
+    assertSameBoxes(before.boxes, await boxes(page, selectors), width);
     await page.done();
   }
 });

@@ -237,20 +237,14 @@ function row(r, when) {
 }
 
 // The list's default view as components/list.rs draws it, or nothing to paint:
-// only rows the app would show as they are (times the browser reads).
+// only rows the app would show as they are (times the browser reads), or
+// its empty state when there are no calls at all.
 function listPage(list, summary) {
-  if (!list || !list.phonerecords?.length) return null;
+  if (!list || !Array.isArray(list.phonerecords)) return null;
   if (list.phonerecords.some((r) => Number.isNaN(Date.parse(r.callTimestamp)))) return null;
   const records = list.phonerecords;
-  const m = list.meta.paging.phonerecords;
-  const when = new Intl.DateTimeFormat("default", { dateStyle: "medium", timeStyle: "short" });
-  const th = ([name, sortable, sorted]) => !sortable
-    ? el("th", { scope: "col" }, name)
-    : el("th", { scope: "col", "aria-sort": sorted ? "descending" : null },
-      el("button", { type: "button", class: "sort", disabled }, name,
-        el("span", { class: "sort-arrow", "aria-hidden": "true" }, sorted ? "▼" : "↕")));
-  const last = Math.max(m.pageCount, 1);
-  const button = (label, text) => el("button", { type: "button", disabled, "aria-label": label }, text);
+  const m = list.meta?.paging?.phonerecords;
+  if (!m || (!records.length && m.recordCount !== 0)) return null;
   return el("section", { class: "list-page", "aria-labelledby": "first-paint-title", "aria-busy": "true" },
     el("div", { class: "page-head" }, el("h1", { id: "first-paint-title" }, "Phone records"),
       el("div", { class: "page-actions" },
@@ -265,6 +259,21 @@ function listPage(list, summary) {
       el("label", {}, "To", el("input", { type: "date", name: "to", disabled })),
       el("label", {}, "Outcome", el("input", { type: "text", name: "outcome", disabled })),
       el("label", {}, "Matter", el("input", { type: "text", inputmode: "numeric", name: "matter", disabled }))),
+    ...(records.length ? listed(records, m, summary) : [el("div", { class: "empty" },
+      el("p", {}, "No phone records yet — ", el("a", { href: "/calls/new" }, "record the first call"), "."))]));
+}
+
+// The default view's totals, table and pager.
+function listed(records, m, summary) {
+  const when = new Intl.DateTimeFormat("default", { dateStyle: "medium", timeStyle: "short" });
+  const th = ([name, sortable, sorted]) => !sortable
+    ? el("th", { scope: "col" }, name)
+    : el("th", { scope: "col", "aria-sort": sorted ? "descending" : null },
+      el("button", { type: "button", class: "sort", disabled }, name,
+        el("span", { class: "sort-arrow", "aria-hidden": "true" }, sorted ? "▼" : "↕")));
+  const last = Math.max(m.pageCount, 1);
+  const button = (label, text) => el("button", { type: "button", disabled, "aria-label": label }, text);
+  return [
     summary && summary.count > 0 ? summaryPanel(summary) : null,
     el("div", { class: "bulk-bar" }, el("label", { class: "select-all" }, el("input", { type: "checkbox", disabled }), "Select all on this page")),
     el("div", { class: "table-wrap" }, el("table", { class: "records" },
@@ -278,7 +287,8 @@ function listPage(list, summary) {
         el("span", { class: "page-of" }, `Page ${thousands(m.page)} of ${thousands(last)}`),
         button("Next page", "Next ›"), button("Last page", "Last »")),
       el("label", { class: "page-size" }, "Per page ", el("select", { disabled },
-        PAGE_SIZES.map((n) => el("option", { value: String(n), selected: n === m.pageSize }, String(n)))))));
+        PAGE_SIZES.map((n) => el("option", { value: String(n), selected: n === m.pageSize }, String(n)))))),
+  ];
 }
 
 // A call's page as components/call_page.rs draws it, or nothing to paint.
