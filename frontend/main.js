@@ -352,6 +352,7 @@ function paint(parts, page, signedIn = true) {
 // Paints what `draw` makes of the answers, until the app has drawn each of
 // `parts`; only what the app would show as it is (else the frame stays).
 function firstPaint(parts, draw, ...answers) {
+  if (appMounted) return;
   const page = draw(...answers);
   if (page) paint(parts, page);
 }

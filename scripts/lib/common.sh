@@ -62,7 +62,7 @@ new_token() {
 #   start_server STATE_DIR ENV_FILE LOG_FILE [WHICH]
 start_server() {
     # SERVER_PROTOCOL=https: wrangler dev serves https with its own self-signed
-    # certificate (browsers then accept brotli, as from Cloudflare).
+    # certificate (Chromium takes brotli only over https; scripts/bench-ui).
     local state="$1" env_file="$2" log_file="$3" which="${4:-}" port inspector config=(--config wrangler.toml)
     local protocol="${SERVER_PROTOCOL:-http}"
     case "$which" in
