@@ -32,6 +32,22 @@ export WASM_OPT_BIN="$ROOT/node_modules/binaryen/bin/wasm-opt"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
+# Cargo writes a cdylib (the Worker's and the UI's .wasm) under a name with
+# no hash, so checkouts sharing one target directory (a worktree with target/
+# linked in, for a before/after comparison) overwrite each other's, and a
+# checkout whose sources have not changed since its own build counts as fresh
+# and keeps the other's: a comparison of two builds that silently measures
+# one twice. Before building: if the artifact's dep-info names no source of
+# this checkout, remove the artifact, so that cargo makes it again.
+#   forget_foreign_cdylib RELEASE_DIR NAME SOURCES_DIR
+forget_foreign_cdylib() {
+    local dir="$1" name="$2" sources="$3"
+    [[ -f "$dir/$name.d" ]] || return 0
+    grep -qF " $ROOT/$sources" "$dir/$name.d" && return 0
+    log "$dir/$name.wasm was built from another checkout: building it again"
+    rm -f "$dir/$name.wasm" "$dir/$name.d" "$dir/deps/$name.wasm" "$dir/deps/$name.d"
+}
+
 # A TCP port nobody listens on now.
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
