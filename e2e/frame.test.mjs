@@ -4,15 +4,12 @@
 // a blank screen; the app replaces it, in the same place, as soon as it runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, TOKEN, SHOTS, open, eventually, assertSameBoxes, api } from './harness.mjs';
+import { BASE, TOKEN, SHOTS, open, eventually, assertSameBoxes, api, holdMainModule } from './harness.mjs';
 
 /** A tab whose main module waits until `release()`. */
 async function heldApp(opts) {
   const page = await open(opts);
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await page.route(/\/assets\/phonerecords_ui_bg\.[0-9a-f]{16}\.wasm$/, async (route) => { await held; await route.continue(); });
-  return { page, release };
+  return { page, release: await holdMainModule(page) };
 }
 
 const boxes = (page, selectors) => page.evaluate((sels) => sels.map((sel) => {

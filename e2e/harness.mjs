@@ -45,6 +45,15 @@ export async function open({ width = 1280, height = 900, allow = [] } = {}) {
   return page;
 }
 
+/** Holds the page's main WebAssembly module back until `release()`: until
+ * then only main.js runs (its first paint, its frame, what it fetches). */
+export async function holdMainModule(page) {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/assets\/phonerecords_ui_bg\.[0-9a-f]{16}\.wasm$/, async (route) => { await held; await route.continue(); });
+  return release;
+}
+
 /** A fresh tab signed in with the token (the UI's `/#token=…`), on the list. */
 export async function signedIn(opts) {
   const page = await open(opts);

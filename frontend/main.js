@@ -124,10 +124,15 @@ globalThis.__phonerecordsFirstPaint = {
     if (part === "list" && awaited.has("summary")) standIn();
     if (part !== "all" && awaited.size) return;
     awaited.clear();
-    for (const node of painted.splice(0)) node.remove();
-    document.documentElement.classList.remove("first-paint");
+    unpaint();
   },
 };
+
+// Removes what is painted; the app's page shows.
+function unpaint() {
+  for (const node of painted.splice(0)) node.remove();
+  document.documentElement.classList.remove("first-paint");
+}
 
 // The app's list is up, its totals not yet: the painted ones go where the
 // app's will be, the rest of the first paint goes (the app's page shows).
@@ -139,9 +144,8 @@ function standIn() {
     totals.setAttribute("data-first-paint", "");
     slot.append(totals);
   }
-  for (const node of painted.splice(0)) node.remove();
+  unpaint();
   if (totals) painted.push(totals);
-  document.documentElement.classList.remove("first-paint");
 }
 
 function el(tag, attrs = {}, ...children) {
@@ -331,7 +335,7 @@ function signInPage() {
 function paint(parts, page, signedIn = true) {
   // Only before the app has mounted (after, it shows its own loading state).
   if (appMounted) return;
-  for (const node of painted.splice(0)) node.remove();
+  unpaint();
   awaited.clear();
   const nav = signedIn ? el("nav", { class: "top-actions", "aria-label": "Main" },
     el("a", { href: "/", "aria-current": location.pathname === "/" ? "page" : null }, "Records"),

@@ -150,27 +150,17 @@ console.log("| Resource | Encoding | Bytes |\n|---|---|---|");
 for (const r of first) {
   console.log(`| \`${new URL(r.url).pathname}\` | ${r.encoding || "none"} | ${r.size.toLocaleString("en-US")} |`);
 }
-console.log(`\nCold load, median of ${runs} (each in a new browser context):\n`);
-console.log("| Profile | Bytes transferred | By the app's list | First list row | The app's list |\n|---|---|---|---|---|");
-for (const [name, samples] of Object.entries(results)) {
-  const label = name === "throttled" ? `throttled (150 ms RTT, 1.6 Mbit/s, 4x CPU)${https ? ", https" : ""}` : "unthrottled";
-  console.log(`| ${label} | ${Math.round(median(samples.map((s) => s.bytes))).toLocaleString("en-US")} B | ` +
-    `${Math.round(median(samples.map((s) => s.atApp))).toLocaleString("en-US")} B | ` +
-    `${(median(samples.map((s) => s.ms)) / 1000).toFixed(2)} s | ${(median(samples.map((s) => s.app)) / 1000).toFixed(2)} s |`);
+// One Markdown table per page: bytes, bytes by the app's page, and the two times.
+function table(title, columns, byProfile) {
+  console.log(`\n${title}, median of ${runs} (each in a new browser context):\n`);
+  console.log(`| Profile | Bytes transferred | ${columns.join(" | ")} |\n|---|---|---|---|---|`);
+  for (const [name, samples] of Object.entries(byProfile)) {
+    const label = name === "throttled" ? `throttled (150 ms RTT, 1.6 Mbit/s, 4x CPU)${https ? ", https" : ""}` : "unthrottled";
+    const m = (key) => median(samples.map((s) => s[key]));
+    console.log(`| ${label} | ${Math.round(m("bytes")).toLocaleString("en-US")} B | ` +
+      `${Math.round(m("atApp")).toLocaleString("en-US")} B | ${(m("ms") / 1000).toFixed(2)} s | ${(m("app") / 1000).toFixed(2)} s |`);
+  }
 }
-console.log(`\nA call's page opened by its link (\`/calls/{id}\`), median of ${runs}:\n`);
-console.log("| Profile | Bytes transferred | By the app's page | First field shown | The app's page |\n|---|---|---|---|---|");
-for (const [name, samples] of Object.entries(calls)) {
-  const label = name === "throttled" ? `throttled (150 ms RTT, 1.6 Mbit/s, 4x CPU)${https ? ", https" : ""}` : "unthrottled";
-  console.log(`| ${label} | ${Math.round(median(samples.map((s) => s.bytes))).toLocaleString("en-US")} B | ` +
-    `${Math.round(median(samples.map((s) => s.atApp))).toLocaleString("en-US")} B | ` +
-    `${(median(samples.map((s) => s.ms)) / 1000).toFixed(2)} s | ${(median(samples.map((s) => s.app)) / 1000).toFixed(2)} s |`);
-}
-console.log(`\nThe form opened by its link (\`/calls/new\`), median of ${runs}:\n`);
-console.log("| Profile | Bytes transferred | By the app's page | Frame shown | The app's form |\n|---|---|---|---|---|");
-for (const [name, samples] of Object.entries(forms)) {
-  const label = name === "throttled" ? `throttled (150 ms RTT, 1.6 Mbit/s, 4x CPU)${https ? ", https" : ""}` : "unthrottled";
-  console.log(`| ${label} | ${Math.round(median(samples.map((s) => s.bytes))).toLocaleString("en-US")} B | ` +
-    `${Math.round(median(samples.map((s) => s.atApp))).toLocaleString("en-US")} B | ` +
-    `${(median(samples.map((s) => s.ms)) / 1000).toFixed(2)} s | ${(median(samples.map((s) => s.app)) / 1000).toFixed(2)} s |`);
-}
+table("Cold load of the list", ["By the app's list", "First list row", "The app's list"], results);
+table("A call's page opened by its link (`/calls/{id}`)", ["By the app's page", "First field shown", "The app's page"], calls);
+table("The form opened by its link (`/calls/new`)", ["By the app's page", "Frame shown", "The app's form"], forms);
