@@ -26,7 +26,7 @@ test('signed out, the sign-in page is on screen before the app runs, and the app
     await page.goto(`${BASE}/calls/new`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     assert.equal(await page.locator('[data-first-paint]').count(), 3, 'the painted sign-in page');
-    assert.ok(await page.getByLabel('API token').isDisabled(), 'its field waits for the app');
+    assert.ok(await page.getByLabel('API token').isEnabled(), 'its field takes a token at once');
     assert.equal(await page.locator('.top-actions').count(), 0, 'no links for someone signed out');
     await page.screenshot({ path: `${SHOTS}/frame-signin-${width}.png`, fullPage: true });
     const selectors = ['.topbar', '.signin h1', '.signin .field', '.signin button'];
@@ -39,6 +39,47 @@ test('signed out, the sign-in page is on screen before the app runs, and the app
     await page.getByLabel('API token').fill(TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+    await page.done();
+  }
+});
+
+test('a token typed on the painted sign-in page is the app\'s: sent before the app runs, it signs in', async () => {
+  // Typed, not sent: the app's field has it, and the focus.
+  {
+    const { page, release } = await heldApp({ width: 375 });
+    await page.goto(`${BASE}/calls/new`);
+    await page.locator('[data-first-paint] #first-paint-token').fill(TOKEN.slice(0, 10));
+    await page.locator('[data-first-paint] #first-paint-token').pressSequentially(TOKEN.slice(10));
+    release();
+    await appRuns(page);
+    assert.equal(await page.getByLabel('API token').inputValue(), TOKEN, 'the app\'s field holds what was typed');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'token', 'and has the focus');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+    await page.done();
+  }
+  // Sent before the app runs: it checks the token and signs in, no second try.
+  {
+    const { page, release } = await heldApp();
+    await page.goto(`${BASE}/calls/new`);
+    await page.locator('[data-first-paint] #first-paint-token').fill(TOKEN);
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('[data-first-paint] button[type=submit]').innerText(), 'Checking…');
+    assert.ok(await page.locator('[data-first-paint] button[type=submit]').isDisabled(), 'sent once');
+    release();
+    await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('phonerecords.token')), TOKEN, 'signed in');
+    await page.done();
+  }
+  // A wrong token sent early gets the app's answer, as if sent in the app.
+  {
+    const { page, release } = await heldApp({ allow: [401] });
+    await page.goto(`${BASE}/calls/new`);
+    await page.locator('[data-first-paint] #first-paint-token').fill('not-the-token');
+    await page.keyboard.press('Enter');
+    release();
+    await page.getByRole('alert').filter({ hasText: 'That token was not accepted.' }).waitFor();
+    assert.equal(await page.getByLabel('API token').inputValue(), 'not-the-token');
     await page.done();
   }
 });

@@ -126,6 +126,14 @@ globalThis.__phonerecordsFirstPaint = {
     awaited.clear();
     unpaint();
   },
+  // What was done on the painted sign-in page, for the app's sign-in page to
+  // take over as it mounts (frontend/src/first_paint.rs): the token typed,
+  // and whether it was sent. Null if none.
+  signIn() {
+    const input = document.getElementById("first-paint-token");
+    if (!input || !painted.length) return null;
+    return { token: input.value, sent: signInSent };
+  },
 };
 
 // Removes what is painted; the app's page shows.
@@ -320,14 +328,27 @@ function callPage(r) {
 }
 
 // The sign-in page as components/signin.rs draws it (before any reason for
-// signing in again, which only the app knows).
+// signing in again, which only the app knows). Unlike the other paintings it
+// is live: a person can type the token (and send it) while the WebAssembly
+// downloads; the app's page takes over what was typed, and signs in if it was
+// sent (`signIn()` above). The app alone decides what a token is worth.
+let signInSent = false;
 function signInPage() {
+  const button = el("button", { type: "submit", class: "primary" }, "Sign in");
+  const form = el("form", {}, el("div", { class: "field" }, el("label", { for: "first-paint-token" }, "API token"),
+    el("input", { id: "first-paint-token", type: "password", autocomplete: "off", spellcheck: "false" })),
+  button);
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    signInSent = true;
+    // As the app's page shows a token being checked.
+    button.disabled = true;
+    button.textContent = "Checking…";
+  });
   return el("section", { class: "signin", "aria-labelledby": "first-paint-title", "aria-busy": "true" },
     el("h1", { id: "first-paint-title" }, "Sign in"),
     el("p", {}, "Sign in with your API token. The token is kept in this browser tab only, until you sign out or close it."),
-    el("form", {}, el("div", { class: "field" }, el("label", { for: "first-paint-token" }, "API token"),
-      el("input", { id: "first-paint-token", type: "password", autocomplete: "off", spellcheck: "false", disabled })),
-    el("button", { type: "submit", class: "primary", disabled }, "Sign in")));
+    form);
 }
 
 // Paints `page` under the app's bar (signed in: with its links), until the
@@ -375,9 +396,12 @@ try {
   const { default: init, start } = await import("/pkg/phonerecords_ui.js");
   await init({ module_or_path: "/pkg/phonerecords_ui_bg.wasm" });
   appMounted = true;
+  // Someone typing on the painted sign-in page goes on in the app's field.
+  const typing = document.activeElement?.id === "first-paint-token";
   start();
   // The app has drawn its page (mounting is synchronous): the frame goes.
   globalThis.__phonerecordsFirstPaint.done("frame");
+  if (typing) document.getElementById("token")?.focus();
 } catch (e) {
   globalThis.__phonerecordsFirstPaint.done("all");
   throw e;

@@ -1,6 +1,6 @@
 //! main.js's first paint: the default view, or a call's page, painted from
 //! the early answers (`prefetch`) while the WebAssembly downloads, with its
-//! controls disabled. The app tells it when its own list and totals (or its
+//! controls disabled (the sign-in page's are live: `typed_sign_in`). The app tells it when its own list and totals (or its
 //! call's page) are on screen, and it goes.
 
 /// What the app has on screen.
@@ -38,6 +38,31 @@ pub fn done(part: Part) {
             let _ = done.call1(&paint, &name.into());
         }
     }
+}
+
+/// What was done on main.js's painted sign-in page before the app ran.
+pub struct TypedSignIn {
+    /// The token as typed (not trimmed: the app's page decides).
+    pub token: String,
+    /// It was sent (Enter or the button) and waits for the app to check it.
+    pub sent: bool,
+}
+
+/// Takes over the painted sign-in page (main.js's `signIn()`), if one is
+/// on screen.
+pub fn typed_sign_in() -> Option<TypedSignIn> {
+    let paint = js_sys::Reflect::get(&js_sys::global(), &GLOBAL.into()).ok()?;
+    let sign_in = js_sys::Reflect::get(&paint, &"signIn".into()).ok()?;
+    let sign_in = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&sign_in)?;
+    let typed = sign_in.call0(&paint).ok()?;
+    if typed.is_null() || typed.is_undefined() {
+        return None;
+    }
+    let get = |key: &str| js_sys::Reflect::get(&typed, &key.into()).ok();
+    Some(TypedSignIn {
+        token: get("token")?.as_string().unwrap_or_default(),
+        sent: get("sent").and_then(|v| v.as_bool()).unwrap_or(false),
+    })
 }
 
 #[cfg(test)]

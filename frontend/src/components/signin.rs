@@ -3,12 +3,16 @@
 use leptos::prelude::*;
 
 use crate::api;
+use crate::first_paint;
 use crate::session::use_session;
 
 #[component]
 pub fn SignIn() -> impl IntoView {
     let session = use_session();
-    let token = RwSignal::new(String::new());
+    // A token typed on main.js's painted page before the app ran is taken
+    // over (main.js moves the focus), and checked if it was already sent.
+    let typed = first_paint::typed_sign_in();
+    let token = RwSignal::new(typed.as_ref().map(|t| t.token.clone()).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
     let check = Action::new_local(move |t: &String| {
         let t = t.clone();
@@ -25,6 +29,18 @@ pub fn SignIn() -> impl IntoView {
             }
         }
     });
+    let submit = move || {
+        let t = token.get_untracked().trim().to_owned();
+        if t.is_empty() {
+            error.set(Some("Enter your API token.".into()));
+        } else {
+            error.set(None);
+            check.dispatch_local(t);
+        }
+    };
+    if typed.is_some_and(|t| t.sent) {
+        submit();
+    }
     view! {
         <section class="signin" aria-labelledby="signin-title">
             <h1 id="signin-title">"Sign in"</h1>
@@ -32,13 +48,7 @@ pub fn SignIn() -> impl IntoView {
             <p>"Sign in with your API token. The token is kept in this browser tab only, until you sign out or close it."</p>
             <form on:submit=move |ev| {
                 ev.prevent_default();
-                let t = token.get_untracked().trim().to_owned();
-                if t.is_empty() {
-                    error.set(Some("Enter your API token.".into()));
-                } else {
-                    error.set(None);
-                    check.dispatch_local(t);
-                }
+                submit();
             }>
                 <div class="field">
                     <label for="token">"API token"</label>
