@@ -20,10 +20,10 @@ test('the first list arrives without the other pages\' chunks; they follow once 
   const page = await open();
   const fetched = [];
   page.on('request', (r) => { if (split(r.url())) fetched.push(split(r.url())); });
-  // Hold back the form's, the import's and a call page's chunks until the list is up.
+  // Hold back the form's, the import's, a call page's and the sign-in page's chunks until the list is up.
   const held = [];
   let release = false;
-  await page.route(/\/assets\/split_(form|import|call)\.[0-9a-f]{16}\.wasm$/, (route) => (release ? route.continue() : held.push(route)));
+  await page.route(/\/assets\/split_(form|import|call|signin)\.[0-9a-f]{16}\.wasm$/, (route) => (release ? route.continue() : held.push(route)));
   await page.goto(`${BASE}/#token=${TOKEN}`);
   await appsList(page);
   await page.locator('table.records tbody tr').first().waitFor();
@@ -38,7 +38,7 @@ test('the first list arrives without the other pages\' chunks; they follow once 
   await eventually(() => held.length > 0, 'the next page\'s chunk to be asked for');
   release = true;
   for (const route of held) await route.continue();
-  await eventually(() => ['split_form', 'split_import', 'split_call'].every((f) => fetched.includes(f)),
+  await eventually(() => ['split_form', 'split_import', 'split_call', 'split_signin'].every((f) => fetched.includes(f)),
     'every page\'s chunk to be fetched in the background');
   await page.getByRole('link', { name: 'Record a call' }).first().click();
   await page.getByRole('heading', { name: 'Record a call' }).waitFor();
@@ -117,7 +117,36 @@ test('a page that lives in a chunk, opened by its link, has its chunks fetched b
     assert.deepEqual(twice(fetched), [], `a chunk was fetched more than once on ${path}`);
     await page.done();
   }
+  // Signed out, every page is the sign-in page: its chunk comes beside the main module.
+  const page = await open();
+  const fetched = [];
+  page.on('request', (r) => { if (split(r.url())) fetched.push(split(r.url())); });
+  const releaseMain = await holdMainModule(page);
+  await page.goto(`${BASE}/calls/${id}`);
+  await eventually(() => fetched.includes('split_signin'), 'the sign-in chunk to be fetched before the main module is in');
+  assert.ok(!fetched.some((f) => f === 'split_list' || f === 'split_call'), 'not the list\'s or the call page\'s chunk');
+  releaseMain();
+  await eventually(async () => (await page.locator('[data-first-paint]').count()) === 0, 'the app\'s sign-in page');
+  await page.locator('#token').waitFor();
+  assert.deepEqual(twice(fetched), [], 'a chunk was fetched more than once signed out');
+  await page.done();
   await api('DELETE', `/phonerecords/${id}`);
+});
+
+test('signed out, without the sign-in page\'s chunk the painted page goes and "Try again" brings the app\'s', async () => {
+  const page = await open({ allow: REFUSED_CHUNK });
+  let refuse = true;
+  await page.route(/\/assets\/split_signin\.[0-9a-f]{16}\.wasm$/, (route) => (refuse ? route.abort() : route.continue()));
+  await page.goto(`${BASE}/`);
+  const alert = page.getByRole('alert');
+  await alert.getByText('This page could not be loaded').waitFor();
+  assert.equal(await page.locator('[data-first-paint]').count(), 0, 'no painted page left, disabled or not');
+  refuse = false;
+  await alert.getByRole('button', { name: 'Try again' }).click();
+  await page.getByLabel('API token').fill(TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await appsList(page);
+  await page.done();
 });
 
 test('a page whose chunk cannot be fetched says so and loads on "Try again"; the list never depended on it', async () => {

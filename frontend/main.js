@@ -47,11 +47,11 @@ let appMounted = false;
 
 // Each page's chunks of WebAssembly (frontend/src/chunks.rs), as the split
 // loader names them (filled in by scripts/build-ui). A page that lives in a
-// chunk (a call's page, the form, the import) cannot show without it: its
-// chunks are fetched here beside the main module, not in a second round
-// trip once the app runs. Not the list's: the app's list does not wait for
-// its totals (the painted ones stand in: `done`), and they would slow the
-// main module's bytes down.
+// chunk (a call's page, the form, the import, the sign-in page) cannot show
+// without it: its chunks are fetched here beside the main module, not in a
+// second round trip once the app runs. Not the list's: the app's list does
+// not wait for its totals (the painted ones stand in: `done`), and they
+// would slow the main module's bytes down.
 const PAGE_CHUNKS = {};
 function pageChunk(path) {
   if (/^\/calls\/new\/?$/.test(path) || /^\/calls\/[^/]+\/edit\/?$/.test(path)) return "form";
@@ -62,7 +62,8 @@ function pageChunk(path) {
 function preloadPageChunks() {
   // Once the app runs it asks for them itself (a preload then would be a second fetch).
   if (appMounted) return;
-  for (const href of PAGE_CHUNKS[pageChunk(location.pathname)] ?? []) {
+  // Signed out, every page is the sign-in page.
+  for (const href of PAGE_CHUNKS[storedToken() ? pageChunk(location.pathname) : "signin"] ?? []) {
     const link = document.createElement("link");
     Object.assign(link, { rel: "preload", as: "fetch", crossOrigin: "anonymous", href });
     document.head.append(link);
@@ -124,17 +125,30 @@ globalThis.__phonerecordsFirstPaint = {
     if (part === "list" && awaited.has("summary")) standIn();
     if (part !== "all" && awaited.size) return;
     awaited.clear();
+    const handOver = signInHandOver();
     unpaint();
-  },
-  // What was done on the painted sign-in page, for the app's sign-in page to
-  // take over as it mounts (frontend/src/first_paint.rs): the token typed,
-  // and whether it was sent. Null if none.
-  signIn() {
-    const input = document.getElementById("first-paint-token");
-    if (!input || !painted.length) return null;
-    return { token: input.value, sent: signInSent };
+    handOver();
   },
 };
+
+// The painted sign-in page's work goes on in the app's, once that is on
+// screen (components/signin.rs, `id="token"`), all in one go so no keystroke
+// falls between: what was typed (as typed, with the `input` event the app
+// reads), the focus if it was there, and the form sent if it was.
+function signInHandOver() {
+  const painted = document.getElementById("first-paint-token");
+  const field = document.getElementById("token");
+  if (!painted || !field) return () => {};
+  const typing = document.activeElement === painted;
+  if (painted.value) {
+    field.value = painted.value;
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  return () => {
+    if (typing) field.focus();
+    if (signInSent) field.form?.requestSubmit();
+  };
+}
 
 // Removes what is painted; the app's page shows.
 function unpaint() {
@@ -331,7 +345,7 @@ function callPage(r) {
 // signing in again, which only the app knows). Unlike the other paintings it
 // is live: a person can type the token (and send it) while the WebAssembly
 // downloads; the app's page takes over what was typed, and signs in if it was
-// sent (`signIn()` above). The app alone decides what a token is worth.
+// sent (`signInHandOver` above). The app alone decides what a token is worth.
 let signInSent = false;
 function signInPage() {
   const button = el("button", { type: "submit", class: "primary" }, "Sign in");
@@ -387,7 +401,8 @@ function firstPaint(parts, draw, ...answers) {
 // replaces it as soon as it runs ("frame"), a first paint from the early
 // answers sooner.
 function paintFrame() {
-  if (!storedToken()) paint(["frame"], signInPage(), false);
+  // The sign-in page stays until the app's (in a chunk of its own) is up.
+  if (!storedToken()) paint(["signin"], signInPage(), false);
   else paint(["frame"], el("p", { class: "loading", role: "status" }, "Loading…"));
 }
 
@@ -396,12 +411,9 @@ try {
   const { default: init, start } = await import("/pkg/phonerecords_ui.js");
   await init({ module_or_path: "/pkg/phonerecords_ui_bg.wasm" });
   appMounted = true;
-  // Someone typing on the painted sign-in page goes on in the app's field.
-  const typing = document.activeElement?.id === "first-paint-token";
   start();
   // The app has drawn its page (mounting is synchronous): the frame goes.
   globalThis.__phonerecordsFirstPaint.done("frame");
-  if (typing) document.getElementById("token")?.focus();
 } catch (e) {
   globalThis.__phonerecordsFirstPaint.done("all");
   throw e;

@@ -17,6 +17,7 @@ use crate::components::export::ExportButton;
 use crate::components::import::ImportPage;
 use crate::components::record_pages::{EditRecordPage, NewRecordPage};
 use crate::components::retry_panel;
+use crate::components::signin::SignIn;
 use crate::components::summary::ViewSummary;
 use crate::first_paint::{self, Part};
 use crate::list_state::ListState;
@@ -69,6 +70,10 @@ split_view!(form, new_record, preload_form, view! { <NewRecordPage/> });
 split_view!(form, edit_record, preload_edit, view! { <EditRecordPage/> });
 split_view!(import, import, preload_import, view! { <ImportPage/> });
 split_view!(call, call, preload_call, view! { <CallPage/> });
+// Signed in (every first list), the sign-in page is not needed: 12 KB of
+// gzipped WebAssembly less before the list. Signed out, main.js paints a
+// live sign-in page and fetches this chunk beside the main module.
+split_view!(signin, sign_in, preload_signin, view! { <SignIn/> });
 split_view!(list, view_summary, preload_summary, (state: Signal<ListState>)
     view! { <ViewSummary state=state/> });
 split_view!(list, export_button, preload_export, (query: Signal<Result<String, String>>)
@@ -81,6 +86,7 @@ pub enum Page {
     Edit,
     Import,
     Call,
+    SignIn,
 }
 
 /// The page, once its chunk is here: "Loading…" until then (usually no time:
@@ -97,10 +103,13 @@ pub fn page(which: Page) -> impl IntoView {
                     Page::Edit => edit_record().await,
                     Page::Import => import().await,
                     Page::Call => call().await,
+                    Page::SignIn => sign_in().await,
                 }
             }
         },
         move || {
+            // A painted sign-in page waits for the app's: it goes now.
+            first_paint::done(Part::All);
             let message = "This page could not be loaded. Check the connection and try again.";
             retry_panel(message.into(), retry).into_any()
         },
@@ -194,5 +203,6 @@ pub fn preload_rest() {
         let _ = preload_form().await;
         let _ = preload_call().await;
         let _ = preload_import().await;
+        let _ = preload_signin().await;
     });
 }

@@ -1,6 +1,7 @@
 //! main.js's first paint: the default view, or a call's page, painted from
 //! the early answers (`prefetch`) while the WebAssembly downloads, with its
-//! controls disabled (the sign-in page's are live: `typed_sign_in`). The app tells it when its own list and totals (or its
+//! controls disabled (the sign-in page's are live: main.js hands what was
+//! typed over to the app's). The app tells it when its own list and totals (or its
 //! call's page) are on screen, and it goes.
 
 /// What the app has on screen.
@@ -12,6 +13,8 @@ pub enum Part {
     Summary,
     /// A call's page: the call, or why it is not shown.
     Call,
+    /// The sign-in page.
+    SignIn,
     /// Any other page: nothing of the first paint applies.
     All,
 }
@@ -28,6 +31,7 @@ pub fn done(part: Part) {
         Part::List => "list",
         Part::Summary => "summary",
         Part::Call => "call",
+        Part::SignIn => "signin",
         Part::All => "all",
     };
     let Ok(paint) = js_sys::Reflect::get(&js_sys::global(), &GLOBAL.into()) else {
@@ -38,31 +42,6 @@ pub fn done(part: Part) {
             let _ = done.call1(&paint, &name.into());
         }
     }
-}
-
-/// What was done on main.js's painted sign-in page before the app ran.
-pub struct TypedSignIn {
-    /// The token as typed (not trimmed: the app's page decides).
-    pub token: String,
-    /// It was sent (Enter or the button) and waits for the app to check it.
-    pub sent: bool,
-}
-
-/// Takes over the painted sign-in page (main.js's `signIn()`), if one is
-/// on screen.
-pub fn typed_sign_in() -> Option<TypedSignIn> {
-    let paint = js_sys::Reflect::get(&js_sys::global(), &GLOBAL.into()).ok()?;
-    let sign_in = js_sys::Reflect::get(&paint, &"signIn".into()).ok()?;
-    let sign_in = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&sign_in)?;
-    let typed = sign_in.call0(&paint).ok()?;
-    if typed.is_null() || typed.is_undefined() {
-        return None;
-    }
-    let get = |key: &str| js_sys::Reflect::get(&typed, &key.into()).ok();
-    Some(TypedSignIn {
-        token: get("token")?.as_string().unwrap_or_default(),
-        sent: get("sent").and_then(|v| v.as_bool()).unwrap_or(false),
-    })
 }
 
 #[cfg(test)]

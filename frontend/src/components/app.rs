@@ -4,7 +4,6 @@ use leptos::prelude::*;
 
 use crate::chunks;
 use crate::components::list::{LastList, ListPage};
-use crate::components::signin::SignIn;
 use crate::components::undo::{DeleteAnyway, Deletes, UndoNotice};
 use crate::first_paint::{self, Part};
 use crate::router::{Link, Page, Router};
@@ -19,10 +18,11 @@ pub fn App() -> impl IntoView {
     provide_context(deletes);
     let page = Router::provide().page();
     let signed_in = move || session.token.get().is_some();
-    // main.js's first paint is of the list or a call's page, which say when
-    // they are on screen; any other page replaces it at once.
+    // main.js's first paint is of the list, a call's page or the sign-in
+    // page, which say when they are on screen; any other page replaces it at
+    // once.
     Effect::new(move |_| {
-        if !signed_in() || !matches!(page.get(), Page::List | Page::Call) {
+        if signed_in() && !matches!(page.get(), Page::List | Page::Call) {
             first_paint::done(Part::All);
         }
     });
@@ -51,7 +51,7 @@ pub fn App() -> impl IntoView {
                 })}
             </div>
             <main id="main" tabindex="-1">
-                <Show when=signed_in fallback=|| view! { <SignIn/> }>
+                <Show when=signed_in fallback=|| chunks::page(chunks::Page::SignIn)>
                     {move || match page.get() {
                         Page::List => view! { <ListPage/> }.into_any(),
                         Page::New => chunks::page(chunks::Page::New).into_any(),

@@ -9,10 +9,7 @@ use crate::session::use_session;
 #[component]
 pub fn SignIn() -> impl IntoView {
     let session = use_session();
-    // A token typed on main.js's painted page before the app ran is taken
-    // over (main.js moves the focus), and checked if it was already sent.
-    let typed = first_paint::typed_sign_in();
-    let token = RwSignal::new(typed.as_ref().map(|t| t.token.clone()).unwrap_or_default());
+    let token = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let check = Action::new_local(move |t: &String| {
         let t = t.clone();
@@ -29,18 +26,15 @@ pub fn SignIn() -> impl IntoView {
             }
         }
     });
-    let submit = move || {
-        let t = token.get_untracked().trim().to_owned();
-        if t.is_empty() {
-            error.set(Some("Enter your API token.".into()));
-        } else {
-            error.set(None);
-            check.dispatch_local(t);
-        }
-    };
-    if typed.is_some_and(|t| t.sent) {
-        submit();
-    }
+    // Once this page is in the document (a task after it is built: it comes
+    // in a chunk, under a Suspense), main.js's painted one goes and hands
+    // over what was typed on it.
+    Effect::new(|_| {
+        set_timeout(
+            || first_paint::done(first_paint::Part::SignIn),
+            std::time::Duration::ZERO,
+        )
+    });
     view! {
         <section class="signin" aria-labelledby="signin-title">
             <h1 id="signin-title">"Sign in"</h1>
@@ -48,7 +42,13 @@ pub fn SignIn() -> impl IntoView {
             <p>"Sign in with your API token. The token is kept in this browser tab only, until you sign out or close it."</p>
             <form on:submit=move |ev| {
                 ev.prevent_default();
-                submit();
+                let t = token.get_untracked().trim().to_owned();
+                if t.is_empty() {
+                    error.set(Some("Enter your API token.".into()));
+                } else {
+                    error.set(None);
+                    check.dispatch_local(t);
+                }
             }>
                 <div class="field">
                     <label for="token">"API token"</label>
