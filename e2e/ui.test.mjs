@@ -156,6 +156,23 @@ test('a deep link reproduces the view after a reload', async () => {
   await page.done();
 });
 
+test('a link to a view the API refuses shows the API\'s reasons, and the view can be mended', async () => {
+  const page = await signedIn({ allow: [400] });
+  const long = 'x'.repeat(41);
+  await page.goto(`${BASE}/?q=${long}&matter=999999999999999999999999999999`);
+  const alert = page.locator('.list-page [role=alert]');
+  await alert.getByText('search text must be at most 40 characters').waitFor();
+  await alert.getByText('action must be a whole number').waitFor();
+  await page.getByText(/Totals are not available: .*search text must be at most 40 characters/).waitFor();
+  assert.equal(await page.getByLabel('Search').inputValue(), long, 'the search as the link had it, to mend');
+  await page.getByLabel('Matter').fill('');
+  await page.getByLabel('Matter').press('Enter');
+  await page.getByLabel('Search').fill('x');
+  await page.getByLabel('Search').press('Enter');
+  await eventually(async () => !(await alert.count()), 'the mended view\'s list');
+  await page.done();
+});
+
 test('edits a call, and shows the server\'s validation errors next to their fields', async () => {
   const page = await signedIn({ allow: [422] });
   await page.getByLabel('Search').fill('zoë');

@@ -76,7 +76,7 @@ split_view!(call, call, preload_call, view! { <CallPage/> });
 split_view!(signin, sign_in, preload_signin, view! { <SignIn/> });
 split_view!(list, view_summary, preload_summary, (state: Signal<ListState>)
     view! { <ViewSummary state=state/> });
-split_view!(list, export_button, preload_export, (query: Signal<Result<String, String>>)
+split_view!(list, export_button, preload_export, (query: Signal<String>)
     view! { <ExportButton query=query/> });
 
 /// The pages that live in chunks.
@@ -147,7 +147,7 @@ pub fn summary(state: Signal<ListState>) -> impl IntoView {
 
 /// The list's export button, once its chunk is here (nothing without it);
 /// until then the button, disabled, so nothing beside it moves.
-pub fn export(query: Signal<Result<String, String>>) -> impl IntoView {
+pub fn export(query: Signal<String>) -> impl IntoView {
     in_chunk(
         || {
             view! {

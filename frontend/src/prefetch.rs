@@ -50,11 +50,9 @@ mod tests {
         let main_js = include_str!("../main.js");
         let view = ListState::default();
         let no_dates = |_: &str, _: &str| unreachable!("the default view has no dates");
-        let list = crate::api::list_url(&view.api_query(no_dates).unwrap());
-        let summary = crate::api::summary_url(&summary_query(
-            &view.export_query(no_dates).unwrap(),
-            GroupBy::Day,
-        ));
+        let list = crate::api::list_url(&view.api_query(no_dates));
+        let summary =
+            crate::api::summary_url(&summary_query(&view.export_query(no_dates), GroupBy::Day));
         for url in [list, summary] {
             assert!(
                 main_js.contains(&format!("\"{url}\",")),

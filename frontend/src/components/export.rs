@@ -79,9 +79,9 @@ fn save(download: &Download) -> Result<(), String> {
 }
 
 /// The button, and what it is doing. `query` is the API query of the view
-/// (no page), or why the view cannot be asked for.
+/// (no page); a view the API refuses fails with its reasons.
 #[component]
-pub fn ExportButton(#[prop(into)] query: Signal<Result<String, String>>) -> impl IntoView {
+pub fn ExportButton(#[prop(into)] query: Signal<String>) -> impl IntoView {
     let session = use_session();
     let state = RwSignal::new(ExportState::Idle);
     let controller = StoredValue::new_local(None::<web_sys::AbortController>);
@@ -90,13 +90,7 @@ pub fn ExportButton(#[prop(into)] query: Signal<Result<String, String>>) -> impl
         if running() {
             return;
         }
-        let query = match query.get_untracked() {
-            Ok(q) => q,
-            Err(message) => {
-                state.set(ExportState::Failed(message));
-                return;
-            }
-        };
+        let query = query.get_untracked();
         let Ok(abort) = web_sys::AbortController::new() else {
             state.set(ExportState::Failed("This browser cannot export.".into()));
             return;

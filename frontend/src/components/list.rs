@@ -352,10 +352,7 @@ pub fn ListPage() -> impl IntoView {
         let token = session.token();
         async move {
             busy.set(true);
-            let result = match s.api_query(clock::local_offset) {
-                Ok(q) => api::list(&token, &q).await,
-                Err(message) => Err(api::Failure::Other(message)),
-            };
+            let result = api::list(&token, &s.api_query(clock::local_offset)).await;
             busy.set(false);
             session.check(&result);
             result

@@ -234,9 +234,7 @@ type Loaded = (Summary, Vec<Group>);
 /// the days. Only a view with calls on more than 1,000 days (its days cut,
 /// so not summable; by its span, months) asks once more, for its months.
 async fn load(token: &str, s: &ListState, manual: Option<GroupBy>) -> Result<Loaded, api::Failure> {
-    let query = s
-        .export_query(clock::local_offset)
-        .map_err(api::Failure::Other)?;
+    let query = s.export_query(clock::local_offset);
     let ask = |period: GroupBy| summary_query(&query, period);
     let day = |d: &str| phonerecords_shared::date::Date::parse(d);
     let known = manual.or_else(|| match (day(&s.from), day(&s.to)) {
