@@ -1,8 +1,9 @@
-//! main.js's first paint: the default view, or a call's page, painted from
-//! the early answers (`prefetch`) while the WebAssembly downloads, with its
-//! controls disabled (the sign-in page's are live: main.js hands what was
-//! typed over to the app's). The app tells it when its own list and totals (or its
-//! call's page) are on screen, and it goes.
+//! main.js's first paint: the default view, a call's page or the sign-in
+//! page, painted (the first two from the early answers, `prefetch`) while
+//! the WebAssembly downloads, with its controls disabled; the sign-in
+//! page's are live, and main.js hands what was typed over to the app's. The
+//! app tells it when its own list and totals, call's page or sign-in page
+//! are on screen, and it goes.
 
 /// What the app has on screen.
 #[derive(Clone, Copy)]
