@@ -1000,7 +1000,8 @@ test('a slow load shows the first list from the early answers, controls disabled
         rows: text('table.records tbody tr'), head: text('table.records thead th'), totals: text('.summary-panel .totals'),
         top: text('.top-matters li'), period: visible('.period-switch select')[0]?.value, range: text('.pager .range'),
         pageOf: text('.pager .page-of'), pageSize: visible('.page-size select')[0]?.value, filters: text('.filters label'),
-        nav: text('.top-actions'), actions: text('.page-actions'),
+        nav: text('.top-actions'), actions: text('.page-actions'), empty: text('.empty'),
+        matter: visible('input[name=matter]')[0]?.value ?? null, filterButtons: text('.filters button'),
       },
       boxes: ['.topbar', '.page-head', '.filters', '.summary-panel', '.bulk-bar', 'table.records tbody tr:first-child',
         'table.records tbody tr:last-child', '.pager'].map((sel) => [sel, box(sel)]),
@@ -1033,6 +1034,31 @@ test('a slow load shows the first list from the early answers, controls disabled
     for (const part of ['Participant #42', '+64 21 000 0000', '2:00', '0:00', 'Left a message', '#7', 'First line second line with tabs', '…']) {
       assert.ok(all.includes(part), `${part} in the first page: ${all}`);
     }
+    await page.done();
+  }
+  // One matter's calls (the link to a matter), and a matter with none: painted as the app draws them.
+  for (const [matter, width] of [[7, 375], [999999, 1280]]) {
+    const page = await open({ width });
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await page.route('**/assets/*.wasm', async (route) => { await held; await route.continue(); });
+    await page.goto(`${BASE}/?matter=${matter}#token=${TOKEN}`);
+    await page.locator(matter === 7 ? '[data-first-paint] table.records tbody tr' : '[data-first-paint] .empty').first().waitFor();
+    const before = await seen(page);
+    assert.equal(before.text.matter, String(matter), 'the matter filled in');
+    assert.deepEqual(before.text.filterButtons, ['Clear filters']);
+    release();
+    await appsList(page);
+    await eventually(async () => (await page.locator('[data-first-paint]').count()) === 0, 'the first paint to go');
+    const after = await seen(page);
+    assert.deepEqual(before.text, after.text, `the same text for matter ${matter}`);
+    assert.deepEqual(before.links, after.links, 'the same links');
+    // What is on screen (an empty view has no totals, table or pager) is where the app puts it.
+    const shown = (boxes) => boxes.filter(([, b]) => b);
+    assert.deepEqual(shown(before.boxes).map(([sel]) => sel), shown(after.boxes).map(([sel]) => sel), 'the same parts');
+    assertSameBoxes(shown(before.boxes), shown(after.boxes), width);
+    if (matter === 7) assert.ok(before.text.rows.length >= 1 && before.text.rows.every((r) => r.includes('#7')), 'only matter 7');
+    else assert.deepEqual(before.text.empty, ['No phone records match these filters.']);
     await page.done();
   }
 });

@@ -19,6 +19,10 @@ const FIRST_SCREEN = [
   "/phonerecords?sort=-callTimestamp&page=1&pageSize=50",
   "/phonerecords/summary?sort=-callTimestamp&groupBy=day&topActions=5",
 ];
+// One matter's calls (`/?matter=N`: the link a call's page, the list's
+// matter cells and the top matters give), likewise.
+const MATTER_PATH = /^\?matter=([1-9][0-9]{0,14})$/;
+const MATTER_SCREEN = (id) => [`/phonerecords?action=${id}&sort=-callTimestamp&page=1&pageSize=50`, `/phonerecords/summary?action=${id}&sort=-callTimestamp&groupBy=day&topActions=5`];
 // A call's page as main.js reads its path (a percent-encoded id is left to
 // the app), and the record's URL as the app asks for it.
 const CALL_PATH = /^\/calls\/([1-9][0-9]{0,14})(\/edit)?$/;
@@ -70,9 +74,10 @@ function preloadPageChunks() {
   }
 }
 
-const onList = location.pathname === "/" && location.search === "";
+const onMatter = location.pathname === "/" ? MATTER_PATH.exec(location.search) : null;
+const onList = location.pathname === "/" && (location.search === "" || onMatter !== null);
 const onCall = CALL_PATH.exec(location.pathname);
-const early = onList ? FIRST_SCREEN : onCall ? [recordUrl(onCall[1])] : [];
+const early = onMatter ? MATTER_SCREEN(onMatter[1]) : onList ? FIRST_SCREEN : onCall ? [recordUrl(onCall[1])] : [];
 const token = early.length ? storedToken() : null;
 if (token) {
   const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
@@ -85,7 +90,7 @@ if (token) {
   const json = (r) => (r && r.ok ? r.clone().json().catch(() => null) : null);
   Promise.all(answers.map((p) => p.then(json)))
     .then(([first, summary]) => {
-      if (onList) firstPaint(["list", "summary"], listPage, first, summary);
+      if (onList) firstPaint(["list", "summary"], listPage, first, summary, onMatter?.[1]);
       // The edit page's form is the app's to draw: its record is only fetched early.
       else if (!onCall[2]) firstPaint(["call"], callPage, first);
     })
@@ -262,10 +267,10 @@ function row(r, when) {
     el("td", { "data-label": "Notes", class: "notes" }, r.notes != null ? excerpt(r.notes, 80) : ""));
 }
 
-// The list's default view as components/list.rs draws it, or nothing to paint:
-// only rows the app would show as they are (times the browser reads), or
-// its empty state when there are no calls at all.
-function listPage(list, summary) {
+// The list's default view (or one matter's calls) as components/list.rs
+// draws it, or nothing to paint: only rows the app would show as they are
+// (times the browser reads), or its empty state.
+function listPage(list, summary, matterId) {
   if (!list || !Array.isArray(list.phonerecords)) return null;
   if (list.phonerecords.some((r) => Number.isNaN(Date.parse(r.callTimestamp)))) return null;
   const records = list.phonerecords;
@@ -284,12 +289,14 @@ function listPage(list, summary) {
       el("label", {}, "From", el("input", { type: "date", name: "from", disabled })),
       el("label", {}, "To", el("input", { type: "date", name: "to", disabled })),
       el("label", {}, "Outcome", el("input", { type: "text", name: "outcome", disabled })),
-      el("label", {}, "Matter", el("input", { type: "text", inputmode: "numeric", name: "matter", disabled }))),
-    ...(records.length ? listed(records, m, summary) : [el("div", { class: "empty" },
-      el("p", {}, "No phone records yet — ", el("a", { href: "/calls/new" }, "record the first call"), "."))]));
+      el("label", {}, "Matter", el("input", { type: "text", inputmode: "numeric", name: "matter", value: matterId ?? null, disabled })),
+      matterId ? el("button", { type: "button", class: "link", disabled }, "Clear filters") : null),
+    ...(records.length ? listed(records, m, summary) : [el("div", { class: "empty" }, matterId
+      ? el("p", {}, "No phone records match these filters.")
+      : el("p", {}, "No phone records yet — ", el("a", { href: "/calls/new" }, "record the first call"), "."))]));
 }
 
-// The default view's totals, table and pager.
+// The view's totals, table and pager.
 function listed(records, m, summary) {
   const when = new Intl.DateTimeFormat("default", { dateStyle: "medium", timeStyle: "short" });
   const th = ([name, sortable, sorted]) => !sortable

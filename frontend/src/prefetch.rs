@@ -59,6 +59,25 @@ mod tests {
                 "main.js does not ask for {url}"
             );
         }
+        // One matter's calls (`/?matter=N`, the links to a matter): what
+        // the list and its summary ask for, for any id.
+        let id = 9_007_199_254_740_991_i64;
+        let view = ListState::default().with_matter(id);
+        let list = crate::api::list_url(&view.api_query(no_dates));
+        let summary =
+            crate::api::summary_url(&summary_query(&view.export_query(no_dates), GroupBy::Day));
+        let [list, summary] = [list, summary].map(|u| u.replace(&id.to_string(), "${id}"));
+        assert!(
+            main_js.contains(&format!(
+                "const MATTER_SCREEN = (id) => [`{list}`, `{summary}`];"
+            )),
+            "main.js does not ask for {list} and {summary}"
+        );
+        assert_eq!(
+            view.href(),
+            format!("/?matter={id}"),
+            "main.js's MATTER_PATH"
+        );
         // A call's record, on its page and its edit page: as `api::get` asks
         // for it, for the ids the router reads from such a path.
         let id = 9_007_199_254_740_991_i64;
