@@ -80,6 +80,15 @@ export async function appsList(page) {
   await page.locator('#list-title').waitFor();
 }
 
+/** Opens a list view and waits until only the app's copy is on screen: a
+ * painted first screen (main.js) has the same labels, so a locator used
+ * while both are there would match two. */
+export async function openList(page, url) {
+  await page.goto(url);
+  await appsList(page);
+  await eventually(async () => (await page.locator('[data-first-paint]').count()) === 0, 'the first paint to go');
+}
+
 export async function eventually(check, what, timeout = 10000) {
   const start = Date.now();
   let last;

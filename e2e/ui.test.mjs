@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { BASE, TOKEN, SHOTS, open, signedIn, appsList, eventually, api, noSidewaysScroll, parseCsv, assertSameBoxes } from './harness.mjs';
+import { BASE, TOKEN, SHOTS, open, signedIn, appsList, openList, eventually, api, noSidewaysScroll, parseCsv, assertSameBoxes } from './harness.mjs';
 
 const rows = (page) => page.locator('table.records tbody tr');
 const range = (page) => page.locator('.pager .range').textContent();
@@ -480,7 +480,7 @@ test('by keyboard: selects three calls, deletes them, and Undo brings all three 
   const page = await signedIn();
   const deletes = [];
   page.on('request', (r) => { if (r.method() === 'DELETE') deletes.push(r.url()); });
-  await page.goto(`${BASE}/?matter=${matter}`);
+  await openList(page, `${BASE}/?matter=${matter}`);
   await eventually(async () => (await range(page)) === '1–3 of 3', 'the three calls');
   await page.getByLabel('Matter').focus();
   await tabTo(page, 'Select all on this page');
@@ -510,7 +510,7 @@ test('on a phone: deletes selected calls together when the notice expires; gone 
   const page = await signedIn({ width: 375 });
   const deletes = [];
   page.on('request', (r) => { if (r.method() === 'DELETE') deletes.push({ url: r.url(), ifMatch: r.headers()['if-match'] }); });
-  await page.goto(`${BASE}/?matter=${matter}`);
+  await openList(page, `${BASE}/?matter=${matter}`);
   await eventually(async () => (await range(page)) === '1–3 of 3', 'the three calls');
   const fits = (what) => noSidewaysScroll(page, what);
   const cards = rows(page);
@@ -543,7 +543,7 @@ test('closing the tab during the undo window still deletes', async () => {
   const matter = 7303;
   const ids = await callsOnMatter(matter, 2);
   const page = await signedIn();
-  await page.goto(`${BASE}/?matter=${matter}`);
+  await openList(page, `${BASE}/?matter=${matter}`);
   await eventually(async () => (await range(page)) === '1–2 of 2', 'the two calls');
   await page.getByLabel('Select all on this page').check();
   await page.locator('.bulk-bar').getByRole('button', { name: 'Delete' }).click();
@@ -618,7 +618,7 @@ test('the totals above the list are the sums of the listed calls, for each view'
     }, `the totals of ${view}`);
   }
   // Figures known in advance, too: 5 calls, 2:30, 2 in and 3 out.
-  await page.goto(`${BASE}/?matter=${SUMMARY_MATTER}`);
+  await openList(page, `${BASE}/?matter=${SUMMARY_MATTER}`);
   await eventually(async () => (await page.locator('.total-hours').textContent()) === '2:30', 'the matter\'s hours');
   assert.equal(await page.locator('.total-split').textContent(), '2 / 3');
   // Its top matters: this one, linking to its list.
@@ -657,7 +657,7 @@ test("a call's matter leads to that matter's calls, from the list and from the c
 
 test('the chart has one bar per period, switchable, with a table for screen readers', async () => {
   const page = await signedIn();
-  await page.goto(`${BASE}/?matter=${SUMMARY_MATTER}`);
+  await openList(page, `${BASE}/?matter=${SUMMARY_MATTER}`);
   const bars = page.locator('.summary-chart svg rect.bar-calls');
   // Calls on 4, 6, 8 (in its own offset: 23:30 at -05:00) and 9 August: six days.
   await eventually(async () => (await bars.count()) === 6, 'a bar per day from 4 to 9 August');
@@ -695,7 +695,7 @@ test('the chart has one bar per period, switchable, with a table for screen read
 
 test('the totals fit a 375-pixel phone without sideways scrolling', async () => {
   const page = await signedIn({ width: 375 });
-  await page.goto(`${BASE}/?matter=${SUMMARY_MATTER}`);
+  await openList(page, `${BASE}/?matter=${SUMMARY_MATTER}`);
   await page.locator('.summary-panel .total-calls').waitFor();
   await eventually(async () => (await page.locator('.summary-chart svg rect.bar-calls').count()) === 6, 'the chart');
   await noSidewaysScroll(page, 'the list');
@@ -884,7 +884,7 @@ test('the totals panel sends one summary request per view, and one more when the
     await new Promise((r) => setTimeout(r, 700));
     assert.equal(summaries.length, n, `${what}: ${n} requests in all, not ${JSON.stringify(summaries)}`);
   };
-  await page.goto(`${BASE}/?matter=${SUMMARY_MATTER}#token=${TOKEN}`);
+  await openList(page, `${BASE}/?matter=${SUMMARY_MATTER}#token=${TOKEN}`);
   await settled('5', 1, 'the matter\'s view');
   await page.getByLabel('Search').fill('invoice');
   await settled('2', 2, 'a search');
