@@ -816,12 +816,39 @@ test('a slow load of a call\'s page paints it from the early answer, and the app
       ['Duration', '2:00'], ['Notes', 'First line\nsecond   line\twith a tab'], ['Matter (action id)', '—'], ['To participant id', '#42']]) {
       assert.equal(rows[rows.indexOf(label) + 1], value, `${label} in the first paint: ${rows}`);
     }
-    assert.deepEqual(before.text.title, [`The call from Hēmi <i>Walker</i> on 2026-11-29`]);
+    // Recorded on 29 November at -05:00, which is 30 November in Auckland: the title names the day the page shows.
+    assert.deepEqual(before.text.title, [`The call from Hēmi <i>Walker</i> on 2026-11-30`]);
+    assert.ok(rows[rows.indexOf('Date and time') + 1].startsWith('30 Nov 2026'), `the viewer's day: ${rows}`);
     assert.equal(await page.locator('main i').count(), 0, 'markup is never rendered');
     // The token came in the link: the app keeps it and takes it out of the address bar.
     assert.equal(new URL(page.url()).hash, '');
     await page.done();
   }
+});
+
+test('a call recorded near midnight in another offset is named by the viewer\'s day everywhere it is named', async () => {
+  // 23:30 on 23 June at -05:00 is 16:30 on 24 June in Auckland, the browser's zone.
+  const matter = 7501;
+  const rec = await api('POST', '/phonerecords', {
+    direction: 'out', callTimestamp: '2022-06-23T23:30:00-05:00', phoneNumber: '+64 9 555 0177', outcome: 'Call completed',
+    links: { action: matter },
+  });
+  assert.ok(rec.id, `created: ${JSON.stringify(rec)}`);
+  const name = 'the call with +64 9 555 0177 on 2022-06-24';
+  const page = await signedIn();
+  await openList(page, `${BASE}/?matter=${matter}`);
+  const when = rows(page).first().locator('td[data-label=When] a');
+  assert.ok((await when.textContent()).startsWith('24 Jun 2022'), 'the list shows the viewer\'s day');
+  assert.equal(await rows(page).first().locator('input[type=checkbox]').getAttribute('aria-label'), `Select ${name}`);
+  await when.click();
+  await page.getByRole('heading', { name: `The call with +64 9 555 0177 on 2022-06-24` }).waitFor();
+  assert.ok((await page.locator('dl.call-details dd').nth(7).textContent()).startsWith('24 Jun 2022'), 'the page\'s time');
+  await page.getByRole('button', { name: 'Delete this record' }).click();
+  await page.getByRole('status').locator('.undo').getByText(`Deleted ${name} —`).waitFor();
+  await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
+  await page.getByRole('status').getByText('Restored').waitFor();
+  assert.equal(await status(rec.id), 200, 'kept');
+  await page.done();
 });
 
 test('a call\'s page reads a percent-encoded id as the browser decodes it; anything else is no call', async () => {

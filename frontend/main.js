@@ -335,12 +335,15 @@ function callPage(r) {
     text(r.phoneNumber), text(r.phoneNumberType), r.actualHours != null ? durationHm(r.actualHours) : "—", text(r.notes),
     `${when.format(new Date(Date.parse(r.callTimestamp)))} (recorded as ${r.callTimestamp})`, r.outcome ?? "",
     matter(links.action), ref(links.fromParticipant), ref(links.toParticipant)];
-  // As form_model.rs's `title`: "The call from Bob Smith on 2025-09-17".
+  // As form_model.rs's `title`: "The call from Bob Smith on 2025-09-17", the
+  // day in the browser's time zone (clock.rs's `local_day`).
+  const at = new Date(Date.parse(r.callTimestamp));
+  const day = `${String(at.getFullYear()).padStart(4, "0")}-${String(at.getMonth() + 1).padStart(2, "0")}-${String(at.getDate()).padStart(2, "0")}`;
   const named = r.direction === "in" ? r.fromParticipantOther : r.toParticipantOther;
   const who = named != null ? `${r.direction === "in" ? "from" : "to"} ${named}`
     : r.phoneNumber != null ? `with ${r.phoneNumber}` : `#${r.id}`;
   return el("section", { class: "call-page", "aria-labelledby": "first-paint-title", "aria-busy": "true" },
-    el("div", { class: "page-head" }, el("h1", { id: "first-paint-title" }, `The call ${who} on ${r.callTimestamp.slice(0, 10)}`),
+    el("div", { class: "page-head" }, el("h1", { id: "first-paint-title" }, `The call ${who} on ${day}`),
       el("a", { class: "button primary", href: `/calls/${r.id}/edit` }, "Edit")),
     el("dl", { class: "call-details" }, CALL_LABELS.flatMap((label, i) =>
       [el("dt", {}, label), el("dd", { class: label === "Notes" ? "notes-text" : null }, values[i])])),

@@ -55,6 +55,18 @@ thread_local! {
     };
 }
 
+/// A call's day in the browser's time zone (`2025-09-17`): the day its
+/// `local_display` shows, which near midnight is not the recorded one.
+pub fn local_day(ts: &CallTimestamp) -> String {
+    let d = Date::new(&JsValue::from_f64(ts.epoch_millis() as f64));
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
+}
+
 /// A call's time in the browser's time zone and locale ("17 Sept 2025, 9:12 am").
 pub fn local_display(ts: &CallTimestamp) -> String {
     let d = Date::new(&JsValue::from_f64(ts.epoch_millis() as f64));

@@ -353,8 +353,11 @@ pub fn changed_fields(before: &FormValues, after: &FormValues) -> Vec<FieldChang
         .collect()
 }
 
-/// "call to Bob Smith on 2025-09-17": what `describe` and `title` say of a record.
-fn call_phrase(r: &PhoneRecord) -> String {
+/// "call to Bob Smith on 2025-09-17": what `describe` and `title` say of a
+/// record. `day` is the call's day as the viewer's clock shows it
+/// (`clock::local_day`), the day beside it on the page and in the list, not
+/// the day in the offset it was recorded with: near midnight they differ.
+fn call_phrase(r: &PhoneRecord, day: &str) -> String {
     let who = match r.direction {
         phonerecords_shared::Direction::In => r
             .from_participant_other
@@ -366,18 +369,17 @@ fn call_phrase(r: &PhoneRecord) -> String {
     }
     .or_else(|| r.phone_number.as_deref().map(|p| format!("with {p}")))
     .unwrap_or_else(|| format!("#{}", r.id));
-    let day = r.call_timestamp.as_str().get(..10).unwrap_or("");
     format!("call {who} on {day}")
 }
 
 /// A human description of a record for confirmations: "the call to Bob Smith on 2025-09-17".
-pub fn describe(r: &PhoneRecord) -> String {
-    format!("the {}", call_phrase(r))
+pub fn describe(r: &PhoneRecord, day: &str) -> String {
+    format!("the {}", call_phrase(r, day))
 }
 
 /// A record's title, its description as a heading: "The call to Bob Smith on 2025-09-17".
-pub fn title(r: &PhoneRecord) -> String {
-    format!("The {}", call_phrase(r))
+pub fn title(r: &PhoneRecord, day: &str) -> String {
+    format!("The {}", call_phrase(r, day))
 }
 
 #[cfg(test)]
@@ -486,8 +488,8 @@ mod tests {
             when.changes_body(&f).unwrap(),
             json!({"callTimestamp": "2025-09-17T10:00:00-05:30"})
         );
-        assert_eq!(describe(&r), "the call #7 on 2025-09-17");
-        assert_eq!(title(&r), "The call #7 on 2025-09-17");
+        assert_eq!(describe(&r, "2025-09-17"), "the call #7 on 2025-09-17");
+        assert_eq!(title(&r, "2025-09-18"), "The call #7 on 2025-09-18");
         let blank = FormValues {
             outcome: " ".into(),
             ..f.clone()

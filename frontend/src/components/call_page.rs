@@ -121,7 +121,7 @@ pub fn CallPage() -> impl IntoView {
                     let edit = format!("/calls/{}/edit", record.id);
                     view! {
                         <div class="page-head">
-                            <h1 id="call-title">{title(&record)}</h1>
+                            <h1 id="call-title">{title(&record, &clock::local_day(&record.call_timestamp))}</h1>
                             <Link href=edit class="button primary">"Edit"</Link>
                         </div>
                         {move || failure.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}

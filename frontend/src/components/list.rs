@@ -92,7 +92,7 @@ pub fn RecordsTable(
         .map(|r| {
             let id = r.id;
             let select = selection.map(|sel| {
-                let label = format!("Select {}", describe(&r));
+                let label = format!("Select {}", describe(&r, &clock::local_day(&r.call_timestamp)));
                 view! {
                     <td data-label="Select" class="select">
                         <input type="checkbox" aria-label=label

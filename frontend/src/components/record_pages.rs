@@ -104,9 +104,10 @@ where
             session.check(&result);
             match result {
                 Ok(record) => {
-                    session
-                        .notice
-                        .set(Some(format!("{verb} {}.", describe(&record))));
+                    session.notice.set(Some(format!(
+                        "{verb} {}.",
+                        describe(&record, &clock::local_day(&record.call_timestamp))
+                    )));
                     back();
                 }
                 Err(f) => {
@@ -333,9 +334,10 @@ fn EditRecord(record: PhoneRecord, etag: Option<String>, reload: Callback<()>) -
         };
         match result {
             Ok(record) => {
-                session
-                    .notice
-                    .set(Some(format!("Saved changes to {}.", describe(&record))));
+                session.notice.set(Some(format!(
+                    "Saved changes to {}.",
+                    describe(&record, &clock::local_day(&record.call_timestamp))
+                )));
                 saved_back();
             }
             Err(Refused::Changed(now)) => {

@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use phonerecords_shared::PhoneRecord;
 
 use crate::api::{self, Failure, Versioned};
+use crate::clock;
 use crate::form_model::{FormValues, changed_fields, describe};
 use crate::session::Session;
 
@@ -190,7 +191,7 @@ impl Deletes {
 
     /// One call, conditional on the version the page showed (`etag`).
     pub fn delete_one(&self, record: &PhoneRecord, etag: Option<String>) {
-        let name = describe(record);
+        let name = describe(record, &clock::local_day(&record.call_timestamp));
         self.schedule(
             vec![record.id],
             format!("Deleted {name}"),
