@@ -263,6 +263,13 @@ test('works by keyboard, and on a 375-pixel phone without sideways scrolling', a
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Record a call' }).waitFor();
   await noSidewaysScroll(page, 'the form');
+  // The offset's label is on its input's line, not at the end of the time's.
+  const [label, offset, time] = await Promise.all(['label[for=offset]', '#offset', '#time']
+    .map((sel) => page.locator(sel).boundingBox()));
+  const middle = (b) => b.y + b.height / 2;
+  assert.ok(Math.abs(middle(label) - middle(offset)) < 2 && label.x < offset.x, `the label beside its input: ${JSON.stringify([label, offset])}`);
+  assert.ok(offset.y >= time.y + time.height, 'at phone width the offset wraps below the time');
+  await page.screenshot({ path: `${SHOTS}/form-phone.png`, fullPage: true });
   await page.done();
 });
 

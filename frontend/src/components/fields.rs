@@ -223,6 +223,9 @@ pub fn WhenField(
                         on_date.run(());
                     }
                     on:blur=move |_| state.touch(&p6)/>
+                // Label and input wrap together: on a phone the label
+                // would otherwise end the time's line and read as its label.
+                <span class="offset-pair">
                 <label for="offset">"UTC offset"</label>
                 <input id="offset" type="text" class="offset" size="6" placeholder="+13:00"
                     prop:value=move || state.values.with(|v| v.offset.clone())
@@ -232,6 +235,7 @@ pub fn WhenField(
                         state.edit(&p7, |f| f.offset = v);
                     }
                     on:blur=move |_| state.touch(&p8)/>
+                </span>
             </div>
             <ErrorLine state=state id="when" path=Field::CallTimestamp.path()/>
         </div>
