@@ -793,7 +793,8 @@ test('a slow load of a call\'s page paints it from the early answer, and the app
     return {
       text: { title: text('main h1'), rows: text('dl.call-details dt, dl.call-details dd'), id: text('.call-page .subtitle'),
         actions: text('.call-page a, .call-page button'), nav: text('.top-actions') },
-      edit: visible('.call-page a.button')[0]?.getAttribute('href'),
+      edit: visible('.call-page a.button.primary')[0]?.getAttribute('href'),
+      followUp: visible('.call-page a.button:not(.primary)')[0]?.getAttribute('href'),
       boxes: ['.topbar', '.call-page .page-head', 'dl.call-details', '.call-page .subtitle', '.danger-zone']
         .map((sel) => [sel, box(sel)]),
     };
@@ -817,6 +818,10 @@ test('a slow load of a call\'s page paints it from the early answer, and the app
     assert.deepEqual(before.text, after.text, `the same text at ${width} px`);
     assert.equal(before.edit, `/calls/${rec.id}/edit`);
     assert.equal(after.edit, before.edit, 'the same Edit link');
+    // U+FEFF is text to Rust (so the type is passed on), the blank name is not.
+    assert.equal(before.followUp, '/calls/new?direction=out&phoneNumber=%2B64%2021%20000%200001&phoneNumberType=%EF%BB%BF'
+      + '&fromParticipant=42&toParticipantOther=H%C4%93mi%20%3Ci%3EWalker%3C%2Fi%3E');
+    assert.equal(after.followUp, before.followUp, 'the same follow-up link');
     assertSameBoxes(before.boxes, after.boxes, width);
     const rows = before.text.rows;
     for (const [label, value] of [['From (name)', 'Hēmi <i>Walker</i>'], ['To (name)', '—'], ['Phone number type', '\uFEFF'],
@@ -855,6 +860,52 @@ test('a call recorded near midnight in another offset is named by the viewer\'s 
   await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
   await page.getByRole('status').getByText('Restored').waitFor();
   assert.equal(await status(rec.id), 200, 'kept');
+  await page.done();
+});
+
+test('"Record a call" on a matter\'s calls starts on that matter; "Record a follow-up" calls the same person back', async () => {
+  const matter = 760_000 + (Date.now() % 100_000);
+  const first = await api('POST', '/phonerecords', {
+    direction: 'in', callTimestamp: '2025-02-03T10:00:00+13:00', fromParticipantOther: 'Mere Tūhoe & Sons', toParticipantOther: 'Ana (reception)',
+    phoneNumber: '+64 21 555 0142', phoneNumberType: 'Mobile', outcome: 'Left a message', notes: 'Wants a call back', actualHours: 0.1,
+    links: { action: matter, fromParticipant: 11, toParticipant: 3 },
+  });
+  assert.ok(first.id, `created: ${JSON.stringify(first)}`);
+  const page = await signedIn();
+  await openList(page, `${BASE}/?matter=${matter}`);
+  await page.locator('.page-actions').getByRole('link', { name: 'Record a call' }).click();
+  await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+  assert.equal(await page.getByLabel('Matter (action id)').inputValue(), String(matter), 'on the matter');
+  assert.equal(await page.getByLabel('Phone number', { exact: true }).inputValue(), '', 'and nothing else');
+  // Another link to the form, followed from it, starts it again from that link.
+  await page.locator('.top-actions').getByRole('link', { name: 'Record a call' }).click();
+  await eventually(async () => (await page.getByLabel('Matter (action id)').inputValue()) === '', 'a blank form');
+  await page.goBack();
+  await page.goBack();
+  await page.locator('#list-title').waitFor();
+  await rows(page).first().locator('td[data-label=When] a').click();
+  await page.getByRole('heading', { name: /^The call from Mere Tūhoe & Sons on / }).waitFor();
+  await page.getByRole('link', { name: 'Record a follow-up' }).click();
+  await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+  const value = (label) => page.getByLabel(label, { exact: true }).inputValue();
+  assert.ok(await page.locator('#direction-out').isChecked(), 'an outgoing call');
+  assert.deepEqual(
+    [await value('From (name)'), await value('From participant id'), await value('To (name)'), await value('To participant id')],
+    ['Ana (reception)', '3', 'Mere Tūhoe & Sons', '11'], 'whoever took the call calls the caller back');
+  assert.deepEqual([await value('Phone number'), await value('Phone number type'), await value('Matter (action id)')],
+    ['+64 21 555 0142', 'Mobile', String(matter)]);
+  assert.deepEqual([await page.getByLabel('Outcome').inputValue(), await value('Notes'), await value('Duration')], ['', '', ''], 'what came of it is new');
+  await page.screenshot({ path: `${SHOTS}/form-follow-up.png`, fullPage: true });
+  await page.getByLabel('Outcome').fill('Call completed');
+  await page.getByRole('button', { name: 'Record call' }).click();
+  await page.getByRole('status').getByText(/^Recorded the call to Mere Tūhoe & Sons on \d{4}-\d{2}-\d{2}\./).waitFor();
+  await eventually(async () => (await range(page)) === '1–2 of 2', "back on the matter's calls, with the follow-up");
+  const stored = await api('GET', `/phonerecords?action=${matter}&sort=-id`);
+  assert.deepEqual(
+    (({ direction, phoneNumber, fromParticipantOther, toParticipantOther, links }) =>
+      ({ direction, phoneNumber, fromParticipantOther, toParticipantOther, links }))(stored.phonerecords[0]),
+    { direction: 'out', phoneNumber: '+64 21 555 0142', fromParticipantOther: 'Ana (reception)', toParticipantOther: 'Mere Tūhoe & Sons',
+      links: { action: matter, fromParticipant: 3, toParticipant: 11 } });
   await page.done();
 });
 

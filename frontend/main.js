@@ -281,7 +281,7 @@ function listPage(list, summary, matterId) {
       el("div", { class: "page-actions" },
         el("div", { class: "export" }, el("button", { class: "button", type: "button", disabled }, "Export CSV")),
         el("a", { class: "button", href: "/import" }, "Import calls"),
-        el("a", { class: "button primary", href: "/calls/new" }, "Record a call"))),
+        el("a", { class: "button primary", href: matterId ? `/calls/new?matter=${matterId}` : "/calls/new" }, "Record a call"))),
     el("form", { class: "filters", role: "search" },
       el("label", { class: "grow" }, "Search", el("input", { type: "search", name: "q", placeholder: "Names, number, notes, outcome", disabled })),
       el("label", {}, "Direction", el("select", { name: "direction", disabled },
@@ -324,6 +324,21 @@ function listed(records, m, summary) {
   ];
 }
 
+// As format.rs's `encode`: only RFC 3986's unreserved characters kept.
+const encode = (v) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+// As form_model.rs's `follow_up_href`: an outgoing call on the same matter
+// to the same person at the same number.
+function followUpHref(r) {
+  const l = r.links || {};
+  const [us, them] = r.direction === "in"
+    ? [[l.toParticipant, r.toParticipantOther], [l.fromParticipant, r.fromParticipantOther]]
+    : [[l.fromParticipant, r.fromParticipantOther], [l.toParticipant, r.toParticipantOther]];
+  const pairs = [["direction", "out"], ["matter", l.action], ["phoneNumber", r.phoneNumber], ["phoneNumberType", r.phoneNumberType],
+    ["fromParticipant", us[0]], ["fromParticipantOther", us[1]], ["toParticipant", them[0]], ["toParticipantOther", them[1]]];
+  return `/calls/new?${pairs.filter(([, v]) => v != null && !blank(String(v))).map(([k, v]) => `${k}=${encode(String(v))}`).join("&")}`;
+}
+
 // A call's page as components/call_page.rs draws it, or nothing to paint.
 function callPage(r) {
   if (!r || typeof r.callTimestamp !== "string" || Number.isNaN(Date.parse(r.callTimestamp))) return null;
@@ -344,7 +359,9 @@ function callPage(r) {
     : r.phoneNumber != null ? `with ${r.phoneNumber}` : `#${r.id}`;
   return el("section", { class: "call-page", "aria-labelledby": "first-paint-title", "aria-busy": "true" },
     el("div", { class: "page-head" }, el("h1", { id: "first-paint-title" }, `The call ${who} on ${day}`),
-      el("a", { class: "button primary", href: `/calls/${r.id}/edit` }, "Edit")),
+      el("div", { class: "page-actions" },
+        el("a", { class: "button", href: followUpHref(r) }, "Record a follow-up"),
+        el("a", { class: "button primary", href: `/calls/${r.id}/edit` }, "Edit"))),
     el("dl", { class: "call-details" }, CALL_LABELS.flatMap((label, i) =>
       [el("dt", {}, label), el("dd", { class: label === "Notes" ? "notes-text" : null }, values[i])])),
     el("p", { class: "subtitle" }, `id ${r.id}`),

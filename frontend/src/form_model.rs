@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use phonerecords_shared::validate::{parse_create, parse_update};
-use phonerecords_shared::{FieldError, PhoneRecord};
+use phonerecords_shared::{Direction, FieldError, PhoneRecord};
 use serde_json::{Map, Value, json};
 
 /// Problems by API path (`outcome`, `links.action`, `callTimestamp`).
@@ -382,6 +382,82 @@ pub fn title(r: &PhoneRecord, day: &str) -> String {
     format!("The {}", call_phrase(r, day))
 }
 
+/// The fields a link may fill in a new call's form (`/calls/new?matter=42`),
+/// named as the API names them: a matter's list links its "Record a call"
+/// so, a call's page its "Record a follow-up", and so can an integrator's page.
+const PREFILL: [&str; 8] = [
+    "direction",
+    "phoneNumber",
+    "phoneNumberType",
+    "fromParticipantOther",
+    "toParticipantOther",
+    "matter",
+    "fromParticipant",
+    "toParticipant",
+];
+
+impl FormValues {
+    /// This form with the fields a link's query fills (`get` reads one
+    /// parameter). Values are kept as text, trimmed, for the form's checks
+    /// and the API to judge on save; a direction other than `in` or `out`,
+    /// an empty value or another name is ignored.
+    pub fn prefilled(mut self, get: &dyn Fn(&str) -> Option<String>) -> Self {
+        for name in PREFILL {
+            let Some(value) = get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+            else {
+                continue;
+            };
+            let field = match name {
+                "direction" if value == "in" || value == "out" => &mut self.direction,
+                "direction" => continue,
+                "phoneNumber" => &mut self.phone_number,
+                "phoneNumberType" => &mut self.phone_number_type,
+                "fromParticipantOther" => &mut self.from_name,
+                "toParticipantOther" => &mut self.to_name,
+                "matter" => &mut self.matter,
+                "fromParticipant" => &mut self.from_id,
+                _ => &mut self.to_id,
+            };
+            *field = value;
+        }
+        self
+    }
+}
+
+/// The new call's form for a follow-up to `r`: an outgoing call on the same
+/// matter to the same person at the same number. The person is who called
+/// in, or who was called; the one calling is whoever took or made `r`.
+pub fn follow_up_href(r: &PhoneRecord) -> String {
+    let links = &r.links;
+    let (us, them) = match r.direction {
+        Direction::In => (
+            (links.to_participant, &r.to_participant_other),
+            (links.from_participant, &r.from_participant_other),
+        ),
+        Direction::Out => (
+            (links.from_participant, &r.from_participant_other),
+            (links.to_participant, &r.to_participant_other),
+        ),
+    };
+    let id = |v: Option<i64>| v.map(|n| n.to_string());
+    let pairs: Vec<(String, String)> = [
+        ("direction", Some("out".to_owned())),
+        ("matter", id(links.action)),
+        ("phoneNumber", r.phone_number.clone()),
+        ("phoneNumberType", r.phone_number_type.clone()),
+        ("fromParticipant", id(us.0)),
+        ("fromParticipantOther", us.1.clone()),
+        ("toParticipant", id(them.0)),
+        ("toParticipantOther", them.1.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| Some((k.to_owned(), v.filter(|v| !v.trim().is_empty())?)))
+    .collect();
+    format!("/calls/new?{}", crate::format::query_string(&pairs))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -509,6 +585,108 @@ mod tests {
         assert_eq!(
             (changes[3].before.as_str(), changes[3].after.as_str()),
             ("n", "")
+        );
+    }
+
+    /// The query's parameters as a browser's `URLSearchParams` reads them.
+    fn query(href: &str) -> impl Fn(&str) -> Option<String> {
+        let q = href
+            .split_once('?')
+            .map(|(_, q)| q.to_owned())
+            .unwrap_or_default();
+        move |k: &str| {
+            q.split('&').find_map(|pair| {
+                let (name, value) = pair.split_once('=')?;
+                (name == k).then(|| {
+                    let bytes = value.as_bytes();
+                    let mut out = Vec::new();
+                    let mut i = 0;
+                    while i < bytes.len() {
+                        if bytes[i] == b'%' {
+                            out.push(u8::from_str_radix(&value[i + 1..i + 3], 16).unwrap());
+                            i += 3;
+                        } else {
+                            out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+                            i += 1;
+                        }
+                    }
+                    String::from_utf8(out).unwrap()
+                })
+            })
+        }
+    }
+
+    #[test]
+    fn a_link_fills_the_fields_it_names_and_nothing_else() {
+        let get = query(
+            "/calls/new?matter=+42+&direction=sideways&phoneNumber=%2B64%209%20555%200100&toParticipant=&colour=red",
+        );
+        let f = form().prefilled(&get);
+        assert_eq!(
+            f,
+            FormValues {
+                matter: "42".into(),
+                phone_number: "+64 9 555 0100".into(),
+                ..form()
+            },
+            "trimmed; an unknown direction, an empty value and another name ignored"
+        );
+        let f = form().prefilled(&query("/calls/new?direction=in&matter=abc"));
+        assert_eq!((f.direction.as_str(), f.matter.as_str()), ("in", "abc"));
+        assert!(
+            f.create_body().unwrap_err().contains_key("links.action"),
+            "what a link fills is judged on save like what is typed"
+        );
+        assert_eq!(form().prefilled(&query("/calls/new")), form());
+    }
+
+    #[test]
+    fn a_follow_up_calls_the_same_person_back_on_the_same_matter() {
+        let incoming: PhoneRecord = serde_json::from_value(json!({
+            "id": 9, "direction": "in", "callTimestamp": "2025-09-17T09:12:32+12:00", "outcome": "Left a message",
+            "fromParticipantOther": "Hēmi Walker & Co", "toParticipantOther": "Ana", "phoneNumber": "+64 9 555 0100",
+            "phoneNumberType": "Mobile", "notes": "call back", "actualHours": 0.25,
+            "links": {"action": 42, "fromParticipant": 7, "toParticipant": 3}}))
+        .unwrap();
+        let href = follow_up_href(&incoming);
+        assert_eq!(
+            href,
+            "/calls/new?direction=out&matter=42&phoneNumber=%2B64%209%20555%200100&phoneNumberType=Mobile\
+             &fromParticipant=3&fromParticipantOther=Ana&toParticipant=7\
+             &toParticipantOther=H%C4%93mi%20Walker%20%26%20Co",
+            "the caller is called back by whoever took the call"
+        );
+        let f = form().prefilled(&query(&href));
+        assert_eq!(
+            (
+                f.direction.as_str(),
+                f.from_name.as_str(),
+                f.from_id.as_str()
+            ),
+            ("out", "Ana", "3")
+        );
+        assert_eq!(
+            (f.to_name.as_str(), f.to_id.as_str(), f.matter.as_str()),
+            ("Hēmi Walker & Co", "7", "42")
+        );
+        assert_eq!(
+            (f.notes.as_str(), f.outcome.as_str(), f.duration.as_str()),
+            ("", "", ""),
+            "what came of the call is not copied"
+        );
+        assert_eq!(
+            (f.date.as_str(), f.time.as_str()),
+            ("2025-09-17", "09:12"),
+            "now, not then"
+        );
+        let outgoing: PhoneRecord = serde_json::from_value(json!({
+            "id": 10, "direction": "out", "callTimestamp": "2025-09-17T09:12:32+12:00", "outcome": "No answer",
+            "toParticipantOther": " ", "links": {"fromParticipant": 3}}))
+        .unwrap();
+        assert_eq!(
+            follow_up_href(&outgoing),
+            "/calls/new?direction=out&fromParticipant=3",
+            "the same way round; blank and missing fields left out"
         );
     }
 

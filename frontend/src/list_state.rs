@@ -150,6 +150,15 @@ impl ListState {
         }
     }
 
+    /// "Record a call" from this view: on one matter's calls, a call on that
+    /// matter (the form's `?matter=`), else a blank one.
+    pub fn new_call_href(&self) -> String {
+        match self.matter.as_str() {
+            "" => "/calls/new".to_owned(),
+            m => format!("/calls/new?matter={m}"),
+        }
+    }
+
     /// The page URL's query (defaults left out), without the `?`.
     /// The list's address for this state: `/`, or `/?` and `to_url()`.
     pub fn href(&self) -> String {
@@ -292,6 +301,18 @@ mod tests {
             ("from", "yesterday"),
         ]);
         assert_eq!(junk, ListState::default());
+    }
+
+    #[test]
+    fn record_a_call_from_a_matter_s_calls_is_on_that_matter() {
+        assert_eq!(ListState::default().new_call_href(), "/calls/new");
+        let matter = from(&[("matter", "42"), ("direction", "in"), ("q", "smith")]);
+        assert_eq!(matter.new_call_href(), "/calls/new?matter=42");
+        assert_eq!(
+            from(&[("matter", "4x2")]).new_call_href(),
+            "/calls/new",
+            "a matter the list does not take is not passed on"
+        );
     }
 
     fn from_url_str(q: &str) -> ListState {

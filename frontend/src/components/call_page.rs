@@ -12,7 +12,7 @@ use crate::components::list::matter_cell;
 use crate::components::record_pages::{DeleteCall, record_in_path};
 use crate::components::retry_panel;
 use crate::first_paint::{self, Part};
-use crate::form_model::title;
+use crate::form_model::{follow_up_href, title};
 use crate::format::duration_hm;
 use crate::list_state::ListState;
 
@@ -122,7 +122,10 @@ pub fn CallPage() -> impl IntoView {
                     view! {
                         <div class="page-head">
                             <h1 id="call-title">{title(&record, &clock::local_day(&record.call_timestamp))}</h1>
-                            <Link href=edit class="button primary">"Edit"</Link>
+                            <div class="page-actions">
+                                <Link href=follow_up_href(&record) class="button">"Record a follow-up"</Link>
+                                <Link href=edit class="button primary">"Edit"</Link>
+                            </div>
                         </div>
                         {move || failure.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
                         <CallDetails record=record.clone()/>

@@ -392,7 +392,7 @@ pub fn ListPage() -> impl IntoView {
                 <div class="page-actions">
                     {chunks::export(Signal::derive(move || state.with(|s| s.export_query(clock::local_offset))))}
                     <Link href="/import" class="button">"Import calls"</Link>
-                    <Link href="/calls/new" class="button primary">"Record a call"</Link>
+                    <a href=move || state.with(ListState::new_call_href) class="button primary">"Record a call"</a>
                 </div>
             </div>
             <Filters state=state on_change=go/>

@@ -11,7 +11,7 @@ use crate::components::list::LastList;
 use crate::components::record_form::RecordForm;
 use crate::components::retry_panel;
 use crate::form_model::{API_FIELDS, Errors, FieldChange, FormValues, changed_fields, describe};
-use crate::router::{id_in_path, use_router};
+use crate::router::{Page, id_in_path, use_router};
 use crate::session::use_session;
 
 /// Most outcomes suggested.
@@ -127,7 +127,7 @@ where
 
 #[component]
 pub fn NewRecordPage() -> impl IntoView {
-    let (date, time, offset) = clock::now_local();
+    let router = use_router();
     let server_errors = RwSignal::new(Errors::new());
     let failure = RwSignal::new(None::<String>);
     // One Idempotency-Key per submission of the form: the same body sent again
@@ -146,18 +146,42 @@ pub fn NewRecordPage() -> impl IntoView {
         });
         async move { api::create(&token, &body, &key).await }
     });
+    let (on_cancel, outcomes) = (cancel_callback(), outcome_suggestions());
+    // A link may fill some fields (`/calls/new?matter=42`); another such link
+    // followed from here starts the form again from it. Read only while this
+    // page is shown: leaving it must not build a form on the way out.
+    let page = router.page();
+    let prefill = Memo::new(
+        move |before: Option<&FormValues>| match (page.get(), before) {
+            (Page::New, _) | (_, None) => router.with_query(|get| {
+                FormValues::new_call(String::new(), String::new(), String::new()).prefilled(get)
+            }),
+            (_, Some(before)) => before.clone(),
+        },
+    );
     view! {
         <section class="form-page" aria-labelledby="form-title">
             <h1 id="form-title">"Record a call"</h1>
             {move || failure.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
-            <RecordForm
-                initial=FormValues::new_call(date, time, offset)
-                is_new=true
-                server_errors=server_errors
-                saving=saving
-                on_submit=submit
-                on_cancel=cancel_callback()
-                outcomes=outcome_suggestions()/>
+            {move || {
+                let (date, time, offset) = clock::now_local();
+                let initial = FormValues {
+                    date,
+                    time,
+                    offset,
+                    ..prefill.get()
+                };
+                view! {
+                    <RecordForm
+                        initial=initial
+                        is_new=true
+                        server_errors=server_errors
+                        saving=saving
+                        on_submit=submit
+                        on_cancel=on_cancel
+                        outcomes=outcomes/>
+                }
+            }}
         </section>
     }
 }
