@@ -909,6 +909,44 @@ test('"Record a call" on a matter\'s calls starts on that matter; "Record a foll
   await page.done();
 });
 
+test('prints a view for a matter\'s file: what it holds in words, its totals and records, no controls, the table within the paper', async () => {
+  const matter = 770_000 + (Date.now() % 100_000);
+  for (const [direction, notes] of [['in', 'Asked for the settlement figures; '.repeat(12)], ['in', 'z'.repeat(300)], ['out', 'not in this view']]) {
+    const rec = await api('POST', '/phonerecords', {
+      direction, callTimestamp: '2024-03-05T10:00:00+13:00', fromParticipantOther: 'Kauri Trust Ltd', phoneNumber: '+64 27 553 7441 (Direct dial)',
+      outcome: 'Call back requested', notes, actualHours: 0.5, links: { action: matter },
+    });
+    assert.ok(rec.id, `created: ${JSON.stringify(rec)}`);
+  }
+  const page = await signedIn();
+  await openList(page, `${BASE}/?matter=${matter}&direction=in`);
+  await eventually(async () => (await range(page)) === '1–2 of 2', 'the view');
+  assert.ok(!(await page.locator('.view-criteria').isVisible()), 'on screen the filters say it');
+  await page.emulateMedia({ media: 'print' });
+  for (const width of [718, 1047]) { // A4 portrait and landscape, less 1 cm margins, at 96 px to the inch
+    await page.setViewportSize({ width, height: 1000 });
+    assert.equal(await page.locator('.view-criteria').textContent(), `Calls on matter #${matter} · incoming`);
+    for (const controls of ['.top-actions', '.filters', '.page-actions', '.select-all', 'td.select', '.pager-buttons', '.page-size', '.chart-head']) {
+      assert.equal(await page.locator(controls).filter({ visible: true }).count(), 0, `${controls} is not printed at ${width} px`);
+    }
+    assert.equal(await page.locator('.summary-panel .total-calls').textContent(), '2', 'the totals are');
+    assert.equal(await rows(page).first().evaluate((e) => getComputedStyle(e).display), 'table-row', 'a table, not cards');
+    const [scroll, client] = await page.locator('.table-wrap').evaluate((e) => [e.scrollWidth, e.clientWidth]);
+    assert.ok(scroll <= width && scroll <= client, `the table fits the paper at ${width} px (${scroll}, ${client})`);
+    await noSidewaysScroll(page, `printed at ${width} px`);
+    await page.screenshot({ path: `${SHOTS}/list-print-${width}.png`, fullPage: true });
+  }
+  await page.pdf({ path: `${SHOTS}/list-print.pdf`, format: 'A4', margin: { top: '1cm', bottom: '1cm', left: '1cm', right: '1cm' } });
+  await page.emulateMedia({ media: 'screen' });
+  await rows(page).first().locator('td[data-label=When] a').click();
+  await page.locator('dl.call-details').waitFor();
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.call-page .page-actions, .danger-zone').filter({ visible: true }).count(), 0, "a call's buttons are not printed");
+  assert.ok(await page.locator('dl.call-details').isVisible(), 'its fields are');
+  await page.pdf({ path: `${SHOTS}/call-print.pdf`, format: 'A4' });
+  await page.done();
+});
+
 test('on a desktop screen the list fits its card, even with a long unbroken note', async () => {
   // A pasted reference or URL has no place to break; it must wrap inside its
   // cell rather than widen the table past the card (a sideways scroll inside it).

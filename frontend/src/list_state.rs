@@ -150,6 +150,39 @@ impl ListState {
         }
     }
 
+    /// What this view holds, in words, for its printed copy (where the
+    /// filters' boxes are not printed): "Calls on matter #5 · incoming ·
+    /// from 2024-03-01 to 2024-03-31 · matching “smith”", or "All calls".
+    pub fn criteria(&self) -> String {
+        let mut parts = Vec::new();
+        match self.direction.as_str() {
+            "in" => parts.push("incoming".to_owned()),
+            "out" => parts.push("outgoing".to_owned()),
+            _ => {}
+        }
+        match (self.from.as_str(), self.to.as_str()) {
+            ("", "") => {}
+            (from, "") => parts.push(format!("from {from}")),
+            ("", to) => parts.push(format!("up to {to}")),
+            (from, to) => parts.push(format!("from {from} to {to}")),
+        }
+        if !self.outcome.is_empty() {
+            parts.push(format!("outcome “{}”", self.outcome));
+        }
+        if !self.q.trim().is_empty() {
+            parts.push(format!("matching “{}”", self.q.trim()));
+        }
+        let calls = match self.matter.as_str() {
+            "" => "Calls".to_owned(),
+            m => format!("Calls on matter #{m}"),
+        };
+        match (parts.is_empty(), self.matter.is_empty()) {
+            (true, true) => "All calls".to_owned(),
+            (true, false) => calls,
+            _ => format!("{calls} · {}", parts.join(" · ")),
+        }
+    }
+
     /// "Record a call" from this view: on one matter's calls, a call on that
     /// matter (the form's `?matter=`), else a blank one.
     pub fn new_call_href(&self) -> String {
@@ -312,6 +345,35 @@ mod tests {
             from(&[("matter", "4x2")]).new_call_href(),
             "/calls/new",
             "a matter the list does not take is not passed on"
+        );
+    }
+
+    #[test]
+    fn a_printed_view_says_what_it_holds() {
+        assert_eq!(
+            from(&[("sort", "actualHours"), ("page", "3")]).criteria(),
+            "All calls"
+        );
+        assert_eq!(from(&[("matter", "5")]).criteria(), "Calls on matter #5");
+        assert_eq!(
+            from(&[
+                ("matter", "5"),
+                ("direction", "in"),
+                ("from", "2024-03-01"),
+                ("to", "2024-03-31"),
+                ("outcome", "Left a message"),
+                ("q", " smith ")
+            ])
+            .criteria(),
+            "Calls on matter #5 · incoming · from 2024-03-01 to 2024-03-31 · outcome “Left a message” · matching “smith”"
+        );
+        assert_eq!(
+            from(&[("to", "2024-03-31"), ("direction", "out")]).criteria(),
+            "Calls · outgoing · up to 2024-03-31"
+        );
+        assert_eq!(
+            from(&[("from", "2024-03-01")]).criteria(),
+            "Calls · from 2024-03-01"
         );
     }
 

@@ -395,6 +395,7 @@ pub fn ListPage() -> impl IntoView {
                     <a href=move || state.with(ListState::new_call_href) class="button primary">"Record a call"</a>
                 </div>
             </div>
+            <p class="print-only view-criteria">{move || state.with(ListState::criteria)}</p>
             <Filters state=state on_change=go/>
             {chunks::summary(state.into())}
             {move || match data.get() {
