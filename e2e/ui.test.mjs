@@ -1153,6 +1153,7 @@ test('a slow load shows the first list from the early answers, controls disabled
         pageOf: text('.pager .page-of'), pageSize: visible('.page-size select')[0]?.value, filters: text('.filters label'),
         nav: text('.top-actions'), actions: text('.page-actions'), empty: text('.empty'),
         matter: visible('input[name=matter]')[0]?.value ?? null, filterButtons: text('.filters button'),
+        hrefs: visible('.page-actions a, .empty a').map((a) => a.getAttribute('href')),
       },
       boxes: ['.topbar', '.page-head', '.filters', '.summary-panel', '.bulk-bar', 'table.records tbody tr:first-child',
         'table.records tbody tr:last-child', '.pager'].map((sel) => [sel, box(sel)]),
@@ -1209,7 +1210,12 @@ test('a slow load shows the first list from the early answers, controls disabled
     assert.deepEqual(shown(before.boxes).map(([sel]) => sel), shown(after.boxes).map(([sel]) => sel), 'the same parts');
     assertSameBoxes(shown(before.boxes), shown(after.boxes), width);
     if (matter === 7) assert.ok(before.text.rows.length >= 1 && before.text.rows.every((r) => r.includes('#7')), 'only matter 7');
-    else assert.deepEqual(before.text.empty, ['No phone records match these filters.']);
+    else {
+      assert.deepEqual(before.text.empty, [`No calls on matter #${matter} yet — record the first.`]);
+      await page.locator('.empty').getByRole('link', { name: 'record the first' }).click();
+      await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+      assert.equal(await page.getByLabel('Matter (action id)').inputValue(), String(matter), 'on that matter');
+    }
     await page.done();
   }
 });

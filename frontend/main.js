@@ -292,7 +292,7 @@ function listPage(list, summary, matterId) {
       el("label", {}, "Matter", el("input", { type: "text", inputmode: "numeric", name: "matter", value: matterId ?? null, disabled })),
       matterId ? el("button", { type: "button", class: "link", disabled }, "Clear filters") : null),
     ...(records.length ? listed(records, m, summary) : [el("div", { class: "empty" }, matterId
-      ? el("p", {}, "No phone records match these filters.")
+      ? el("p", {}, `No calls on matter #${matterId} yet — `, el("a", { href: `/calls/new?matter=${matterId}` }, "record the first"), ".")
       : el("p", {}, "No phone records yet — ", el("a", { href: "/calls/new" }, "record the first call"), "."))]));
 }
 

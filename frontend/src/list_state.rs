@@ -183,6 +183,16 @@ impl ListState {
         }
     }
 
+    /// The matter, when this view is one matter's calls and nothing else
+    /// narrows it (its empty state then offers to record the first).
+    pub fn only_matter(&self) -> Option<&str> {
+        let rest = ListState {
+            matter: String::new(),
+            ..self.clone()
+        };
+        (!self.matter.is_empty() && !rest.has_filters()).then_some(self.matter.as_str())
+    }
+
     /// "Record a call" from this view: on one matter's calls, a call on that
     /// matter (the form's `?matter=`), else a blank one.
     pub fn new_call_href(&self) -> String {
@@ -341,6 +351,12 @@ mod tests {
         assert_eq!(ListState::default().new_call_href(), "/calls/new");
         let matter = from(&[("matter", "42"), ("direction", "in"), ("q", "smith")]);
         assert_eq!(matter.new_call_href(), "/calls/new?matter=42");
+        assert_eq!(
+            from(&[("matter", "42"), ("sort", "actualHours")]).only_matter(),
+            Some("42")
+        );
+        assert_eq!(matter.only_matter(), None, "narrowed further");
+        assert_eq!(ListState::default().only_matter(), None);
         assert_eq!(
             from(&[("matter", "4x2")]).new_call_href(),
             "/calls/new",

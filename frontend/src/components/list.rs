@@ -413,7 +413,15 @@ pub fn ListPage() -> impl IntoView {
                     let meta = without_hidden(page.meta.paging.phonerecords, (listed - records.len()) as u64);
                     // Empty: nothing matches, or every call of the only page was just deleted.
                     if records.is_empty() && (meta.record_count == 0 || only_page) {
-                        if filtered {
+                        let only_matter = state.with(|s| s.only_matter().map(|m| (m.to_owned(), s.new_call_href())));
+                        if let Some((matter, href)) = only_matter {
+                            view! {
+                                <div class="empty">
+                                    <p>{format!("No calls on matter #{matter} yet — ")}<a href=href>"record the first"</a>"."</p>
+                                </div>
+                            }
+                            .into_any()
+                        } else if filtered {
                             view! {
                                 <div class="empty">
                                     <p>"No phone records match these filters."</p>
