@@ -947,32 +947,39 @@ test('prints a view for a matter\'s file: what it holds in words, its totals and
   await page.done();
 });
 
-test('on a desktop screen the list fits its card, even with a long unbroken note', async () => {
+test('on a desktop or a tablet the list fits its card, even with a long unbroken note', async () => {
   // A pasted reference or URL has no place to break; it must wrap inside its
   // cell rather than widen the table past the card (a sideways scroll inside it).
   const matter = 750_000 + (Date.now() % 100_000); // its own two calls, run after run
   for (const notes of ['x'.repeat(400), 'https://example.com/matters/7502/' + 'a1b2c3d4'.repeat(30)]) {
     const rec = await api('POST', '/phonerecords', {
       direction: 'in', callTimestamp: '2024-03-05T10:00:00+13:00', phoneNumber: '+64 9 555 0188', notes,
-      outcome: 'Left a message', links: { action: matter },
+      fromParticipantOther: 'Kauri Trust Ltd', outcome: 'Left a message', links: { action: matter },
     });
     assert.ok(rec.id, `created: ${JSON.stringify(rec)}`);
   }
-  const page = await signedIn({ width: 1280, height: 900 });
-  await openList(page, `${BASE}/?matter=${matter}`);
-  await eventually(async () => (await rows(page).count()) === 2, 'two rows');
-  const [scroll, client] = await page.locator('.table-wrap').evaluate((e) => [e.scrollWidth, e.clientWidth]);
-  assert.ok(scroll <= client, `the table is wider than its card (${scroll} > ${client})`);
-  for (const cell of await page.locator('td.notes').all()) {
-    const [w, inner] = await cell.evaluate((e) => [e.scrollWidth, e.clientWidth]);
-    assert.ok(w <= inner, `a note is cut off (${w} > ${inner})`);
+  const lines = (cell) => cell.evaluate((e) => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; });
+  for (const width of [1280, 1024]) {
+    const page = await signedIn({ width, height: 900 });
+    await openList(page, `${BASE}/?matter=${matter}`);
+    await eventually(async () => (await rows(page).count()) === 2, 'two rows');
+    const [scroll, client] = await page.locator('.table-wrap').evaluate((e) => [e.scrollWidth, e.clientWidth]);
+    assert.ok(scroll <= client, `at ${width} px the table is wider than its card (${scroll} > ${client})`);
+    for (const cell of await page.locator('td.notes').all()) {
+      const [w, inner] = await cell.evaluate((e) => [e.scrollWidth, e.clientWidth]);
+      assert.ok(w <= inner, `a note is cut off (${w} > ${inner})`);
+    }
+    await noSidewaysScroll(page, `the list at ${width} px`);
+    const first = rows(page).first();
+    if (width === 1280) assert.equal(await lines(first.locator('td[data-label=Phone]')), 1, 'a phone number stays on one line');
+    // The day and the time each stay whole ("5 Mar 2024," / "10:00 am"), on one line or two.
+    const when = first.locator('td[data-label=When] time');
+    assert.ok((await when.textContent()).startsWith('5 Mar 2024, '), await when.evaluate((e) => e.outerHTML));
+    assert.equal(await when.locator('.nw').count(), 2, 'a day and a time');
+    for (const part of await when.locator('.nw').all()) assert.equal(await lines(part), 1, `${await part.textContent()} is whole`);
+    await page.screenshot({ path: `${SHOTS}/list-long-note-${width}.png`, fullPage: true });
+    await page.done();
   }
-  await noSidewaysScroll(page, 'the list at 1280 px');
-  const phone = rows(page).first().locator('td[data-label=Phone]');
-  const lines = await phone.evaluate((e) => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; });
-  assert.equal(lines, 1, 'a phone number stays on one line');
-  await page.screenshot({ path: `${SHOTS}/list-long-note.png`, fullPage: true });
-  await page.done();
 });
 
 test('a call\'s page reads a percent-encoded id as the browser decodes it; anything else is no call', async () => {

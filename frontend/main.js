@@ -249,6 +249,12 @@ function summaryPanel(s) {
     top.length ? el("section", { class: "top-matters" }, el("h3", {}, "Top matters"), el("ol", {}, top)) : null);
 }
 
+// As list.rs's `when_parts`: the day and the time each kept whole.
+function whenParts(text) {
+  const i = text.lastIndexOf(", ");
+  return i < 0 ? [text] : [el("span", { class: "nw" }, text.slice(0, i + 1)), " ", el("span", { class: "nw" }, text.slice(i + 2))];
+}
+
 function row(r, when) {
   const links = r.links || {};
   const phone = r.phoneNumber != null ? (r.phoneNumberType != null ? `${r.phoneNumber} (${r.phoneNumberType})` : r.phoneNumber) : "—";
@@ -256,7 +262,7 @@ function row(r, when) {
   return el("tr", {},
     el("td", { "data-label": "Select", class: "select" }, el("input", { type: "checkbox", "aria-label": "Select", disabled })),
     el("td", { "data-label": "When" }, el("a", { href: `/calls/${r.id}`, title: `Recorded as ${r.callTimestamp}` },
-      el("time", { datetime: r.callTimestamp }, when.format(new Date(Date.parse(r.callTimestamp)))))),
+      el("time", { datetime: r.callTimestamp }, whenParts(when.format(new Date(Date.parse(r.callTimestamp))))))),
     el("td", { "data-label": "Direction" }, el("span", { class: dirClass }, el("span", { "aria-hidden": "true" }, `${dirIcon} `), dirLabel)),
     el("td", { "data-label": "From" }, party(r.fromParticipantOther, links.fromParticipant)),
     el("td", { "data-label": "To" }, party(r.toParticipantOther, links.toParticipant)),

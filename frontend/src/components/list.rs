@@ -60,6 +60,18 @@ fn SortHeader(
     }
 }
 
+/// A call's time as the list shows it, the day and the time each kept whole
+/// ("5 Dec 2026," and "1:06 am"): a narrow column breaks between them only.
+fn when_parts(when: String) -> AnyView {
+    match when.rsplit_once(", ") {
+        Some((day, time)) => {
+            let (day, time) = (format!("{day},"), time.to_owned());
+            view! { <span class="nw">{day}</span>" "<span class="nw">{time}</span> }.into_any()
+        }
+        None => when.into_any(),
+    }
+}
+
 /// A matter's id as the list and the call page show it: `#id`, a link to
 /// the list of its calls when there is an address for that; `—` for none.
 pub fn matter_cell(action: Option<i64>, href: Option<Callback<i64, String>>) -> AnyView {
@@ -125,7 +137,7 @@ pub fn RecordsTable(
                     {select}
                     <td data-label="When">
                         <a href=href title=recorded.clone()>
-                            <time datetime=r.call_timestamp.as_str().to_owned()>{when}</time>
+                            <time datetime=r.call_timestamp.as_str().to_owned()>{when_parts(when)}</time>
                         </a>
                     </td>
                     <td data-label="Direction">
