@@ -179,7 +179,8 @@ pub fn ImportPreview(
                 <ul aria-labelledby="import-required-title">{required}</ul>
             </div>
             <p class="import-counts">{counts}</p>
-            <div class="table-wrap">
+            // Focusable: on a narrow screen it scrolls sideways, by keyboard too.
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Preview of the first rows">
                 <table class="records import-rows">
                     <caption>{move || format!("The first {} rows", checked.with(|r| r.len().min(PREVIEW_ROWS)))}</caption>
                     <thead><tr><th scope="col">"Row"</th><th scope="col">"Status"</th>{head}</tr></thead>
@@ -576,7 +577,7 @@ pub fn ImportPage() -> impl IntoView {
                         <a class="button" href="/">"Show the phone records"</a>
                     </div>
                     {any_left.then(|| view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label="Rows not imported">
                             <table class="records import-left">
                                 <caption>"Rows not imported"</caption>
                                 <thead><tr><th scope="col">"Row"</th><th scope="col">"Status"</th><th scope="col">"Reason"</th></tr></thead>

@@ -1,0 +1,90 @@
+// Accessibility: every page, at desktop and phone width, checked with axe-core
+// (the engine behind Lighthouse's and Deque's audits) against WCAG 2.1 A and
+// AA, in Debian's Chromium against scripts/test's server. A violation fails
+// the test with the rule, what it says and where.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { BASE, TOKEN, open, api, appsList, openList } from './harness.mjs';
+
+const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The page's WCAG 2.1 A/AA violations, as "rule: help — target" lines. */
+async function violations(page) {
+  // Evaluated over the DevTools protocol, which the page's CSP does not govern.
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+  });
+  return found;
+}
+
+test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone width', async () => {
+  const matter = 780_000 + (Date.now() % 100_000);
+  const rec = await api('POST', '/phonerecords', {
+    direction: 'in', callTimestamp: '2025-06-02T14:30:00+12:00', fromParticipantOther: 'Aroha Ngata', phoneNumber: '+64 21 555 0199',
+    phoneNumberType: 'Mobile', outcome: 'Call back requested', notes: 'Asked about the lease.', actualHours: 0.25, links: { action: matter },
+  });
+  assert.ok(rec.id, `created: ${JSON.stringify(rec)}`);
+  const pages = [
+    ['the list', '/', '#list-title'],
+    ["a matter's calls", `/?matter=${matter}`, '#list-title'],
+    ['a matter with no calls', `/?matter=${matter + 1}`, '.empty'],
+    ["a call's page", `/calls/${rec.id}`, 'dl.call-details'],
+    ['no such call', '/calls/999999999', '#call-title'],
+    ['the new call form', `/calls/new?matter=${matter}`, '#form-title'],
+    ['the edit form', `/calls/${rec.id}/edit`, '#form-title'],
+    ['import', '/import', 'input[type=file]'],
+    ['not found', '/no/such/page', 'main h1'],
+  ];
+  const problems = [];
+  for (const width of [1280, 375]) {
+    const page = await open({ width, allow: [404] }); // no such call
+    await page.goto(`${BASE}/`);
+    await page.locator('#token').waitFor();
+    for (const line of await violations(page)) problems.push(`sign-in at ${width} px: ${line}`);
+    await page.locator('#token').fill(TOKEN);
+    await page.locator('#token').press('Enter');
+    await appsList(page);
+    for (const [name, path, ready] of pages) {
+      if (path.startsWith('/?') || path === '/') await openList(page, `${BASE}${path}`);
+      else await page.goto(`${BASE}${path}`);
+      await page.locator(ready).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      for (const line of await violations(page)) problems.push(`${name} at ${width} px: ${line}`);
+    }
+    // States a page reaches by use: a selection on the list, a form's
+    // problems next to their fields, an import's preview with bad cells.
+    const states = [
+      ['the list with a selection', async () => {
+        await openList(page, `${BASE}/?matter=${matter}`);
+        await page.locator('table.records tbody tr').first().getByRole('checkbox').check();
+        await page.getByText('1 selected').waitFor();
+      }],
+      ['the form with problems', async () => {
+        await page.goto(`${BASE}/calls/new`);
+        await page.getByLabel('Duration', { exact: true }).fill('soon');
+        await page.getByRole('button', { name: 'Record call' }).click();
+        await page.locator('[aria-invalid=true]').first().waitFor();
+      }],
+      ["an import's preview", async () => {
+        await page.goto(`${BASE}/import`);
+        const csv = 'Direction,Date,Number,Outcome\r\nin,2025-06-02T14:30:00+12:00,+64 21 555 0100,Answered\r\nsideways,yesterday,,\r\n';
+        await page.locator('#import-file').setInputFiles({ name: 'calls.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+        await page.locator('.import-rows tbody tr').nth(1).waitFor();
+      }],
+    ];
+    for (const [name, reach] of states) {
+      await reach();
+      for (const line of await violations(page)) problems.push(`${name} at ${width} px: ${line}`);
+    }
+    // The checker itself can fail: an image without a text alternative is reported.
+    await page.evaluate(() => document.querySelector('main').append(Object.assign(document.createElement('img'), { src: '/favicon.ico' })));
+    assert.ok((await violations(page)).some((line) => line.startsWith('image-alt ')), 'axe reports a planted violation');
+    await page.done();
+  }
+  assert.deepEqual(problems, [], 'accessibility violations');
+});
