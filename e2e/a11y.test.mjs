@@ -42,10 +42,14 @@ test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone w
   ];
   const problems = [];
   for (const width of [1280, 375]) {
-    const page = await open({ width, allow: [404] }); // no such call
+    const page = await open({ width, allow: [404, 401] }); // no such call, a refused token
     await page.goto(`${BASE}/`);
     await page.locator('#token').waitFor();
     for (const line of await violations(page)) problems.push(`sign-in at ${width} px: ${line}`);
+    await page.locator('#token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('That token was not accepted.').waitFor();
+    for (const line of await violations(page)) problems.push(`a refused token at ${width} px: ${line}`);
     await page.locator('#token').fill(TOKEN);
     await page.locator('#token').press('Enter');
     await appsList(page);
@@ -81,6 +85,13 @@ test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone w
       await reach();
       for (const line of await violations(page)) problems.push(`${name} at ${width} px: ${line}`);
     }
+    // The Undo notice after a delete (then undone: nothing is deleted).
+    await page.goto(`${BASE}/calls/${rec.id}`);
+    await page.getByRole('button', { name: 'Delete this record' }).click();
+    await page.getByRole('status').getByRole('button', { name: 'Undo' }).waitFor();
+    for (const line of await violations(page)) problems.push(`the Undo notice at ${width} px: ${line}`);
+    await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
+    await page.getByRole('status').getByText('Restored').waitFor();
     // The checker itself can fail: an image without a text alternative is reported.
     await page.evaluate(() => document.querySelector('main').append(Object.assign(document.createElement('img'), { src: '/favicon.ico' })));
     assert.ok((await violations(page)).some((line) => line.startsWith('image-alt ')), 'axe reports a planted violation');
