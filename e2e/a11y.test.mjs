@@ -1,4 +1,5 @@
-// Accessibility: every page, at desktop and phone width, checked with axe-core
+// Accessibility: every page, at desktop and phone width, in the light and the
+// dark colour scheme (its contrast), checked with axe-core
 // (the engine behind Lighthouse's and Deque's audits) against WCAG 2.1 A and
 // AA, in Debian's Chromium against scripts/test's server. A violation fails
 // the test with the rule, what it says and where.
@@ -22,7 +23,7 @@ async function violations(page) {
   return found;
 }
 
-test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone width', async () => {
+test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone width, light and dark', async () => {
   const matter = 780_000 + (Date.now() % 100_000);
   const rec = await api('POST', '/phonerecords', {
     direction: 'in', callTimestamp: '2025-06-02T14:30:00+12:00', fromParticipantOther: 'Aroha Ngata', phoneNumber: '+64 21 555 0199',
@@ -41,15 +42,16 @@ test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone w
     ['not found', '/no/such/page', 'main h1'],
   ];
   const problems = [];
-  for (const width of [1280, 375]) {
+  for (const [width, scheme] of [[1280, 'light'], [375, 'light'], [1280, 'dark'], [375, 'dark']]) {
     const page = await open({ width, allow: [404, 401] }); // no such call, a refused token
+    await page.emulateMedia({ colorScheme: scheme });
     await page.goto(`${BASE}/`);
     await page.locator('#token').waitFor();
-    for (const line of await violations(page)) problems.push(`sign-in at ${width} px: ${line}`);
+    for (const line of await violations(page)) problems.push(`sign-in at ${width} px, ${scheme}: ${line}`);
     await page.locator('#token').fill('not-the-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('That token was not accepted.').waitFor();
-    for (const line of await violations(page)) problems.push(`a refused token at ${width} px: ${line}`);
+    for (const line of await violations(page)) problems.push(`a refused token at ${width} px, ${scheme}: ${line}`);
     await page.locator('#token').fill(TOKEN);
     await page.locator('#token').press('Enter');
     await appsList(page);
@@ -58,7 +60,7 @@ test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone w
       else await page.goto(`${BASE}${path}`);
       await page.locator(ready).first().waitFor();
       await page.waitForLoadState('networkidle');
-      for (const line of await violations(page)) problems.push(`${name} at ${width} px: ${line}`);
+      for (const line of await violations(page)) problems.push(`${name} at ${width} px, ${scheme}: ${line}`);
     }
     // States a page reaches by use: a selection on the list, a form's
     // problems next to their fields, an import's preview with bad cells.
@@ -83,13 +85,13 @@ test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone w
     ];
     for (const [name, reach] of states) {
       await reach();
-      for (const line of await violations(page)) problems.push(`${name} at ${width} px: ${line}`);
+      for (const line of await violations(page)) problems.push(`${name} at ${width} px, ${scheme}: ${line}`);
     }
     // The Undo notice after a delete (then undone: nothing is deleted).
     await page.goto(`${BASE}/calls/${rec.id}`);
     await page.getByRole('button', { name: 'Delete this record' }).click();
     await page.getByRole('status').getByRole('button', { name: 'Undo' }).waitFor();
-    for (const line of await violations(page)) problems.push(`the Undo notice at ${width} px: ${line}`);
+    for (const line of await violations(page)) problems.push(`the Undo notice at ${width} px, ${scheme}: ${line}`);
     await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
     await page.getByRole('status').getByText('Restored').waitFor();
     // The checker itself can fail: an image without a text alternative is reported.
