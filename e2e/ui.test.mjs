@@ -947,7 +947,7 @@ test('prints a view for a matter\'s file: what it holds in words, its totals and
   await page.done();
 });
 
-test('on a desktop or a tablet the list fits its card, even with a long unbroken note', async () => {
+test('on a desktop or a tablet the list fits its card (upright, as cards two to a row), even with a long unbroken note', async () => {
   // A pasted reference or URL has no place to break; it must wrap inside its
   // cell rather than widen the table past the card (a sideways scroll inside it).
   const matter = 750_000 + (Date.now() % 100_000); // its own two calls, run after run
@@ -959,7 +959,7 @@ test('on a desktop or a tablet the list fits its card, even with a long unbroken
     assert.ok(rec.id, `created: ${JSON.stringify(rec)}`);
   }
   const lines = (cell) => cell.evaluate((e) => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; });
-  for (const width of [1280, 1024]) {
+  for (const width of [1280, 1024, 820]) {
     const page = await signedIn({ width, height: 900 });
     await openList(page, `${BASE}/?matter=${matter}`);
     await eventually(async () => (await rows(page).count()) === 2, 'two rows');
@@ -977,6 +977,12 @@ test('on a desktop or a tablet the list fits its card, even with a long unbroken
     assert.ok((await when.textContent()).startsWith('5 Mar 2024, '), await when.evaluate((e) => e.outerHTML));
     assert.equal(await when.locator('.nw').count(), 2, 'a day and a time');
     for (const part of await when.locator('.nw').all()) assert.equal(await lines(part), 1, `${await part.textContent()} is whole`);
+    assert.ok(await first.getByRole('checkbox').isVisible(), 'its checkbox');
+    const box = await first.getByRole('checkbox').boundingBox();
+    assert.ok(box.width >= 16 && box.height >= 16, `a checkbox one can tap: ${JSON.stringify(box)}`);
+    // Upright, the calls are cards, two to a row.
+    const [a, b] = [await rows(page).nth(0).boundingBox(), await rows(page).nth(1).boundingBox()];
+    assert.equal(Math.round(a.y) === Math.round(b.y) && b.x > a.x + a.width, width === 820, `two to a row at ${width} px: ${JSON.stringify([a, b])}`);
     await page.screenshot({ path: `${SHOTS}/list-long-note-${width}.png`, fullPage: true });
     await page.done();
   }
