@@ -909,6 +909,23 @@ test('"Record a call" on a matter\'s calls starts on that matter; "Record a foll
   await page.done();
 });
 
+test('a form started again from another link starts clean, without the last save\'s failure', async () => {
+  const page = await signedIn({ allow: [503] });
+  await page.route('**/phonerecords', (route) => (route.request().method() === 'POST'
+    ? route.fulfill({ status: 503, contentType: 'application/json', body: '{"errors":[{"status":"503","title":"Service Unavailable","detail":"try again"}]}' })
+    : route.continue()));
+  await page.goto(`${BASE}/calls/new?matter=4242`);
+  await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+  await page.getByLabel('Outcome').fill('Call completed');
+  await page.getByRole('button', { name: 'Record call' }).click();
+  await page.locator('.form-page .error-panel').waitFor();
+  await page.locator('.top-actions').getByRole('link', { name: 'Record a call' }).click();
+  await eventually(async () => (await page.getByLabel('Matter (action id)').inputValue()) === '', 'a blank form');
+  await eventually(async () => (await page.locator('.form-page .error-panel').count()) === 0, 'no failure of the last save');
+  assert.equal(await page.getByLabel('Outcome').inputValue(), '');
+  await page.done();
+});
+
 test('prints a view for a matter\'s file: what it holds in words, its totals and records, no controls, the table within the paper', async () => {
   const matter = 770_000 + (Date.now() % 100_000);
   for (const [direction, notes] of [['in', 'Asked for the settlement figures; '.repeat(12)], ['in', 'z'.repeat(300)], ['out', 'not in this view']]) {

@@ -159,6 +159,15 @@ pub fn NewRecordPage() -> impl IntoView {
             (_, Some(before)) => before.clone(),
         },
     );
+    // A form started again starts clean: no problems of the last one's save.
+    Effect::watch(
+        move || prefill.track(),
+        move |_, _, _| {
+            server_errors.set(Errors::new());
+            failure.set(None);
+        },
+        false,
+    );
     view! {
         <section class="form-page" aria-labelledby="form-title">
             <h1 id="form-title">"Record a call"</h1>
