@@ -48,7 +48,7 @@ test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone w
   ];
   const problems = [];
   for (const [width, scheme] of [[1280, 'light'], [375, 'light'], [1280, 'dark'], [375, 'dark']]) {
-    const page = await open({ width, allow: [404, 401] }); // no such call, a refused token
+    const page = await open({ width, allow: [404, 401, 412] }); // no such call, a refused token, the conflict
     await page.emulateMedia({ colorScheme: scheme });
     await page.goto(`${BASE}/`);
     await page.locator('#token').waitFor();
@@ -88,6 +88,19 @@ test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone w
         await page.locator('.import-rows tbody tr').nth(1).waitFor();
       }],
     ];
+    states.push(['the conflict panel', async () => {
+      await page.goto(`${BASE}/calls/${rec.id}/edit`);
+      await page.getByLabel('Notes').waitFor();
+      // Someone else saves the call meanwhile (PUT changes only what it names).
+      const theirs = await fetch(`${BASE}/phonerecords/${rec.id}`, {
+        method: 'PUT', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ outcome: `Their outcome at ${width} px, ${scheme}` }),
+      });
+      assert.equal(theirs.status, 200);
+      await page.getByLabel('Notes').fill(`Mine at ${width} px, ${scheme}`);
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.locator('.conflict-panel').waitFor();
+    }]);
     for (const [name, reach] of states) {
       await reach();
       for (const line of await violations(page)) problems.push(`${name} at ${width} px, ${scheme}: ${line}`);
