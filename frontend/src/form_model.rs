@@ -383,17 +383,18 @@ pub fn title(r: &PhoneRecord, day: &str) -> String {
 }
 
 /// The fields a link may fill in a new call's form (`/calls/new?matter=42`),
-/// named as the API names them: a matter's list links its "Record a call"
-/// so, a call's page its "Record a follow-up", and so can an integrator's page.
-const PREFILL: [&str; 8] = [
-    "direction",
-    "phoneNumber",
-    "phoneNumberType",
-    "fromParticipantOther",
-    "toParticipantOther",
-    "matter",
-    "fromParticipant",
-    "toParticipant",
+/// named as the API names them, in the order a link lists them: a matter's
+/// list links its "Record a call" so, a call's page its "Record a follow-up",
+/// and so can an integrator's page. (`direction` comes first, and only `in`
+/// or `out`.)
+const PREFILL: [(&str, fn(&mut FormValues) -> &mut String); 7] = [
+    ("matter", |f| &mut f.matter),
+    ("phoneNumber", |f| &mut f.phone_number),
+    ("phoneNumberType", |f| &mut f.phone_number_type),
+    ("fromParticipant", |f| &mut f.from_id),
+    ("fromParticipantOther", |f| &mut f.from_name),
+    ("toParticipant", |f| &mut f.to_id),
+    ("toParticipantOther", |f| &mut f.to_name),
 ];
 
 impl FormValues {
@@ -402,27 +403,33 @@ impl FormValues {
     /// and the API to judge on save; a direction other than `in` or `out`,
     /// an empty value or another name is ignored.
     pub fn prefilled(mut self, get: &dyn Fn(&str) -> Option<String>) -> Self {
-        for name in PREFILL {
-            let Some(value) = get(name)
+        let value = |name: &str| {
+            get(name)
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
-            else {
-                continue;
-            };
-            let field = match name {
-                "direction" if value == "in" || value == "out" => &mut self.direction,
-                "direction" => continue,
-                "phoneNumber" => &mut self.phone_number,
-                "phoneNumberType" => &mut self.phone_number_type,
-                "fromParticipantOther" => &mut self.from_name,
-                "toParticipantOther" => &mut self.to_name,
-                "matter" => &mut self.matter,
-                "fromParticipant" => &mut self.from_id,
-                _ => &mut self.to_id,
-            };
-            *field = value;
+        };
+        if let Some(d) = value("direction").filter(|d| d == "in" || d == "out") {
+            self.direction = d;
+        }
+        for (name, field) in PREFILL {
+            if let Some(v) = value(name) {
+                *field(&mut self) = v;
+            }
         }
         self
+    }
+
+    /// The link to a new call's form filled with this form's direction and
+    /// the fields a link may fill (blank ones left out): `prefilled`'s inverse.
+    fn prefill_href(mut self) -> String {
+        let mut pairs = vec![("direction".to_owned(), self.direction.clone())];
+        for (name, field) in PREFILL {
+            let v = std::mem::take(field(&mut self));
+            if !v.trim().is_empty() {
+                pairs.push((name.to_owned(), v));
+            }
+        }
+        format!("/calls/new?{}", crate::format::query_string(&pairs))
     }
 }
 
@@ -430,37 +437,19 @@ impl FormValues {
 /// matter to the same person at the same number. The person is who called
 /// in, or who was called; the one calling is whoever took or made `r`.
 pub fn follow_up_href(r: &PhoneRecord) -> String {
-    let links = &r.links;
-    let (us, them) = match r.direction {
-        Direction::In => (
-            (links.to_participant, &r.to_participant_other),
-            (links.from_participant, &r.from_participant_other),
-        ),
-        Direction::Out => (
-            (links.from_participant, &r.from_participant_other),
-            (links.to_participant, &r.to_participant_other),
-        ),
-    };
-    let id = |v: Option<i64>| v.map(|n| n.to_string());
-    let pairs: Vec<(String, String)> = [
-        ("direction", Some("out".to_owned())),
-        ("matter", id(links.action)),
-        ("phoneNumber", r.phone_number.clone()),
-        ("phoneNumberType", r.phone_number_type.clone()),
-        ("fromParticipant", id(us.0)),
-        ("fromParticipantOther", us.1.clone()),
-        ("toParticipant", id(them.0)),
-        ("toParticipantOther", them.1.clone()),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| Some((k.to_owned(), v.filter(|v| !v.trim().is_empty())?)))
-    .collect();
-    format!("/calls/new?{}", crate::format::query_string(&pairs))
+    let mut f = FormValues::from_record(r);
+    if r.direction == Direction::In {
+        std::mem::swap(&mut f.from_id, &mut f.to_id);
+        std::mem::swap(&mut f.from_name, &mut f.to_name);
+    }
+    f.direction = "out".into();
+    f.prefill_href()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::router::percent_decoded;
 
     fn form() -> FormValues {
         FormValues::new_call("2025-09-17".into(), "09:12".into(), "+12:00".into())
@@ -590,28 +579,11 @@ mod tests {
 
     /// The query's parameters as a browser's `URLSearchParams` reads them.
     fn query(href: &str) -> impl Fn(&str) -> Option<String> {
-        let q = href
-            .split_once('?')
-            .map(|(_, q)| q.to_owned())
-            .unwrap_or_default();
+        let q = href.split_once('?').map_or("", |(_, q)| q).to_owned();
         move |k: &str| {
             q.split('&').find_map(|pair| {
                 let (name, value) = pair.split_once('=')?;
-                (name == k).then(|| {
-                    let bytes = value.as_bytes();
-                    let mut out = Vec::new();
-                    let mut i = 0;
-                    while i < bytes.len() {
-                        if bytes[i] == b'%' {
-                            out.push(u8::from_str_radix(&value[i + 1..i + 3], 16).unwrap());
-                            i += 3;
-                        } else {
-                            out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
-                            i += 1;
-                        }
-                    }
-                    String::from_utf8(out).unwrap()
-                })
+                (name == k).then(|| percent_decoded(&value.replace('+', " ")).unwrap())
             })
         }
     }

@@ -68,7 +68,7 @@ pub fn id_in_path(path: &str) -> Option<i64> {
 
 /// A path segment with its `%XX` escapes decoded, as `decodeURIComponent`
 /// does: `None` for a malformed escape or bytes that are not UTF-8.
-fn percent_decoded(segment: &str) -> Option<String> {
+pub(crate) fn percent_decoded(segment: &str) -> Option<String> {
     let bytes = segment.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
