@@ -81,6 +81,10 @@ test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone w
         await page.getByRole('button', { name: 'Record call' }).click();
         await page.locator('[aria-invalid=true]').first().waitFor();
       }],
+      ['a form given back its unsaved values (the problems above, kept as a draft)', async () => {
+        await page.goto(`${BASE}/calls/new`);
+        await page.locator('.draft-notice').waitFor();
+      }],
       ["an import's preview", async () => {
         await page.goto(`${BASE}/import`);
         const csv = 'Direction,Date,Number,Outcome\r\nin,2025-06-02T14:30:00+12:00,+64 21 555 0100,Answered\r\nsideways,yesterday,,\r\n';
@@ -105,8 +109,10 @@ test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone w
       await reach();
       for (const line of await violations(page)) problems.push(`${name} at ${width} px, ${scheme}: ${line}`);
     }
-    // The Undo notice after a delete (then undone: nothing is deleted).
+    // The Undo notice after a delete (then undone: nothing is deleted), on
+    // the call's page, which points to the edits left in its form.
     await page.goto(`${BASE}/calls/${rec.id}`);
+    await page.getByRole('link', { name: 'Continue editing' }).waitFor();
     await page.getByRole('button', { name: 'Delete this record' }).click();
     await page.getByRole('status').getByRole('button', { name: 'Undo' }).waitFor();
     for (const line of await violations(page)) problems.push(`the Undo notice at ${width} px, ${scheme}: ${line}`);

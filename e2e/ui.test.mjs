@@ -1249,3 +1249,195 @@ test('a slow load shows the first list from the early answers, controls disabled
     await page.done();
   }
 });
+
+// Drafts (frontend/src/draft.rs): what was typed into a form and not saved is
+// kept in the tab's session storage, by the form's address.
+
+/** Reloads a page whose form may hold changes: the browser's "leave?" is answered yes. */
+async function reloadLeaving(page) {
+  const leave = (d) => d.accept();
+  page.on('dialog', leave);
+  await page.reload();
+  page.off('dialog', leave);
+}
+
+const calledWith = async (outcome) =>
+  (await api('GET', `/phonerecords?outcome=${encodeURIComponent(outcome)}`)).phonerecords.length;
+
+test('a call being recorded is kept while the tab lives: back after leaving the form and after a reload, and a lost answer sent again records it once', async () => {
+  const page = await signedIn({ allow: ['net::ERR_CONNECTION_RESET'] });
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const outcome = `Draft kept ${Date.now()}`;
+  await nav.getByRole('link', { name: 'Record a call' }).click();
+  await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+  assert.equal(await page.locator('.draft-notice').count(), 0, 'a fresh form says nothing');
+  await page.getByLabel('Outcome').fill(outcome);
+  await page.getByLabel('Notes').fill('Typed, then Records was tapped');
+  // Leaving within the app asks nothing and loses nothing.
+  await nav.getByRole('link', { name: 'Records' }).click();
+  await appsList(page);
+  await nav.getByRole('link', { name: 'Record a call' }).click();
+  const notice = page.locator('.draft-notice');
+  await notice.getByText(/^Your call from \d{1,2}:\d\d\s?([ap]m)? is back, not recorded yet\./i).waitFor();
+  assert.equal(await notice.getAttribute('role'), 'status', 'announced');
+  assert.equal(await page.getByLabel('Outcome').inputValue(), outcome);
+  assert.equal(await page.getByLabel('Notes').inputValue(), 'Typed, then Records was tapped');
+  // A reload, as when a phone's browser discards the tab in the background.
+  await reloadLeaving(page);
+  await notice.waitFor();
+  assert.equal(await page.getByLabel('Outcome').inputValue(), outcome, 'back after a reload');
+  // The save reaches the server but its answer is lost; the tab is reloaded
+  // before trying again: the draft sends it with the same Idempotency-Key.
+  const keys = [];
+  let first = true;
+  await page.route('**/phonerecords', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    keys.push(route.request().headers()['idempotency-key']);
+    if (first) {
+      first = false;
+      await route.fetch();
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+  await page.getByRole('button', { name: 'Record call' }).click();
+  await page.getByText('Could not reach the server.', { exact: false }).waitFor();
+  assert.equal(await calledWith(outcome), 1, 'the server has it');
+  await reloadLeaving(page);
+  await notice.waitFor();
+  assert.equal(await page.getByLabel('Notes').inputValue(), 'Typed, then Records was tapped');
+  await page.getByRole('button', { name: 'Record call' }).click();
+  await page.getByRole('status').getByText(/^Recorded the call/).waitFor();
+  assert.equal(keys.length, 2);
+  assert.equal(keys[0], keys[1], 'the same key after the reload');
+  assert.equal(await calledWith(outcome), 1, 'still one call');
+  // Recorded: the draft is gone.
+  await nav.getByRole('link', { name: 'Record a call' }).click();
+  await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+  assert.equal(await page.getByLabel('Outcome').inputValue(), '', 'a recorded call leaves no draft');
+  assert.equal(await notice.count(), 0);
+  await page.done();
+});
+
+test('"Discard" starts a restored form afresh; signing out asks, then forgets the drafts', async () => {
+  const page = await signedIn();
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'Record a call' }).click();
+  await page.getByLabel('Outcome').fill('Discarded draft');
+  await reloadLeaving(page);
+  const notice = page.locator('.draft-notice');
+  await notice.waitFor();
+  await notice.getByRole('button', { name: 'Discard' }).click();
+  await eventually(async () => (await notice.count()) === 0, 'the notice to go');
+  assert.equal(await page.getByLabel('Outcome').inputValue(), '', 'the form is fresh');
+  await reloadLeaving(page);
+  await page.getByLabel('Outcome').waitFor();
+  assert.equal(await notice.count(), 0, 'and stays so after a reload');
+  assert.equal(await page.getByLabel('Outcome').inputValue(), '');
+  // Signing out with a draft asks first; "no" keeps both.
+  await page.getByLabel('Outcome').fill('Draft at sign-out');
+  await nav.getByRole('link', { name: 'Records' }).click();
+  await appsList(page);
+  const asked = [];
+  page.once('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
+  await nav.getByRole('button', { name: 'Sign out' }).click();
+  await eventually(async () => asked.length === 1, 'the question');
+  assert.equal(asked[0], 'Sign out and discard your unsaved changes?');
+  await nav.getByRole('link', { name: 'Record a call' }).click();
+  assert.equal(await page.getByLabel('Outcome').inputValue(), 'Draft at sign-out', 'still there');
+  page.once('dialog', (d) => d.accept());
+  await nav.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByText('You have signed out.').waitFor();
+  await page.goto(`${BASE}/#token=${TOKEN}`);
+  await appsList(page);
+  await nav.getByRole('link', { name: 'Record a call' }).click();
+  await page.getByLabel('Outcome').waitFor();
+  assert.equal(await page.getByLabel('Outcome').inputValue(), '', 'signing out forgot the draft');
+  assert.equal(await notice.count(), 0);
+  await page.done();
+});
+
+test('edits kept through a reload come back on their version: a save by someone else since shows at once, and "Save mine on top" keeps both', async () => {
+  const rec = await callFor('draft-edit');
+  const page = await editPage(rec.id);
+  await page.getByLabel('Notes').fill('My notes, kept in the draft');
+  await reloadLeaving(page);
+  const notice = page.locator('.draft-notice');
+  await notice.getByText(/^Your edits from \d{1,2}:\d\d\s?([ap]m)? are back, not saved yet\./i).waitFor();
+  assert.equal(await page.getByLabel('Notes').inputValue(), 'My notes, kept in the draft');
+  assert.equal(await page.locator('.conflict-panel').count(), 0, 'nobody else saved it');
+  // Someone else saves the call; the page is opened again.
+  const res = await fetch(`${BASE}/phonerecords/${rec.id}`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', 'If-Match': `"${rec.id}-1"` },
+    body: JSON.stringify({ outcome: 'Their outcome' }),
+  });
+  assert.equal(res.status, 200);
+  await reloadLeaving(page);
+  const panel = page.locator('.conflict-panel');
+  await panel.waitFor();
+  await notice.waitFor();
+  assert.deepEqual((await panel.locator('tr[data-field=outcome]').locator('th, td').allTextContents()).map((t) => t.trim()),
+    ['Outcome', 'Outcome draft-edit', 'Their outcome', 'not edited']);
+  assert.deepEqual((await panel.locator('tr[data-field=notes]').locator('th, td').allTextContents()).map((t) => t.trim()),
+    ['Notes', 'Notes draft-edit', 'unchanged', 'My notes, kept in the draft']);
+  const puts = [];
+  page.on('request', (r) => { if (r.method() === 'PUT') puts.push({ body: JSON.parse(r.postData()), ifMatch: r.headers()['if-match'] }); });
+  await panel.getByRole('button', { name: 'Save mine on top' }).click();
+  await page.getByRole('status').getByText(/Saved changes to the call/).waitFor();
+  assert.deepEqual(puts, [{ body: { notes: 'My notes, kept in the draft' }, ifMatch: `"${rec.id}-2"` }]);
+  const stored = await api('GET', `/phonerecords/${rec.id}`);
+  assert.equal(stored.outcome, 'Their outcome', 'their change is kept');
+  assert.equal(stored.notes, 'My notes, kept in the draft', 'and mine');
+  // Saved: opening the form again shows the call, no draft.
+  await page.goto(`${BASE}/calls/${rec.id}/edit`);
+  await page.getByLabel('Notes').waitFor();
+  assert.equal(await notice.count(), 0, 'a saved edit leaves no draft');
+  assert.equal(await page.getByLabel('Outcome').inputValue(), 'Their outcome');
+  await page.done();
+});
+
+test('a plain save of restored edits on a call nobody changed sends them as if never interrupted', async () => {
+  const rec = await callFor('draft-plain');
+  const page = await editPage(rec.id);
+  await page.getByLabel('Outcome').fill('Outcome after the reload');
+  await reloadLeaving(page);
+  await page.locator('.draft-notice').waitFor();
+  const puts = [];
+  page.on('request', (r) => { if (r.method() === 'PUT') puts.push({ body: JSON.parse(r.postData()), ifMatch: r.headers()['if-match'] }); });
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('status').getByText(/Saved changes to the call/).waitFor();
+  assert.deepEqual(puts, [{ body: { outcome: 'Outcome after the reload' }, ifMatch: `"${rec.id}-1"` }]);
+  await page.done();
+});
+
+test('a form opened from another link leads back to the call left unrecorded on the first; a call\'s page to its unsaved edits', async () => {
+  const page = await signedIn();
+  page.on('dialog', (d) => d.accept());
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'Record a call' }).click();
+  await page.getByLabel('Outcome').fill('Left on the plain form');
+  await page.goto(`${BASE}/calls/new?matter=4242`);
+  await page.getByLabel('Outcome').waitFor();
+  assert.equal(await page.getByLabel('Matter').inputValue(), '4242', 'this link\'s form, as the link fills it');
+  const hint = page.locator('.draft-notice').filter({ hasText: /^You also have an unsaved call from .+\. Continue it$/ });
+  await hint.waitFor();
+  await hint.getByRole('link', { name: 'Continue it' }).click();
+  await page.locator('.draft-notice').getByText(/^Your call from .+ is back/).waitFor();
+  assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, '/calls/new');
+  assert.equal(await page.getByLabel('Outcome').inputValue(), 'Left on the plain form');
+  assert.equal(await page.getByLabel('Matter').inputValue(), '');
+
+  const rec = await callFor('draft-hint');
+  await page.goto(`${BASE}/calls/${rec.id}`);
+  await page.locator('#call-title').waitFor();
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await page.getByLabel('Notes').fill('Edits left on the form');
+  await page.goto(`${BASE}/calls/${rec.id}`);
+  const edits = page.locator('.draft-notice').filter({ hasText: /^You have unsaved edits to this call from .+\. Continue editing$/ });
+  await edits.waitFor();
+  await edits.getByRole('link', { name: 'Continue editing' }).click();
+  await page.locator('.draft-notice').getByText(/^Your edits from .+ are back/).waitFor();
+  assert.equal(await page.getByLabel('Notes').inputValue(), 'Edits left on the form');
+  await page.done();
+});

@@ -69,10 +69,32 @@ pub fn local_day(ts: &CallTimestamp) -> String {
 
 /// A call's time in the browser's time zone and locale ("17 Sept 2025, 9:12 am").
 pub fn local_display(ts: &CallTimestamp) -> String {
-    let d = Date::new(&JsValue::from_f64(ts.epoch_millis() as f64));
+    moment_display(ts.epoch_millis() as f64)
+}
+
+/// A moment (ms since 1970) as `local_display` shows a call's time.
+fn moment_display(ms: f64) -> String {
+    let d = Date::new(&JsValue::from_f64(ms));
     CALL_TIME
         .with(|format| format.call1(&JsValue::UNDEFINED, &d))
         .ok()
         .and_then(|text| text.as_string())
+        .unwrap_or_default()
+}
+
+/// A recent moment (ms since 1970) in the browser's locale: only its time
+/// ("2:43 pm") if it was today, else as `local_display` ("3 Dec 2026, 2:43 pm").
+pub fn recent_display(ms: f64) -> String {
+    let (at, now) = (Date::new(&JsValue::from_f64(ms)), Date::new_0());
+    let today = at.get_full_year() == now.get_full_year()
+        && at.get_month() == now.get_month()
+        && at.get_date() == now.get_date();
+    if !today {
+        return moment_display(ms);
+    }
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    at.to_locale_time_string_with_options("default", &options)
+        .as_string()
         .unwrap_or_default()
 }

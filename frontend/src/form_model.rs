@@ -11,13 +11,16 @@ use serde_json::{Map, Value, json};
 /// Problems by API path (`outcome`, `links.action`, `callTimestamp`).
 pub type Errors = BTreeMap<String, String>;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DurationUnit {
     Minutes,
     Hours,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// What the form holds, as typed. Serialized only for drafts (draft.rs),
+/// which live in the tab's own storage: field names may change freely (a
+/// draft that no longer reads is dropped).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FormValues {
     pub direction: String,
     /// `YYYY-MM-DD`

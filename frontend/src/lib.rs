@@ -6,6 +6,7 @@ pub mod chunks;
 pub mod clock;
 pub mod components;
 pub mod csv;
+pub mod draft;
 pub mod first_paint;
 pub mod form_model;
 pub mod format;

@@ -131,6 +131,11 @@ impl Router {
         Memo::new(move |_| url.with(|(p, _)| p.clone()))
     }
 
+    /// Where the app is: the path and its query (`/calls/new?matter=5`).
+    pub fn href_untracked(&self) -> String {
+        self.url.with_untracked(|(p, q)| format!("{p}{q}"))
+    }
+
     /// The page at the current path.
     pub fn page(&self) -> Memo<Page> {
         let url = self.url;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::chunks;
 use crate::components::list::{LastList, ListPage};
 use crate::components::undo::{DeleteAnyway, Deletes, UndoNotice};
+use crate::draft;
 use crate::first_paint::{self, Part};
 use crate::router::{Link, Page, Router};
 use crate::session::Session;
@@ -34,7 +35,15 @@ pub fn App() -> impl IntoView {
                     <nav class="top-actions" aria-label="Main">
                         <Link href="/">"Records"</Link>
                         <Link href="/calls/new">"Record a call"</Link>
-                        <button type="button" class="link" on:click=move |_| session.sign_out(Some("You have signed out.".into()))>
+                        <button type="button" class="link" on:click=move |_| {
+                            // Signing out forgets the unsaved forms (draft.rs): ask first.
+                            if !draft::any() || window().confirm_with_message(
+                                "Sign out and discard your unsaved changes?",
+                            ).unwrap_or(false) {
+                                draft::forget_all();
+                                session.sign_out(Some("You have signed out.".into()));
+                            }
+                        }>
                             "Sign out"
                         </button>
                     </nav>

@@ -11,6 +11,7 @@ use crate::clock;
 use crate::components::list::matter_cell;
 use crate::components::record_pages::{DeleteCall, record_in_path};
 use crate::components::retry_panel;
+use crate::draft;
 use crate::first_paint::{self, Part};
 use crate::form_model::{follow_up_href, title};
 use crate::format::duration_hm;
@@ -124,10 +125,16 @@ pub fn CallPage() -> impl IntoView {
                             <h1 id="call-title">{title(&record, &clock::local_day(&record.call_timestamp))}</h1>
                             <div class="page-actions">
                                 <Link href=follow_up_href(&record) class="button">"Record a follow-up"</Link>
-                                <Link href=edit class="button primary">"Edit"</Link>
+                                <Link href=edit.clone() class="button primary">"Edit"</Link>
                             </div>
                         </div>
                         {move || failure.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
+                        {draft::edits_saved_at(&edit).map(|at| view! {
+                            <p class="draft-notice" role="status">
+                                {format!("You have unsaved edits to this call from {}. ", clock::recent_display(at))}
+                                <Link href=edit.clone()>"Continue editing"</Link>
+                            </p>
+                        })}
                         <CallDetails record=record.clone()/>
                         <p class="subtitle">{format!("id {}", record.id)}</p>
                         <DeleteCall record=record etag=etag/>

@@ -10,8 +10,9 @@ use crate::clock;
 use crate::components::list::LastList;
 use crate::components::record_form::RecordForm;
 use crate::components::retry_panel;
+use crate::draft::{self, Draft, Resume};
 use crate::form_model::{API_FIELDS, Errors, FieldChange, FormValues, changed_fields, describe};
-use crate::router::{Page, id_in_path, use_router};
+use crate::router::{Link, Page, id_in_path, use_router};
 use crate::session::use_session;
 
 /// Most outcomes suggested.
@@ -48,7 +49,8 @@ fn back_to_list() -> impl Fn() + Clone {
     }
 }
 
-fn cancel_callback() -> Callback<bool> {
+/// "Cancel": asks first when it drops changes, which `discard` then forgets.
+fn cancel_callback(discard: impl Fn() + Send + Sync + 'static) -> Callback<bool> {
     let back = back_to_list();
     Callback::new(move |dirty: bool| {
         let leave = !dirty
@@ -56,9 +58,24 @@ fn cancel_callback() -> Callback<bool> {
                 .confirm_with_message("Discard your unsaved changes?")
                 .unwrap_or(false);
         if leave {
+            discard();
             back();
         }
     })
+}
+
+/// Says that a form holds what was typed into it before (draft.rs), not yet
+/// saved, and offers to start again without it.
+fn restored_notice(text: String, discard: Callback<()>) -> impl IntoView {
+    view! {
+        <div class="draft-notice" role="status">
+            <p>
+                {text}
+                " "
+                <button type="button" class="link" on:click=move |_| discard.run(())>"Discard"</button>
+            </p>
+        </div>
+    }
 }
 
 /// The server's 422 problems by field; the rest as one message.
@@ -92,6 +109,7 @@ fn save_action<Fut>(
     server_errors: RwSignal<Errors>,
     failure: RwSignal<Option<String>>,
     send: impl Fn(String, Value) -> Fut + 'static,
+    saved: impl Fn() + 'static,
 ) -> (Callback<Value>, Signal<bool>)
 where
     Fut: std::future::Future<Output = Result<PhoneRecord, Failure>> + 'static,
@@ -104,6 +122,7 @@ where
             session.check(&result);
             match result {
                 Ok(record) => {
+                    saved();
                     session.notice.set(Some(format!(
                         "{verb} {}.",
                         describe(&record, &clock::local_day(&record.call_timestamp))
@@ -133,8 +152,36 @@ pub fn NewRecordPage() -> impl IntoView {
     // One Idempotency-Key per submission of the form: the same body sent again
     // (a double click, a retry after a network error) goes with the same key,
     // so the server records the call once; a changed body gets a new key.
+    // The key goes into the form's draft too: sent again after a reload, the
+    // same body still goes with the same key.
     let last_key = StoredValue::new_local(None::<(Value, String)>);
-    let (submit, saving) = save_action("Recorded", server_errors, failure, move |token, body| {
+    // The form on screen: its address (its draft's), its values, and what it
+    // started from.
+    let form = StoredValue::new_local(None::<(String, RwSignal<FormValues>, FormValues)>);
+    let keep_draft = move || {
+        form.with_value(|f| {
+            let Some((at, values, initial)) = f else {
+                return;
+            };
+            values.with_untracked(|v| {
+                if v == initial {
+                    draft::remove(at);
+                } else {
+                    draft::store(
+                        at,
+                        &Draft {
+                            values: v.clone(),
+                            saved_at: js_sys::Date::now(),
+                            base: None,
+                            sent: last_key.get_value(),
+                        },
+                    );
+                }
+            })
+        })
+    };
+    let forget_draft = move || form.with_value(|f| f.as_ref().map(|(at, ..)| draft::remove(at)));
+    let send = move |token: String, body: Value| {
         let key = last_key.with_value(|k| match k {
             Some((sent, key)) if *sent == body => Some(key.clone()),
             _ => None,
@@ -142,11 +189,19 @@ pub fn NewRecordPage() -> impl IntoView {
         let key = key.unwrap_or_else(|| {
             let key = api::new_idempotency_key();
             last_key.set_value(Some((body.clone(), key.clone())));
+            keep_draft();
             key
         });
         async move { api::create(&token, &body, &key).await }
+    };
+    let (submit, saving) = save_action("Recorded", server_errors, failure, send, move || {
+        forget_draft();
     });
-    let (on_cancel, outcomes) = (cancel_callback(), outcome_suggestions());
+    let on_cancel = cancel_callback(move || {
+        forget_draft();
+    });
+    let outcomes = outcome_suggestions();
+    let restored = RwSignal::new(None::<f64>);
     // A link may fill some fields (`/calls/new?matter=42`); another such link
     // followed from here starts the form again from it. Read only while this
     // page is shown: leaving it must not build a form on the way out.
@@ -168,9 +223,33 @@ pub fn NewRecordPage() -> impl IntoView {
         },
         false,
     );
+    let discard = Callback::new(move |()| {
+        forget_draft();
+        last_key.set_value(None);
+        restored.set(None);
+        form.with_value(|f| {
+            if let Some((_, values, initial)) = f {
+                values.set(initial.clone());
+            }
+        });
+    });
     view! {
         <section class="form-page" aria-labelledby="form-title">
             <h1 id="form-title">"Record a call"</h1>
+            {move || restored.get().map(|at| restored_notice(format!("Your call from {} is back, not recorded yet.", clock::recent_display(at)), discard))}
+            {move || {
+                // Calls left unrecorded on other links' forms: a way back to each.
+                prefill.track();
+                draft::other_new_calls(&router.href_untracked())
+                    .into_iter()
+                    .map(|(href, at)| view! {
+                        <p class="draft-notice" role="status">
+                            {format!("You also have an unsaved call from {}. ", clock::recent_display(at))}
+                            <Link href=href>"Continue it"</Link>
+                        </p>
+                    })
+                    .collect_view()
+            }}
             {move || failure.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
             {move || {
                 let (date, time, offset) = clock::now_local();
@@ -180,6 +259,17 @@ pub fn NewRecordPage() -> impl IntoView {
                     offset,
                     ..prefill.get()
                 };
+                // What was typed here before and not recorded comes back.
+                let at = router.href_untracked();
+                let kept = draft::load(&at);
+                restored.set(kept.as_ref().map(|d| d.saved_at));
+                last_key.set_value(kept.as_ref().and_then(|d| d.sent.clone()));
+                let values = RwSignal::new(kept.map_or_else(|| initial.clone(), |d| d.values));
+                form.set_value(Some((at, values, initial.clone())));
+                Effect::new(move |_| {
+                    values.track();
+                    keep_draft();
+                });
                 view! {
                     <RecordForm
                         initial=initial
@@ -188,6 +278,7 @@ pub fn NewRecordPage() -> impl IntoView {
                         saving=saving
                         on_submit=submit
                         on_cancel=on_cancel
+                        edited=values
                         outcomes=outcomes/>
                 }
             }}
@@ -347,13 +438,56 @@ fn EditRecord(record: PhoneRecord, etag: Option<String>, reload: Callback<()>) -
     let session = use_session();
     let back = back_to_list();
     let id = record.id;
-    let loaded = FormValues::from_record(&record);
-    let edited = RwSignal::new(loaded.clone());
+    let current = FormValues::from_record(&record);
+    // Edits typed here before and not saved come back (draft.rs): on the
+    // version they were made on, so that a save shows what changed since.
+    let at = StoredValue::new(use_router().href_untracked());
+    let kept = at.with_value(|at| draft::load(at));
+    let restored = RwSignal::new(kept.as_ref().map(|d| d.saved_at));
+    let (loaded, base_etag, edits, changed) = match draft::resume_edit(kept, &current, &etag) {
+        Resume::Fresh => (current.clone(), etag.clone(), current.clone(), false),
+        Resume::Edits(values) => (current.clone(), etag.clone(), values, false),
+        Resume::Changed { base, etag, values } => (base, etag, values, true),
+    };
+    if edits == loaded {
+        restored.set(None);
+    }
+    let edited = RwSignal::new(edits);
     // The version this page's edits are based on (sent as If-Match).
-    let etag = StoredValue::new(etag);
+    let etag_now = etag;
+    let etag = StoredValue::new(base_etag);
     let server_errors = RwSignal::new(Errors::new());
     let failure = RwSignal::new(None::<String>);
-    let conflict = RwSignal::new(None::<Conflict>);
+    // Restored edits on a call someone has changed since: the panel at once.
+    let conflict = RwSignal::new(changed.then(|| Conflict {
+        theirs: changed_fields(&loaded, &current),
+        mine: edited.with_untracked(|e| changed_fields(&loaded, e)),
+        now: Versioned {
+            record: record.clone(),
+            etag: etag_now,
+        },
+    }));
+    let loaded_for_draft = loaded.clone();
+    Effect::new(move |_| {
+        edited.with(|v| {
+            at.with_value(|at| {
+                if *v == loaded_for_draft {
+                    draft::remove(at);
+                } else {
+                    draft::store(
+                        at,
+                        &Draft {
+                            values: v.clone(),
+                            saved_at: js_sys::Date::now(),
+                            base: Some((loaded_for_draft.clone(), etag.get_value())),
+                            sent: None,
+                        },
+                    );
+                }
+            })
+        })
+    });
+    let forget_draft = move || at.with_value(|at| draft::remove(at));
     let save = Action::new_local(move |(body, tag): &(Value, Option<String>)| {
         let token = session.token();
         let (body, tag) = (body.clone(), tag.clone());
@@ -367,6 +501,7 @@ fn EditRecord(record: PhoneRecord, etag: Option<String>, reload: Callback<()>) -
         };
         match result {
             Ok(record) => {
+                forget_draft();
                 session.notice.set(Some(format!(
                     "Saved changes to {}.",
                     describe(&record, &clock::local_day(&record.call_timestamp))
@@ -420,13 +555,20 @@ fn EditRecord(record: PhoneRecord, etag: Option<String>, reload: Callback<()>) -
                 .confirm_with_message("Discard your edits and load their version of the call?")
                 .unwrap_or(false);
         if go {
+            forget_draft();
             reload.run(());
         }
+    });
+    // "Discard" on the restored edits: the call as it is now.
+    let discard = Callback::new(move |()| {
+        forget_draft();
+        reload.run(());
     });
     let saving: Signal<bool> = save.pending().into();
 
     view! {
         <p class="subtitle">{format!("Recorded as {} · id {}", record.call_timestamp.as_str(), record.id)}</p>
+        {move || restored.get().map(|at| restored_notice(format!("Your edits from {} are back, not saved yet.", clock::recent_display(at)), discard))}
         {move || failure.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
         {move || conflict.get().map(|c| conflict_panel(c, save_mine, use_theirs))}
         <RecordForm
@@ -435,7 +577,7 @@ fn EditRecord(record: PhoneRecord, etag: Option<String>, reload: Callback<()>) -
             server_errors=server_errors
             saving=saving
             on_submit=submit
-            on_cancel=cancel_callback()
+            on_cancel=cancel_callback(forget_draft)
             edited=edited
             outcomes=outcome_suggestions()/>
         <DeleteCall record=record.clone() etag=etag.get_value()/>

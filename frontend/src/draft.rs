@@ -1,0 +1,234 @@
+//! Unsaved forms, kept while the tab lives. A call being recorded or
+//! corrected survives leaving its page within the app, a reload, the phone's
+//! browser discarding the tab in the background, and a refused token (sign in
+//! again and it is there). Kept in the tab's session storage beside the token
+//! (session.rs), never sent anywhere; signing out forgets every draft.
+//!
+//! A draft belongs to its form's address (`/calls/new?matter=5`,
+//! `/calls/7/edit`): the same link, the back button or a reload find it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::form_model::FormValues;
+
+const PREFIX: &str = "phonerecords.draft:";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub values: FormValues,
+    /// When it was last written (ms since 1970), to say how old it is.
+    pub saved_at: f64,
+    /// A correction's starting point: the call as its page loaded it and that
+    /// version's ETag. The edits are against these.
+    #[serde(default)]
+    pub base: Option<(FormValues, Option<String>)>,
+    /// A new call's last submission: the body sent and its Idempotency-Key,
+    /// so that sending it again after a reload cannot record the call twice.
+    #[serde(default)]
+    pub sent: Option<(Value, String)>,
+}
+
+impl Draft {
+    /// A stored draft; `None` for one this version of the app cannot read.
+    pub fn from_json(text: &str) -> Option<Draft> {
+        serde_json::from_str(text).ok()
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// How a correction's page starts, given its draft.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Resume {
+    /// No draft, or one without edits: the call as loaded.
+    Fresh,
+    /// Edits made on the call as it still is: they go back into the form.
+    Edits(FormValues),
+    /// Someone saved the call since the edits were made: the edits, on the
+    /// version they were made on (`base`, `etag`), so that the page shows
+    /// what changed and a save cannot overwrite it unseen.
+    Changed {
+        base: FormValues,
+        etag: Option<String>,
+        values: FormValues,
+    },
+}
+
+/// Resumes a correction from its draft, the call being `loaded` at `etag`.
+/// A changed version whose fields read as they did (nothing the form shows
+/// changed) takes the edits as they are.
+pub fn resume_edit(draft: Option<Draft>, loaded: &FormValues, etag: &Option<String>) -> Resume {
+    let Some(Draft {
+        values,
+        base: Some((base, base_etag)),
+        ..
+    }) = draft
+    else {
+        return Resume::Fresh;
+    };
+    if values == base {
+        Resume::Fresh
+    } else if base_etag == *etag || base == *loaded {
+        Resume::Edits(values)
+    } else {
+        Resume::Changed {
+            base,
+            etag: base_etag,
+            values,
+        }
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// The draft of the form at `at`, if any (one that no longer reads is dropped).
+pub fn load(at: &str) -> Option<Draft> {
+    let s = storage()?;
+    let key = format!("{PREFIX}{at}");
+    let text = s.get_item(&key).ok()??;
+    let draft = Draft::from_json(&text);
+    if draft.is_none() {
+        let _ = s.remove_item(&key);
+    }
+    draft
+}
+
+/// Keeps `draft` as the form at `at`'s (a full storage keeps the last one).
+pub fn store(at: &str, draft: &Draft) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(&format!("{PREFIX}{at}"), &draft.to_json());
+    }
+}
+
+pub fn remove(at: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(&format!("{PREFIX}{at}"));
+    }
+}
+
+/// The addresses of the forms that have drafts.
+fn keys() -> Vec<String> {
+    let Some(s) = storage() else {
+        return Vec::new();
+    };
+    (0..s.length().unwrap_or(0))
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter(|k| k.starts_with(PREFIX))
+        .collect()
+}
+
+/// The new calls' drafts other than the one at `at`: (address, when last written).
+pub fn other_new_calls(at: &str) -> Vec<(String, f64)> {
+    let mut found: Vec<(String, f64)> = keys()
+        .into_iter()
+        .filter_map(|k| {
+            let here = k.strip_prefix(PREFIX)?.to_owned();
+            let is_new = here == "/calls/new" || here.starts_with("/calls/new?");
+            (is_new && here != at).then_some(())?;
+            load(&here).map(|d| (here, d.saved_at))
+        })
+        .collect();
+    found.sort_by(|a, b| b.1.total_cmp(&a.1));
+    found
+}
+
+/// When the edits kept for the call at `edit_at` were last written, if any.
+pub fn edits_saved_at(edit_at: &str) -> Option<f64> {
+    load(edit_at)
+        .filter(|d| d.base.as_ref().is_some_and(|(base, _)| *base != d.values))
+        .map(|d| d.saved_at)
+}
+
+/// Whether any form has a draft.
+pub fn any() -> bool {
+    !keys().is_empty()
+}
+
+/// Forgets every draft (signing out).
+pub fn forget_all() {
+    if let Some(s) = storage() {
+        for k in keys() {
+            let _ = s.remove_item(&k);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn form(notes: &str) -> FormValues {
+        FormValues {
+            notes: notes.into(),
+            outcome: "Left a message".into(),
+            ..FormValues::new_call("2026-12-04".into(), "10:42".into(), "+13:00".into())
+        }
+    }
+
+    fn edit_draft(values: FormValues, base: FormValues, etag: &str) -> Draft {
+        Draft {
+            values,
+            saved_at: 1.0,
+            base: Some((base, Some(etag.into()))),
+            sent: None,
+        }
+    }
+
+    #[test]
+    fn a_draft_reads_back_as_written_and_one_that_does_not_read_is_none() {
+        let d = Draft {
+            values: form("Asked for the file"),
+            saved_at: 1_764_800_000_000.0,
+            base: None,
+            sent: Some((json!({"outcome": "Left a message"}), "key-1".into())),
+        };
+        assert_eq!(Draft::from_json(&d.to_json()), Some(d.clone()));
+        let edit = edit_draft(form("b"), form("a"), "\"7-2\"");
+        assert_eq!(Draft::from_json(&edit.to_json()), Some(edit));
+        assert_eq!(Draft::from_json("{\"values\": 3}"), None);
+        assert_eq!(Draft::from_json("not json"), None);
+    }
+
+    #[test]
+    fn a_correction_resumes_on_the_version_its_edits_were_made_on() {
+        let (loaded, etag) = (form("as saved"), Some("\"7-2\"".to_owned()));
+        assert_eq!(resume_edit(None, &loaded, &etag), Resume::Fresh);
+        // No edits in the draft.
+        let same = edit_draft(form("as saved"), form("as saved"), "\"7-2\"");
+        assert_eq!(resume_edit(Some(same), &loaded, &etag), Resume::Fresh);
+        // A new call's draft is not a correction's.
+        let new_call = Draft {
+            values: form("mine"),
+            saved_at: 1.0,
+            base: None,
+            sent: None,
+        };
+        assert_eq!(resume_edit(Some(new_call), &loaded, &etag), Resume::Fresh);
+        // Edits on the version still there.
+        let mine = edit_draft(form("mine"), form("as saved"), "\"7-2\"");
+        assert_eq!(
+            resume_edit(Some(mine.clone()), &loaded, &etag),
+            Resume::Edits(form("mine"))
+        );
+        // Saved again since, nothing the form shows changed: the edits as they are.
+        assert_eq!(
+            resume_edit(Some(mine.clone()), &loaded, &Some("\"7-3\"".into())),
+            Resume::Edits(form("mine"))
+        );
+        // Someone changed a field since: the edits on their own version.
+        assert_eq!(
+            resume_edit(Some(mine), &form("theirs"), &Some("\"7-3\"".into())),
+            Resume::Changed {
+                base: form("as saved"),
+                etag: Some("\"7-2\"".into()),
+                values: form("mine"),
+            }
+        );
+    }
+}
