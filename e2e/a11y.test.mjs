@@ -81,9 +81,11 @@ test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone w
         await page.getByRole('button', { name: 'Record call' }).click();
         await page.locator('[aria-invalid=true]').first().waitFor();
       }],
-      ['a form given back its unsaved values (the problems above, kept as a draft)', async () => {
+      ['a form given back its unsaved values (the problems above, kept as a draft), the call being timed', async () => {
         await page.goto(`${BASE}/calls/new`);
         await page.locator('.draft-notice').waitFor();
+        await page.getByRole('button', { name: 'Start timer' }).click();
+        await page.getByRole('timer').waitFor();
       }],
       ["an import's preview", async () => {
         await page.goto(`${BASE}/import`);

@@ -1441,3 +1441,43 @@ test('a form opened from another link leads back to the call left unrecorded on 
   assert.equal(await page.getByLabel('Notes').inputValue(), 'Edits left on the form');
   await page.done();
 });
+
+test('times a call as it happens: Start timer sets its time to now, Stop timer writes the minutes; a running timer survives a reload, and saving stops it', async () => {
+  const page = await open({ width: 375 });
+  await page.clock.install({ time: new Date('2026-12-04T14:43:05+13:00') });
+  await page.goto(`${BASE}/#token=${TOKEN}`);
+  await appsList(page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Record a call' }).click();
+  const start = page.getByRole('button', { name: 'Start timer' });
+  await start.focus();
+  await page.keyboard.press('Enter');
+  const stop = page.getByRole('button', { name: 'Stop timer' });
+  await stop.waitFor();
+  assert.ok(await stop.evaluate((b) => b === document.activeElement), 'the focus stays on the one button');
+  assert.equal(await page.locator('#date').inputValue(), '2026-12-04', 'the call is now');
+  assert.equal(await page.locator('#time').inputValue(), '14:43');
+  const timer = page.getByRole('timer', { name: 'Time on the call' });
+  await page.clock.fastForward('02:10');
+  await eventually(async () => /^0:02:1\d$/.test(await timer.textContent()), 'the timer to count');
+  await page.keyboard.press('Enter');
+  await start.waitFor();
+  assert.equal(await page.getByLabel('Duration', { exact: true }).inputValue(), '3', 'a started minute counts');
+  assert.equal(await page.getByLabel('Duration unit').inputValue(), 'minutes');
+  assert.equal(await timer.count(), 0);
+  // Timed again, then the tab is reloaded: the timer goes on from its start.
+  await start.click();
+  await page.clock.fastForward('01:00');
+  await reloadLeaving(page);
+  await page.locator('.draft-notice').waitFor();
+  await eventually(async () => /^0:01:\d\d$/.test(await timer.textContent()), 'the timer to go on after the reload');
+  const outcome = `Timed ${Date.now()}`;
+  await page.getByLabel('Outcome').fill(outcome);
+  // Saving while timing stops the timer and records its minutes.
+  await page.getByRole('button', { name: 'Record call' }).click();
+  await page.getByRole('status').getByText(/^Recorded the call/).waitFor();
+  const [saved] = (await api('GET', `/phonerecords?outcome=${encodeURIComponent(outcome)}`)).phonerecords;
+  assert.ok(Math.abs(saved.actualHours - 2 / 60) < 1e-9, `2 minutes: ${saved.actualHours} h`);
+  assert.match(saved.callTimestamp, /^2026-12-04T14:45:\d\d\+13:00$/, 'when the second timer started');
+  await noSidewaysScroll(page, 'the form with its timer at 375 px');
+  await page.done();
+});

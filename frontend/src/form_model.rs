@@ -11,16 +11,14 @@ use serde_json::{Map, Value, json};
 /// Problems by API path (`outcome`, `links.action`, `callTimestamp`).
 pub type Errors = BTreeMap<String, String>;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DurationUnit {
     Minutes,
     Hours,
 }
 
-/// What the form holds, as typed. Serialized only for drafts (draft.rs),
-/// which live in the tab's own storage: field names may change freely (a
-/// draft that no longer reads is dropped).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+/// What the form holds, as typed.
+#[derive(Clone, Debug, PartialEq)]
 pub struct FormValues {
     pub direction: String,
     /// `YYYY-MM-DD`
@@ -40,6 +38,9 @@ pub struct FormValues {
     pub matter: String,
     pub from_id: String,
     pub to_id: String,
+    /// A new call being timed: when its timer started (ms since 1970). Not
+    /// sent; stopping the timer writes the duration.
+    pub timer_started: Option<f64>,
 }
 
 impl FormValues {
@@ -61,6 +62,25 @@ impl FormValues {
             matter: String::new(),
             from_id: String::new(),
             to_id: String::new(),
+            timer_started: None,
+        }
+    }
+
+    /// Starts timing the call at `now` (ms since 1970), which is when it
+    /// happens: its date, time and offset become `now`'s (`date`, `time`,
+    /// `offset`, the browser's local reading of it).
+    pub fn start_timer(&mut self, now: f64, (date, time, offset): (String, String, String)) {
+        self.timer_started = Some(now);
+        (self.date, self.time, self.offset) = (date, time, offset);
+    }
+
+    /// Stops the timer at `now`: the duration is the time since it started,
+    /// in whole minutes, a started minute counting as one.
+    pub fn stop_timer(&mut self, now: f64) {
+        if let Some(started) = self.timer_started.take() {
+            let minutes = ((now - started).max(0.0) / 60_000.0).ceil().max(1.0);
+            self.duration = format!("{minutes}");
+            self.unit = DurationUnit::Minutes;
         }
     }
 
@@ -96,6 +116,7 @@ impl FormValues {
             matter: id(r.links.action),
             from_id: id(r.links.from_participant),
             to_id: id(r.links.to_participant),
+            timer_started: None,
         }
     }
 
@@ -401,6 +422,72 @@ const PREFILL: [(&str, fn(&mut FormValues) -> &mut String); 7] = [
 ];
 
 impl FormValues {
+    /// The form as a JSON object, for drafts (draft.rs): kept in the tab's
+    /// own storage, so the names may change freely (a draft that no longer
+    /// reads is dropped). Every field is named here and in `from_json`, so a
+    /// new one does not compile until drafts keep it too.
+    pub fn to_json(&self) -> Value {
+        let FormValues {
+            direction,
+            date,
+            time,
+            offset,
+            duration,
+            unit,
+            from_name,
+            to_name,
+            phone_number,
+            phone_number_type,
+            outcome,
+            notes,
+            matter,
+            from_id,
+            to_id,
+            timer_started,
+        } = self;
+        let unit = match unit {
+            DurationUnit::Minutes => "minutes",
+            DurationUnit::Hours => "hours",
+        };
+        json!({
+            "direction": direction, "date": date, "time": time, "offset": offset,
+            "duration": duration, "unit": unit, "fromName": from_name, "toName": to_name,
+            "phoneNumber": phone_number, "phoneNumberType": phone_number_type,
+            "outcome": outcome, "notes": notes, "matter": matter, "fromId": from_id, "toId": to_id,
+            "timerStarted": timer_started,
+        })
+    }
+
+    /// The form `to_json` wrote; `None` if anything is missing.
+    pub fn from_json(v: &Value) -> Option<FormValues> {
+        let text = |name: &str| Some(v.get(name)?.as_str()?.to_owned());
+        Some(FormValues {
+            direction: text("direction")?,
+            date: text("date")?,
+            time: text("time")?,
+            offset: text("offset")?,
+            duration: text("duration")?,
+            unit: match text("unit")?.as_str() {
+                "minutes" => DurationUnit::Minutes,
+                "hours" => DurationUnit::Hours,
+                _ => return None,
+            },
+            from_name: text("fromName")?,
+            to_name: text("toName")?,
+            phone_number: text("phoneNumber")?,
+            phone_number_type: text("phoneNumberType")?,
+            outcome: text("outcome")?,
+            notes: text("notes")?,
+            matter: text("matter")?,
+            from_id: text("fromId")?,
+            to_id: text("toId")?,
+            timer_started: match v.get("timerStarted")? {
+                Value::Null => None,
+                t => Some(t.as_f64()?),
+            },
+        })
+    }
+
     /// This form with the fields a link's query fills (`get` reads one
     /// parameter). Values are kept as text, trimmed, for the form's checks
     /// and the API to judge on save; a direction other than `in` or `out`,
@@ -456,6 +543,55 @@ mod tests {
 
     fn form() -> FormValues {
         FormValues::new_call("2025-09-17".into(), "09:12".into(), "+12:00".into())
+    }
+
+    #[test]
+    fn a_timed_call_starts_when_the_timer_does_and_lasts_its_started_minutes() {
+        let mut f = form();
+        let start = 1_764_800_000_000.0;
+        f.start_timer(
+            start,
+            ("2026-12-04".into(), "14:43".into(), "+13:00".into()),
+        );
+        assert_eq!(
+            (f.date.as_str(), f.time.as_str(), f.offset.as_str()),
+            ("2026-12-04", "14:43", "+13:00")
+        );
+        assert_eq!(f.timer_started, Some(start));
+        let stopped = |ms: f64| {
+            let mut g = f.clone();
+            g.stop_timer(start + ms);
+            assert_eq!(g.timer_started, None);
+            (g.duration, g.unit)
+        };
+        assert_eq!(
+            stopped(0.0),
+            ("1".into(), DurationUnit::Minutes),
+            "a call counts at least a minute"
+        );
+        assert_eq!(stopped(60_000.0).0, "1");
+        assert_eq!(stopped(60_001.0).0, "2");
+        assert_eq!(stopped(130_000.0).0, "3");
+        assert_eq!(stopped(90.0 * 60_000.0).0, "90");
+        // Stopping a form that is not being timed changes nothing.
+        let mut idle = form();
+        idle.duration = "7".into();
+        idle.stop_timer(start);
+        assert_eq!(
+            idle,
+            FormValues {
+                duration: "7".into(),
+                ..form()
+            }
+        );
+        // The body sent is the same whatever the timer holds.
+        let mut timed = FormValues {
+            outcome: "Call completed".into(),
+            ..form()
+        };
+        let body = timed.create_body().unwrap();
+        timed.timer_started = Some(start);
+        assert_eq!(timed.create_body().unwrap(), body);
     }
 
     #[test]

@@ -242,9 +242,10 @@ pub fn WhenField(
     }
 }
 
-/// How long the call took (`actualHours`): a number, in minutes or hours.
+/// How long the call took (`actualHours`): a number, in minutes or hours;
+/// with `timer`, a call being recorded as it happens can be timed.
 #[component]
-pub fn DurationField(state: FormState) -> impl IntoView {
+pub fn DurationField(state: FormState, #[prop(optional)] timer: bool) -> impl IntoView {
     let path = Field::ActualHours.path();
     let p = move || path.clone();
     let (p1, p2, p3, p4, p5) = (p(), p(), p(), p(), p());
@@ -270,8 +271,51 @@ pub fn DurationField(state: FormState) -> impl IntoView {
                     <option value="minutes" selected=move || unit() == DurationUnit::Minutes>"minutes"</option>
                     <option value="hours" selected=move || unit() == DurationUnit::Hours>"hours"</option>
                 </select>
+                {timer.then(|| view! { <CallTimer state=state/> })}
             </div>
             <ErrorLine state=state id="duration" path=p()/>
         </div>
+    }
+}
+
+/// "Start timer" when a call begins: its date and time become now, and the
+/// time on the call counts up; "Stop timer" writes the minutes since into the
+/// duration (a started minute counts). The start is one of the form's values,
+/// so a running timer survives leaving the form and a reload (draft.rs); saving
+/// stops it first (record_form.rs). One button, so the focus stays on it.
+#[component]
+fn CallTimer(state: FormState) -> impl IntoView {
+    let started = Memo::new(move |_| state.values.with(|v| v.timer_started));
+    let now = RwSignal::new(js_sys::Date::now());
+    if let Ok(tick) = set_interval_with_handle(
+        move || {
+            if started.get_untracked().is_some() {
+                now.set(js_sys::Date::now());
+            }
+        },
+        std::time::Duration::from_millis(1000),
+    ) {
+        on_cleanup(move || tick.clear());
+    }
+    let toggle = move |_| {
+        let at = js_sys::Date::now();
+        now.set(at);
+        state.values.update(|v| match v.timer_started {
+            None => v.start_timer(at, crate::clock::now_local()),
+            Some(_) => v.stop_timer(at),
+        });
+    };
+    let elapsed = move || {
+        started.get().map(|t| {
+            let s = ((now.get() - t).max(0.0) / 1000.0) as u64;
+            let text = format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
+            view! { <span class="timer" role="timer" aria-label="Time on the call">{text}</span> }
+        })
+    };
+    view! {
+        <button type="button" class="timer-button" on:click=toggle>
+            {move || if started.get().is_some() { "Stop timer" } else { "Start timer" }}
+        </button>
+        {elapsed}
     }
 }

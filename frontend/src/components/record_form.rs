@@ -77,6 +77,10 @@ pub fn RecordForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         state.submitted.set(true);
+        // A call still being timed ends now.
+        if values.with_untracked(|v| v.timer_started.is_some()) {
+            values.update(|v| v.stop_timer(js_sys::Date::now()));
+        }
         match checked.get_untracked() {
             Ok(body) => on_submit.run(body),
             Err(_) => {
@@ -119,7 +123,7 @@ pub fn RecordForm(
                 <legend>"The call"</legend>
                 <DirectionField state=state/>
                 <WhenField state=state on_date=Callback::new(move |()| follow_date()) on_offset=Callback::new(move |()| auto_offset.set(false))/>
-                <DurationField state=state/>
+                <DurationField state=state timer=is_new/>
                 <TextField state=state field=Field::Outcome id="outcome" get=|v| &v.outcome set=|v, s| v.outcome = s required=true
                     list=OUTCOME_SUGGESTIONS/>
                 <datalist id=OUTCOME_SUGGESTIONS>
