@@ -30,10 +30,16 @@ test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone w
     phoneNumberType: 'Mobile', outcome: 'Call back requested', notes: 'Asked about the lease.', actualHours: 0.25, links: { action: matter },
   });
   assert.ok(rec.id, `created: ${JSON.stringify(rec)}`);
+  // The import's report imports one call per round, with this outcome.
+  const imported = `Imported for the accessibility check ${matter}`;
   // This file runs first (e2e/*.test.mjs in order) and the others begin with no calls at all.
   t.after(async () => {
-    const gone = await fetch(`${BASE}/phonerecords/${rec.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${TOKEN}` } });
-    assert.equal(gone.status, 204, 'its call deleted');
+    const found = await api('GET', `/phonerecords?outcome=${encodeURIComponent(imported)}`);
+    assert.equal(found.phonerecords.length, 4, 'one call imported per width and scheme');
+    for (const id of [rec.id, ...found.phonerecords.map((r) => r.id)]) {
+      const gone = await fetch(`${BASE}/phonerecords/${id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${TOKEN}` } });
+      assert.equal(gone.status, 204, `call ${id} deleted`);
+    }
   });
   const pages = [
     ['the list', '/', '#list-title'],
@@ -89,9 +95,14 @@ test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone w
       }],
       ["an import's preview", async () => {
         await page.goto(`${BASE}/import`);
-        const csv = 'Direction,Date,Number,Outcome\r\nin,2025-06-02T14:30:00+12:00,+64 21 555 0100,Answered\r\nsideways,yesterday,,\r\n';
+        const csv = `Direction,Date,Number,Outcome\r\nin,2025-06-02T14:30:00+12:00,+64 21 555 0100,${imported}\r\nsideways,yesterday,,\r\n`;
         await page.locator('#import-file').setInputFiles({ name: 'calls.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
         await page.locator('.import-rows tbody tr').nth(1).waitFor();
+      }],
+      ["an import's report (one row imported, one skipped)", async () => {
+        await page.locator('.import-rows').first().waitFor();
+        await page.getByRole('button', { name: /^Import/ }).click();
+        await page.locator('.import-report').waitFor();
       }],
     ];
     states.push(['the conflict panel', async () => {
