@@ -795,6 +795,7 @@ test('a slow load of a call\'s page paints it from the early answer, and the app
         actions: text('.call-page a, .call-page button'), nav: text('.top-actions') },
       edit: visible('.call-page a.button.primary')[0]?.getAttribute('href'),
       followUp: visible('.call-page a.button:not(.primary)')[0]?.getAttribute('href'),
+      dials: visible('dl.call-details a[href^="tel:"]').map((a) => a.getAttribute('href')),
       boxes: ['.topbar', '.call-page .page-head', 'dl.call-details', '.call-page .subtitle', '.danger-zone']
         .map((sel) => [sel, box(sel)]),
     };
@@ -822,6 +823,8 @@ test('a slow load of a call\'s page paints it from the early answer, and the app
     assert.equal(before.followUp, '/calls/new?direction=out&phoneNumber=%2B64%2021%20000%200001&phoneNumberType=%EF%BB%BF'
       + '&fromParticipant=42&toParticipantOther=H%C4%93mi%20%3Ci%3EWalker%3C%2Fi%3E');
     assert.equal(after.followUp, before.followUp, 'the same follow-up link');
+    assert.deepEqual(before.dials, ['tel:+64210000001'], 'the number dials');
+    assert.deepEqual(after.dials, before.dials, 'the same dialling link');
     assertSameBoxes(before.boxes, after.boxes, width);
     const rows = before.text.rows;
     for (const [label, value] of [['From (name)', 'Hēmi <i>Walker</i>'], ['To (name)', '—'], ['Phone number type', '\uFEFF'],
@@ -1188,6 +1191,7 @@ test('a slow load shows the first list from the early answers, controls disabled
       boxes: ['.topbar', '.page-head', '.filters', '.summary-panel', '.bulk-bar', 'table.records tbody tr:first-child',
         'table.records tbody tr:last-child', '.pager'].map((sel) => [sel, box(sel)]),
       links: visible('table.records tbody tr td[data-label=When] a').slice(0, 3).map((a) => a.getAttribute('href')),
+      dials: visible('table.records tbody td[data-label=Phone] a').map((a) => `${a.innerText} ${a.getAttribute('href')}`),
     };
   });
   for (const width of [1280, 375]) {
@@ -1211,6 +1215,8 @@ test('a slow load shows the first list from the early answers, controls disabled
     assert.equal(before.text.rows.length, 50, 'a whole first page was painted');
     assert.deepEqual(before.text, after.text, `the same text at ${width} px`);
     assert.deepEqual(before.links, after.links, 'the same links');
+    assert.ok(before.dials.includes('+64 21 000 0000 tel:+64210000000'), `the number dials: ${before.dials}`);
+    assert.deepEqual(before.dials, after.dials, 'the same dialling links');
     assertSameBoxes(before.boxes, after.boxes, width);
     const all = before.text.rows.join('\n');
     for (const part of ['Participant #42', '+64 21 000 0000', '2:00', '0:00', 'Left a message', '#7', 'First line second line with tabs', '…']) {

@@ -255,9 +255,22 @@ function whenParts(text) {
   return i < 0 ? [text] : [el("span", { class: "nw" }, text.slice(0, i + 1)), " ", el("span", { class: "nw" }, text.slice(i + 2))];
 }
 
+// As format.rs's `tel_href`: a link that dials a recorded number.
+function telHref(number) {
+  const main = number.split(/\p{Alphabetic}/u)[0];
+  const href = `tel:${main.trimStart().startsWith("+") ? "+" : ""}${main.replace(/[^0-9*#]/g, "")}`;
+  return (href.match(/[0-9]/g) || []).length >= 3 ? href : null;
+}
+// As list.rs's `phone_cell`.
+function phoneCell(n, kind) {
+  if (n == null) return "—";
+  const href = telHref(n), rest = kind != null ? ` (${kind})` : "";
+  return href ? [el("a", { href }, n), rest] : `${n}${rest}`;
+}
+
 function row(r, when) {
   const links = r.links || {};
-  const phone = r.phoneNumber != null ? (r.phoneNumberType != null ? `${r.phoneNumber} (${r.phoneNumberType})` : r.phoneNumber) : "—";
+  const phone = phoneCell(r.phoneNumber, r.phoneNumberType);
   const [dirClass, dirLabel, dirIcon] = r.direction === "in" ? ["dir dir-in", "In", "↙"] : ["dir dir-out", "Out", "↗"];
   return el("tr", {},
     el("td", { "data-label": "Select", class: "select" }, el("input", { type: "checkbox", "aria-label": "Select", disabled })),
@@ -368,8 +381,10 @@ function callPage(r) {
       el("div", { class: "page-actions" },
         el("a", { class: "button", href: followUpHref(r) }, "Record a follow-up"),
         el("a", { class: "button primary", href: `/calls/${r.id}/edit` }, "Edit"))),
-    el("dl", { class: "call-details" }, CALL_LABELS.flatMap((label, i) =>
-      [el("dt", {}, label), el("dd", { class: label === "Notes" ? "notes-text" : null }, values[i])])),
+    el("dl", { class: "call-details" }, CALL_LABELS.flatMap((label, i) => {
+      const tel = label === "Phone number" && r.phoneNumber != null ? telHref(r.phoneNumber) : null;
+      return [el("dt", {}, label), el("dd", { class: label === "Notes" ? "notes-text" : null }, tel ? el("a", { href: tel }, values[i]) : values[i])];
+    })),
     el("p", { class: "subtitle" }, `id ${r.id}`),
     el("div", { class: "danger-zone" }, el("button", { type: "button", class: "danger", disabled }, "Delete this record")));
 }

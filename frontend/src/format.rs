@@ -6,6 +6,32 @@ pub fn duration_hm(hours: f64) -> String {
     format!("{}:{:02}", minutes / 60, minutes % 60)
 }
 
+/// A `tel:` link that dials a recorded number (a phone's dialer, or a
+/// desktop's softphone): its digits, `*` and `#`, with a leading `+`; what
+/// follows the first letter (`ext 23`, `x23`) is left out, so the main number
+/// is dialled. `None` for a number with fewer than three digits. main.js's
+/// `telHref` is the same.
+pub fn tel_href(number: &str) -> Option<String> {
+    let main = number
+        .split(|c: char| c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    let mut href = String::from("tel:");
+    // As JavaScript's trimStart (main.js), which also drops a byte order mark.
+    if main
+        .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .starts_with('+')
+    {
+        href.push('+');
+    }
+    href.extend(
+        main.chars()
+            .filter(|c| c.is_ascii_digit() || *c == '*' || *c == '#'),
+    );
+    let digits = href.chars().filter(char::is_ascii_digit).count();
+    (digits >= 3).then_some(href)
+}
+
 /// 2487 → "2,487".
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -80,6 +106,36 @@ pub fn offset_text(minutes_east: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_recorded_number_dials_its_digits() {
+        let tel = |n: &str| tel_href(n);
+        assert_eq!(tel("+64 21 555 0142").as_deref(), Some("tel:+64215550142"));
+        assert_eq!(tel("(09) 555-0199").as_deref(), Some("tel:095550199"));
+        assert_eq!(
+            tel(" +1.212.555.0100 ").as_deref(),
+            Some("tel:+12125550100")
+        );
+        assert_eq!(
+            tel("021 555 0142 ext 23").as_deref(),
+            Some("tel:0215550142")
+        );
+        assert_eq!(tel("0800 83 83 83 x5").as_deref(), Some("tel:0800838383"));
+        assert_eq!(tel("*555#").as_deref(), Some("tel:*555#"));
+        assert_eq!(
+            tel("555 +1").as_deref(),
+            Some("tel:5551"),
+            "a + inside is not a country code"
+        );
+        assert_eq!(tel("n/a"), None);
+        assert_eq!(tel("\u{feff}"), None);
+        assert_eq!(
+            tel("\u{feff}+64 9 555 0100").as_deref(),
+            Some("tel:+6495550100")
+        );
+        assert_eq!(tel("12"), None);
+        assert_eq!(tel("٠٢١٥٥٥"), None, "only ASCII digits are dialled");
+    }
 
     #[test]
     fn formats() {

@@ -14,7 +14,7 @@ use crate::components::retry_panel;
 use crate::draft;
 use crate::first_paint::{self, Part};
 use crate::form_model::{follow_up_href, title};
-use crate::format::duration_hm;
+use crate::format::{duration_hm, tel_href};
 use crate::list_state::ListState;
 
 /// The record's fields as (label, text), in the contract's order; `—` for
@@ -75,8 +75,13 @@ pub fn CallDetails(record: PhoneRecord) -> impl IntoView {
             } else {
                 ""
             };
+            let tel = (label == Field::PhoneNumber.label())
+                .then(|| record.phone_number.as_deref().and_then(tel_href))
+                .flatten();
             let value = if label == Field::Action.label() {
                 matter_cell(record.links.action, Some(matter_href))
+            } else if let Some(href) = tel {
+                view! { <a href=href>{value}</a> }.into_any()
             } else {
                 value.into_any()
             };

@@ -13,7 +13,7 @@ use crate::components::retry_panel;
 use crate::components::undo::{Selection, SelectionBar, use_deletes};
 use crate::first_paint::{self, Part};
 use crate::form_model::describe;
-use crate::format::{duration_hm, excerpt, range_text, thousands};
+use crate::format::{duration_hm, excerpt, range_text, tel_href, thousands};
 use crate::list_state::{ListState, PAGE_SIZES, Sort};
 use crate::session::use_session;
 
@@ -124,11 +124,7 @@ pub fn RecordsTable(
             };
             let when = clock::local_display(&r.call_timestamp);
             let recorded = format!("Recorded as {}", r.call_timestamp.as_str());
-            let phone = match (&r.phone_number, &r.phone_number_type) {
-                (Some(n), Some(t)) => format!("{n} ({t})"),
-                (Some(n), None) => n.clone(),
-                _ => "—".into(),
-            };
+            let phone = phone_cell(&r.phone_number, &r.phone_number_type);
             let duration = r.actual_hours.map(duration_hm).unwrap_or_else(|| "—".into());
             let matter = matter_cell(r.links.action, matter_href);
             let notes = r.notes.as_deref().map(|n| excerpt(n, 80)).unwrap_or_default();
@@ -177,6 +173,19 @@ pub fn RecordsTable(
                 <tbody>{rows}</tbody>
             </table>
         </div>
+    }
+}
+
+/// A call's number, a link that dials it (format.rs's `tel_href`), and its
+/// type: "+64 21 555 0142 (Mobile)"; "—" without a number.
+fn phone_cell(number: &Option<String>, kind: &Option<String>) -> AnyView {
+    let Some(n) = number else {
+        return "—".into_any();
+    };
+    let kind = kind.as_ref().map(|t| format!(" ({t})"));
+    match tel_href(n) {
+        Some(href) => view! { <a href=href>{n.clone()}</a>{kind} }.into_any(),
+        None => format!("{n}{}", kind.unwrap_or_default()).into_any(),
     }
 }
 
