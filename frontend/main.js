@@ -379,6 +379,8 @@ function callPage(r) {
   return el("section", { class: "call-page", "aria-labelledby": "first-paint-title", "aria-busy": "true" },
     el("div", { class: "page-head" }, el("h1", { id: "first-paint-title" }, `The call ${who} on ${day}`),
       el("div", { class: "page-actions" },
+        // As call_page.rs's "Call back" (the app adds the follow-up's form with its timer).
+        r.phoneNumber != null && telHref(r.phoneNumber) ? el("a", { class: "button", href: telHref(r.phoneNumber) }, "Call back") : null,
         el("a", { class: "button", href: followUpHref(r) }, "Record a follow-up"),
         el("a", { class: "button primary", href: `/calls/${r.id}/edit` }, "Edit"))),
     el("dl", { class: "call-details" }, CALL_LABELS.flatMap((label, i) => {

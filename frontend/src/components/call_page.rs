@@ -2,7 +2,9 @@
 //! phone, with Edit and Delete. The list's "when" links here, and so does a
 //! shared link; an unknown id gets a clear "no such call" page.
 
-use crate::router::Link;
+use std::time::Duration;
+
+use crate::router::{Link, use_router};
 use leptos::prelude::*;
 use phonerecords_shared::{CallTimestamp, Direction, Field, PhoneRecord};
 
@@ -93,6 +95,7 @@ pub fn CallDetails(record: PhoneRecord) -> impl IntoView {
 
 #[component]
 pub fn CallPage() -> impl IntoView {
+    let router = use_router();
     let retry = RwSignal::new(0u32);
     let record = record_in_path(retry);
     let failure = RwSignal::new(None::<String>);
@@ -125,10 +128,24 @@ pub fn CallPage() -> impl IntoView {
                 .into_any(),
                 Some(Ok(Versioned { record, etag })) => {
                     let edit = format!("/calls/{}/edit", record.id);
+                    // "Call back": the number dials (a tel: link, followed by
+                    // the browser), and the app opens the follow-up's form
+                    // with its timer running — after the click, so that the
+                    // link is followed first.
+                    let call_back = record.phone_number.as_deref().and_then(tel_href).map(|tel| {
+                        let form = format!("{}&timer=start", follow_up_href(&record));
+                        view! {
+                            <a href=tel class="button" on:click=move |_| {
+                                let form = form.clone();
+                                set_timeout(move || router.navigate(&form), Duration::ZERO);
+                            }>"Call back"</a>
+                        }
+                    });
                     view! {
                         <div class="page-head">
                             <h1 id="call-title">{title(&record, &clock::local_day(&record.call_timestamp))}</h1>
                             <div class="page-actions">
+                                {call_back}
                                 <Link href=follow_up_href(&record) class="button">"Record a follow-up"</Link>
                                 <Link href=edit.clone() class="button primary">"Edit"</Link>
                             </div>

@@ -264,7 +264,21 @@ pub fn NewRecordPage() -> impl IntoView {
                 let kept = draft::load(&at);
                 restored.set(kept.as_ref().map(|d| d.saved_at));
                 last_key.set_value(kept.as_ref().and_then(|d| d.sent.clone()));
-                let values = RwSignal::new(kept.map_or_else(|| initial.clone(), |d| d.values));
+                // A call being made now (the call page's "Call back") is timed from the start.
+                // Untracked, as the prefill is: leaving the page changes the
+                // query, and must not build a form on the way out.
+                let timed =
+                    untrack(|| router.with_query(|get| get("timer").as_deref() == Some("start")));
+                let values = RwSignal::new(kept.map_or_else(
+                    || {
+                        let mut v = initial.clone();
+                        if timed {
+                            v.start_timer(js_sys::Date::now(), clock::now_local());
+                        }
+                        v
+                    },
+                    |d| d.values,
+                ));
                 form.set_value(Some((at, values, initial.clone())));
                 Effect::new(move |_| {
                     values.track();
