@@ -258,7 +258,7 @@ function whenParts(text) {
 // As format.rs's `tel_href`: a link that dials a recorded number.
 function telHref(number) {
   const main = number.split(/\p{Alphabetic}/u)[0];
-  const href = `tel:${main.trimStart().startsWith("+") ? "+" : ""}${main.replace(/[^0-9*#]/g, "")}`;
+  const href = `tel:${main.split(SPACES).filter(Boolean)[0]?.startsWith("+") ? "+" : ""}${main.replace(/[^0-9*#]/g, "")}`;
   return (href.match(/[0-9]/g) || []).length >= 3 ? href : null;
 }
 // As list.rs's `phone_cell`.
