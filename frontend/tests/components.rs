@@ -144,10 +144,18 @@ async fn a_calls_matter_links_to_the_list_of_that_matters_calls() {
     let _page = leptos::mount::mount_to(page.clone(), move || {
         view! { <CallDetails record=record(5, "in", "")/> }
     });
-    let link = find(&page, "dd a");
+    let link = find(&page, "dd a[href^='/']");
     assert_eq!(link.text_content().unwrap(), "#321845");
     assert_eq!(link.get_attribute("href").unwrap(), "/?matter=321845");
-    assert_eq!(all(&page, "dd a").len(), 1, "only the matter is a link");
+    // And the number dials.
+    let tel = find(&page, "dd a[href^='tel:']");
+    assert_eq!(tel.text_content().unwrap(), "+44 493 993938");
+    assert_eq!(tel.get_attribute("href").unwrap(), "tel:+44493993938");
+    assert_eq!(
+        all(&page, "dd a").len(),
+        2,
+        "only the matter and the number are links"
+    );
 }
 
 #[wasm_bindgen_test]
