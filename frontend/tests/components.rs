@@ -388,6 +388,42 @@ async fn the_form_shows_the_shared_rules_as_a_person_types() {
 }
 
 #[wasm_bindgen_test]
+async fn a_new_call_can_be_timed_and_saving_stops_its_timer() {
+    let (f, _h) = mount_form(
+        FormValues {
+            outcome: "Call completed".into(),
+            ..new_call()
+        },
+        true,
+    );
+    let timer_button = || find(&f.root, ".timer-button").text_content().unwrap();
+    assert_eq!(timer_button(), "Start timer");
+    assert!(f.root.query_selector("[role=timer]").unwrap().is_none());
+    click(&f.root, ".timer-button");
+    leptos::task::tick().await;
+    assert_eq!(timer_button(), "Stop timer");
+    assert_eq!(text(&f.root, "[role=timer]"), "0:00:00");
+    let date: HtmlInputElement = find(&f.root, "#date").unchecked_into();
+    assert_ne!(date.value(), "2025-09-17", "the call is now");
+    // Saving while timing: the timer stops and the body has its minute.
+    click(&f.root, "button[type=submit]");
+    leptos::task::tick().await;
+    let sent = f.submitted.get_untracked();
+    assert_eq!(sent.len(), 1);
+    let hours = sent[0]["actualHours"].as_f64().expect("a duration");
+    assert!(
+        (hours - 1.0 / 60.0).abs() < 1e-6,
+        "one started minute: {hours}"
+    );
+    assert_eq!(timer_button(), "Start timer");
+    let duration: HtmlInputElement = find(&f.root, "#duration").unchecked_into();
+    assert_eq!(duration.value(), "1");
+    // A correction is not timed.
+    let (edit, _e) = mount_form(new_call(), false);
+    assert!(edit.root.query_selector(".timer-button").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
 async fn server_errors_appear_next_to_their_fields_until_edited() {
     let (f, _h) = mount_form(
         FormValues {
