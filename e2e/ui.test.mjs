@@ -413,26 +413,30 @@ test('double-clicking "Record call" records one call', async () => {
   await page.done();
 });
 
+/** The page's first POST of a call reaches the server (the call is
+ * recorded) but its answer never arrives, as when the network drops
+ * mid-request; the others go through. Returns each POST's Idempotency-Key. */
+async function loseFirstAnswer(page) {
+  const keys = [];
+  await page.route('**/phonerecords', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length === 1) {
+      await route.fetch();
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+  return keys;
+}
+
 test('a retry after a lost answer records the call once', async () => {
   const page = await signedIn({ allow: ['net::ERR_CONNECTION_RESET'] });
   await page.getByRole('link', { name: 'Record a call' }).first().click();
   await page.getByRole('heading', { name: 'Record a call' }).waitFor();
   const outcome = `Lost answer ${Date.now()}`;
   await page.getByLabel('Outcome').fill(outcome);
-  const keys = [];
-  // The first POST reaches the server (the call is recorded) but its answer
-  // never arrives, as when the network drops mid-request.
-  let first = true;
-  await page.route('**/phonerecords', async (route) => {
-    if (route.request().method() !== 'POST') return route.continue();
-    keys.push(route.request().headers()['idempotency-key']);
-    if (first) {
-      first = false;
-      await route.fetch();
-      return route.abort('connectionreset');
-    }
-    return route.continue();
-  });
+  const keys = await loseFirstAnswer(page);
   await page.getByRole('button', { name: 'Record call' }).click();
   await page.getByText('Could not reach the server.', { exact: false }).waitFor();
   assert.equal((await api('GET', `/phonerecords?outcome=${encodeURIComponent(outcome)}`)).phonerecords.length, 1, 'the server has it');
@@ -1294,18 +1298,7 @@ test('a call being recorded is kept while the tab lives: back after leaving the 
   assert.equal(await page.getByLabel('Outcome').inputValue(), outcome, 'back after a reload');
   // The save reaches the server but its answer is lost; the tab is reloaded
   // before trying again: the draft sends it with the same Idempotency-Key.
-  const keys = [];
-  let first = true;
-  await page.route('**/phonerecords', async (route) => {
-    if (route.request().method() !== 'POST') return route.continue();
-    keys.push(route.request().headers()['idempotency-key']);
-    if (first) {
-      first = false;
-      await route.fetch();
-      return route.abort('connectionreset');
-    }
-    return route.continue();
-  });
+  const keys = await loseFirstAnswer(page);
   await page.getByRole('button', { name: 'Record call' }).click();
   await page.getByText('Could not reach the server.', { exact: false }).waitFor();
   assert.equal(await calledWith(outcome), 1, 'the server has it');

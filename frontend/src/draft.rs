@@ -122,9 +122,33 @@ pub fn load(at: &str) -> Option<Draft> {
 }
 
 /// Keeps `draft` as the form at `at`'s (a full storage keeps the last one).
-pub fn store(at: &str, draft: &Draft) {
+fn store(at: &str, draft: &Draft) {
     if let Some(s) = storage() {
         let _ = s.set_item(&format!("{PREFIX}{at}"), &draft.to_json());
+    }
+}
+
+/// Keeps what the form at `at` holds (`values`) as its draft, or forgets its
+/// draft when it holds what it started with (`started`).
+pub fn keep(
+    at: &str,
+    values: &FormValues,
+    started: &FormValues,
+    base: Option<(FormValues, Option<String>)>,
+    sent: Option<(Value, String)>,
+) {
+    if values == started {
+        remove(at);
+    } else {
+        store(
+            at,
+            &Draft {
+                values: values.clone(),
+                saved_at: js_sys::Date::now(),
+                base,
+                sent,
+            },
+        );
     }
 }
 

@@ -10,7 +10,7 @@ use crate::clock;
 use crate::components::list::LastList;
 use crate::components::record_form::RecordForm;
 use crate::components::retry_panel;
-use crate::draft::{self, Draft, Resume};
+use crate::draft::{self, Resume};
 use crate::form_model::{API_FIELDS, Errors, FieldChange, FormValues, changed_fields, describe};
 use crate::router::{Link, Page, id_in_path, use_router};
 use crate::session::use_session;
@@ -163,21 +163,7 @@ pub fn NewRecordPage() -> impl IntoView {
             let Some((at, values, initial)) = f else {
                 return;
             };
-            values.with_untracked(|v| {
-                if v == initial {
-                    draft::remove(at);
-                } else {
-                    draft::store(
-                        at,
-                        &Draft {
-                            values: v.clone(),
-                            saved_at: js_sys::Date::now(),
-                            base: None,
-                            sent: last_key.get_value(),
-                        },
-                    );
-                }
-            })
+            values.with_untracked(|v| draft::keep(at, v, initial, None, last_key.get_value()))
         })
     };
     let forget_draft = move || form.with_value(|f| f.as_ref().map(|(at, ..)| draft::remove(at)));
@@ -485,19 +471,8 @@ fn EditRecord(record: PhoneRecord, etag: Option<String>, reload: Callback<()>) -
     Effect::new(move |_| {
         edited.with(|v| {
             at.with_value(|at| {
-                if *v == loaded_for_draft {
-                    draft::remove(at);
-                } else {
-                    draft::store(
-                        at,
-                        &Draft {
-                            values: v.clone(),
-                            saved_at: js_sys::Date::now(),
-                            base: Some((loaded_for_draft.clone(), etag.get_value())),
-                            sent: None,
-                        },
-                    );
-                }
+                let base = Some((loaded_for_draft.clone(), etag.get_value()));
+                draft::keep(at, v, &loaded_for_draft, base, None)
             })
         })
     });
