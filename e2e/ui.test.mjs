@@ -825,7 +825,7 @@ test('a slow load of a call\'s page paints it from the early answer, and the app
     assert.equal(after.edit, before.edit, 'the same Edit link');
     // U+FEFF is text to Rust (so the type is passed on), the blank name is not.
     assert.equal(before.followUp, '/calls/new?direction=out&phoneNumber=%2B64%2021%20000%200001&phoneNumberType=%EF%BB%BF'
-      + '&fromParticipant=42&toParticipantOther=H%C4%93mi%20%3Ci%3EWalker%3C%2Fi%3E');
+      + `&fromParticipant=42&toParticipantOther=H%C4%93mi%20%3Ci%3EWalker%3C%2Fi%3E&followUp=${rec.id}`);
     assert.equal(after.followUp, before.followUp, 'the same follow-up link');
     assert.deepEqual(before.dials, ['tel:+64210000001'], 'the number dials');
     assert.deepEqual(after.dials, before.dials, 'the same dialling link');
@@ -894,6 +894,10 @@ test('"Record a call" on a matter\'s calls starts on that matter; "Record a foll
   await page.getByRole('heading', { name: /^The call from Mere Tūhoe & Sons on / }).waitFor();
   await page.getByRole('link', { name: 'Record a follow-up' }).click();
   await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+  // The form names the call it follows, and leads back to it.
+  const follows = page.locator('.follows');
+  await follows.getByText(/^Following up the call from Mere Tūhoe & Sons on \d{4}-\d{2}-\d{2}\.$/).waitFor();
+  assert.equal(await follows.getByRole('link').getAttribute('href'), `/calls/${first.id}`);
   const value = (label) => page.getByLabel(label, { exact: true }).inputValue();
   assert.ok(await page.locator('#direction-out').isChecked(), 'an outgoing call');
   assert.deepEqual(
@@ -1505,6 +1509,7 @@ test('"Call back" dials the number and opens the follow-up\'s form with its time
   assert.ok(await page.getByRole('button', { name: 'Stop timer' }).isVisible(), 'the call is being timed');
   const url = new URL(page.url());
   assert.equal(url.searchParams.get('timer'), 'start');
+  await page.locator('.follows').getByText(/^Following up the call from Wiremu Tane on 2025-08-04\.$/).waitFor();
   const value = (label) => page.getByLabel(label, { exact: true }).inputValue();
   assert.deepEqual([await value('From (name)'), await value('To (name)'), await value('Phone number'), await value('Matter (action id)')],
     ['Ana (reception)', 'Wiremu Tane', '+64 9 555 0123 ext 4', '4711'], 'a follow-up to the caller');

@@ -355,7 +355,7 @@ function followUpHref(r) {
     : [[l.fromParticipant, r.fromParticipantOther], [l.toParticipant, r.toParticipantOther]];
   const pairs = [["direction", "out"], ["matter", l.action], ["phoneNumber", r.phoneNumber], ["phoneNumberType", r.phoneNumberType],
     ["fromParticipant", us[0]], ["fromParticipantOther", us[1]], ["toParticipant", them[0]], ["toParticipantOther", them[1]]];
-  return `/calls/new?${pairs.filter(([, v]) => v != null && !blank(String(v))).map(([k, v]) => `${k}=${encode(String(v))}`).join("&")}`;
+  return `/calls/new?${pairs.filter(([, v]) => v != null && !blank(String(v))).map(([k, v]) => `${k}=${encode(String(v))}`).join("&")}&followUp=${r.id}`;
 }
 
 // A call's page as components/call_page.rs draws it, or nothing to paint.

@@ -525,7 +525,8 @@ impl FormValues {
 
 /// The new call's form for a follow-up to `r`: an outgoing call on the same
 /// matter to the same person at the same number. The person is who called
-/// in, or who was called; the one calling is whoever took or made `r`.
+/// in, or who was called; the one calling is whoever took or made `r`. The
+/// form names the call it follows (`FOLLOWS`).
 pub fn follow_up_href(r: &PhoneRecord) -> String {
     let mut f = FormValues::from_record(r);
     if r.direction == Direction::In {
@@ -533,8 +534,11 @@ pub fn follow_up_href(r: &PhoneRecord) -> String {
         std::mem::swap(&mut f.from_name, &mut f.to_name);
     }
     f.direction = "out".into();
-    f.prefill_href()
+    format!("{}&{FOLLOWS}={}", f.prefill_href(), r.id)
 }
+
+/// The new call's link parameter naming the call it follows up (an id).
+pub const FOLLOWS: &str = "followUp";
 
 #[cfg(test)]
 mod tests {
@@ -764,7 +768,7 @@ mod tests {
             href,
             "/calls/new?direction=out&matter=42&phoneNumber=%2B64%209%20555%200100&phoneNumberType=Mobile\
              &fromParticipant=3&fromParticipantOther=Ana&toParticipant=7\
-             &toParticipantOther=H%C4%93mi%20Walker%20%26%20Co",
+             &toParticipantOther=H%C4%93mi%20Walker%20%26%20Co&followUp=9",
             "the caller is called back by whoever took the call"
         );
         let f = form().prefilled(&query(&href));
@@ -796,7 +800,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             follow_up_href(&outgoing),
-            "/calls/new?direction=out&fromParticipant=3",
+            "/calls/new?direction=out&fromParticipant=3&followUp=10",
             "the same way round; blank and missing fields left out"
         );
     }

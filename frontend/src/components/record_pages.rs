@@ -11,7 +11,9 @@ use crate::components::list::LastList;
 use crate::components::record_form::RecordForm;
 use crate::components::retry_panel;
 use crate::draft::{self, Resume};
-use crate::form_model::{API_FIELDS, Errors, FieldChange, FormValues, changed_fields, describe};
+use crate::form_model::{
+    API_FIELDS, Errors, FOLLOWS, FieldChange, FormValues, changed_fields, describe,
+};
 use crate::router::{Link, Page, id_in_path, use_router};
 use crate::session::use_session;
 
@@ -200,6 +202,26 @@ pub fn NewRecordPage() -> impl IntoView {
             (_, Some(before)) => before.clone(),
         },
     );
+    // The call a follow-up's link names (`FOLLOWS`), fetched to name it
+    // above the form with a link back; nothing if it cannot be.
+    let follows_id = Memo::new(
+        move |before: Option<&Option<i64>>| match (page.get(), before) {
+            (Page::New, _) | (_, None) => {
+                router.with_query(|get| get(FOLLOWS).and_then(|v| v.parse::<i64>().ok()))
+            }
+            (_, Some(before)) => *before,
+        },
+    );
+    let session = use_session();
+    let follows = LocalResource::new(move || {
+        let (id, token) = (follows_id.get(), session.token());
+        async move {
+            match id {
+                Some(id) => api::get(&token, id).await.ok().map(|v| v.record),
+                None => None,
+            }
+        }
+    });
     // A form started again starts clean: no problems of the last one's save.
     Effect::watch(
         move || prefill.track(),
@@ -222,6 +244,13 @@ pub fn NewRecordPage() -> impl IntoView {
     view! {
         <section class="form-page" aria-labelledby="form-title">
             <h1 id="form-title">"Record a call"</h1>
+            {move || follows.get().flatten().map(|r| view! {
+                <p class="subtitle follows">
+                    "Following up "
+                    <Link href=format!("/calls/{}", r.id)>{describe(&r, &clock::local_day(&r.call_timestamp))}</Link>
+                    "."
+                </p>
+            })}
             {move || restored.get().map(|at| restored_notice(format!("Your call from {} is back, not recorded yet.", clock::recent_display(at)), discard))}
             {move || {
                 // Calls left unrecorded on other links' forms: a way back to each.
