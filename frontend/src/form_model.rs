@@ -537,8 +537,36 @@ pub fn follow_up_href(r: &PhoneRecord) -> String {
     format!("{}&{FOLLOWS}={}", f.prefill_href(), r.id)
 }
 
+/// "Call back" on `r`: its follow-up's form, timed from when it opens.
+pub fn call_back_href(r: &PhoneRecord) -> String {
+    format!("{}&{}={}", follow_up_href(r), TIMED.0, TIMED.1)
+}
+
 /// The new call's link parameter naming the call it follows up (an id).
-pub const FOLLOWS: &str = "followUp";
+const FOLLOWS: &str = "followUp";
+/// The new call's link parameter and value that start its timer.
+const TIMED: (&str, &str) = ("timer", "start");
+
+/// What a link to the new call's form asks for (`/calls/new?…`): the
+/// fields it fills, the call it follows up, whether the call is timed from
+/// the start. `get` reads one parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormLink {
+    pub values: FormValues,
+    pub follows: Option<i64>,
+    pub timed: bool,
+}
+
+impl FormLink {
+    pub fn read(get: &dyn Fn(&str) -> Option<String>) -> FormLink {
+        FormLink {
+            values: FormValues::new_call(String::new(), String::new(), String::new())
+                .prefilled(get),
+            follows: get(FOLLOWS).and_then(|v| v.parse().ok()),
+            timed: get(TIMED.0).as_deref() == Some(TIMED.1),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -771,6 +799,20 @@ mod tests {
              &toParticipantOther=H%C4%93mi%20Walker%20%26%20Co&followUp=9",
             "the caller is called back by whoever took the call"
         );
+        let link = FormLink::read(&query(&href));
+        assert_eq!((link.follows, link.timed), (Some(9), false));
+        let back = FormLink::read(&query(&call_back_href(&incoming)));
+        assert_eq!(
+            (back.follows, back.timed),
+            (Some(9), true),
+            "Call back times it"
+        );
+        assert_eq!(back.values, link.values);
+        assert_eq!(
+            FormLink::read(&query("/calls/new?followUp=x&timer=on")).follows,
+            None
+        );
+        assert!(!FormLink::read(&query("/calls/new?followUp=x&timer=on")).timed);
         let f = form().prefilled(&query(&href));
         assert_eq!(
             (

@@ -15,7 +15,7 @@ use crate::components::record_pages::{DeleteCall, record_in_path};
 use crate::components::retry_panel;
 use crate::draft;
 use crate::first_paint::{self, Part};
-use crate::form_model::{follow_up_href, title};
+use crate::form_model::{call_back_href, follow_up_href, title};
 use crate::format::{duration_hm, tel_href};
 use crate::list_state::ListState;
 
@@ -133,7 +133,7 @@ pub fn CallPage() -> impl IntoView {
                     // with its timer running — after the click, so that the
                     // link is followed first.
                     let call_back = record.phone_number.as_deref().and_then(tel_href).map(|tel| {
-                        let form = format!("{}&timer=start", follow_up_href(&record));
+                        let form = call_back_href(&record);
                         view! {
                             <a href=tel class="button" on:click=move |_| {
                                 let form = form.clone();

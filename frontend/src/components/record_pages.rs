@@ -12,7 +12,7 @@ use crate::components::record_form::RecordForm;
 use crate::components::retry_panel;
 use crate::draft::{self, Resume};
 use crate::form_model::{
-    API_FIELDS, Errors, FOLLOWS, FieldChange, FormValues, changed_fields, describe,
+    API_FIELDS, Errors, FieldChange, FormLink, FormValues, changed_fields, describe,
 };
 use crate::router::{Link, Page, id_in_path, use_router};
 use crate::session::use_session;
@@ -190,31 +190,22 @@ pub fn NewRecordPage() -> impl IntoView {
     });
     let outcomes = outcome_suggestions();
     let restored = RwSignal::new(None::<f64>);
-    // A link may fill some fields (`/calls/new?matter=42`); another such link
+    // A link may fill some fields (`/calls/new?matter=42`), name the call
+    // it follows up and time the call (`FormLink`); another such link
     // followed from here starts the form again from it. Read only while this
     // page is shown: leaving it must not build a form on the way out.
     let page = router.page();
-    let prefill = Memo::new(
-        move |before: Option<&FormValues>| match (page.get(), before) {
-            (Page::New, _) | (_, None) => router.with_query(|get| {
-                FormValues::new_call(String::new(), String::new(), String::new()).prefilled(get)
-            }),
+    let link = Memo::new(
+        move |before: Option<&FormLink>| match (page.get(), before) {
+            (Page::New, _) | (_, None) => router.with_query(FormLink::read),
             (_, Some(before)) => before.clone(),
         },
     );
-    // The call a follow-up's link names (`FOLLOWS`), fetched to name it
-    // above the form with a link back; nothing if it cannot be.
-    let follows_id = Memo::new(
-        move |before: Option<&Option<i64>>| match (page.get(), before) {
-            (Page::New, _) | (_, None) => {
-                router.with_query(|get| get(FOLLOWS).and_then(|v| v.parse::<i64>().ok()))
-            }
-            (_, Some(before)) => *before,
-        },
-    );
+    // The call a follow-up's link names, fetched to name it above the form
+    // with a link back; nothing if it cannot be.
     let session = use_session();
     let follows = LocalResource::new(move || {
-        let (id, token) = (follows_id.get(), session.token());
+        let (id, token) = (link.with(|l| l.follows), session.token());
         async move {
             match id {
                 Some(id) => api::get(&token, id).await.ok().map(|v| v.record),
@@ -224,7 +215,7 @@ pub fn NewRecordPage() -> impl IntoView {
     });
     // A form started again starts clean: no problems of the last one's save.
     Effect::watch(
-        move || prefill.track(),
+        move || link.track(),
         move |_, _, _| {
             server_errors.set(Errors::new());
             failure.set(None);
@@ -254,7 +245,7 @@ pub fn NewRecordPage() -> impl IntoView {
             {move || restored.get().map(|at| restored_notice(format!("Your call from {} is back, not recorded yet.", clock::recent_display(at)), discard))}
             {move || {
                 // Calls left unrecorded on other links' forms: a way back to each.
-                prefill.track();
+                link.track();
                 draft::other_new_calls(&router.href_untracked())
                     .into_iter()
                     .map(|(href, at)| view! {
@@ -268,11 +259,12 @@ pub fn NewRecordPage() -> impl IntoView {
             {move || failure.get().map(|m| view! { <p class="error-panel" role="alert">{m}</p> })}
             {move || {
                 let (date, time, offset) = clock::now_local();
+                let FormLink { values, timed, .. } = link.get();
                 let initial = FormValues {
                     date,
                     time,
                     offset,
-                    ..prefill.get()
+                    ..values
                 };
                 // What was typed here before and not recorded comes back.
                 let at = router.href_untracked();
@@ -280,10 +272,6 @@ pub fn NewRecordPage() -> impl IntoView {
                 restored.set(kept.as_ref().map(|d| d.saved_at));
                 last_key.set_value(kept.as_ref().and_then(|d| d.sent.clone()));
                 // A call being made now (the call page's "Call back") is timed from the start.
-                // Untracked, as the prefill is: leaving the page changes the
-                // query, and must not build a form on the way out.
-                let timed =
-                    untrack(|| router.with_query(|get| get("timer").as_deref() == Some("start")));
                 let values = RwSignal::new(kept.map_or_else(
                     || {
                         let mut v = initial.clone();
@@ -472,15 +460,13 @@ fn EditRecord(record: PhoneRecord, etag: Option<String>, reload: Callback<()>) -
     // version they were made on, so that a save shows what changed since.
     let at = StoredValue::new(use_router().href_untracked());
     let kept = at.with_value(|at| draft::load(at));
-    let restored = RwSignal::new(kept.as_ref().map(|d| d.saved_at));
+    let saved_at = kept.as_ref().map(|d| d.saved_at);
     let (loaded, base_etag, edits, changed) = match draft::resume_edit(kept, &current, &etag) {
         Resume::Fresh => (current.clone(), etag.clone(), current.clone(), false),
         Resume::Edits(values) => (current.clone(), etag.clone(), values, false),
         Resume::Changed { base, etag, values } => (base, etag, values, true),
     };
-    if edits == loaded {
-        restored.set(None);
-    }
+    let restored = RwSignal::new(saved_at.filter(|_| edits != loaded));
     let edited = RwSignal::new(edits);
     // The version this page's edits are based on (sent as If-Match).
     let etag_now = etag;
