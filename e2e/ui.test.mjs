@@ -1527,3 +1527,88 @@ test('"Call back" dials the number and opens the follow-up\'s form with its time
   await noSidewaysScroll(page, 'the call page and form at 375 px');
   await page.done();
 });
+
+test('Print all prints every call of the view, not only its page, leaves out a call being deleted, and refuses a view too large', async (t) => {
+  const matter = 880_000 + (Date.now() % 100_000);
+  const made = await api('POST', '/phonerecords', {
+    phonerecords: Array.from({ length: 30 }, (_, i) => ({
+      direction: i % 10 === 9 ? 'out' : 'in', callTimestamp: `2024-04-${String(1 + (i % 28)).padStart(2, '0')}T${String(8 + (i % 9)).padStart(2, '0')}:00:00+12:00`,
+      outcome: `Print ${i}`, fromParticipantOther: `Client ${i}`, actualHours: 0.25, links: { action: matter },
+    })),
+  });
+  assert.equal(made.phonerecords.length, 30);
+  const page = await signedIn();
+  await page.setViewportSize({ width: 375, height: 800 });
+  await openList(page, `${BASE}/?matter=${matter}&direction=in&pageSize=25`);
+  await eventually(async () => (await range(page)) === '1–25 of 27', 'the view: 27 incoming calls, 25 on the page');
+  await noSidewaysScroll(page, 'the list with Print all at 375 px');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  // The print dialog cannot be driven headless: what would open it is counted.
+  await page.evaluate(() => { window.printed = 0; window.print = () => { window.printed += 1; }; });
+  const inView = async () => (await api('GET', `/phonerecords?action=${matter}&direction=in&sort=-callTimestamp&pageSize=200&fields=id`)).phonerecords.map((r) => String(r.id));
+  const printedIds = () => page.locator('.print-all table.records tbody tr td[data-label=When] a')
+    .evaluateAll((links) => links.map((a) => a.getAttribute('href').split('/').pop()));
+
+  await page.getByRole('button', { name: 'Print all' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('status').getByText('27 calls in the print.').waitFor();
+  await eventually(() => page.evaluate(() => window.printed === 1), 'the print dialog to open once');
+  assert.equal(await page.locator('.print-all').isVisible(), false, 'on screen the page is as it was');
+  assert.equal(await rows(page).filter({ visible: true }).count(), 25);
+  await page.emulateMedia({ media: 'print' });
+  assert.deepEqual(await printedIds(), await inView(), "every call of the view is printed, in the view's order");
+  assert.equal(await page.locator('.print-all-note').textContent(), 'All 27 calls of this view.');
+  assert.equal(await page.locator('.list-page .table-wrap, .list-page .pager').filter({ visible: true }).count(), 0, "the page's own table and pager step aside");
+  assert.equal(await page.locator('.view-criteria').textContent(), `Calls on matter #${matter} · incoming`);
+  assert.equal(await page.locator('.summary-panel .total-calls').textContent(), '27', 'the totals are the same calls');
+  await page.pdf({ path: `${SHOTS}/list-print-all.pdf`, format: 'A4', margin: { top: '1cm', bottom: '1cm', left: '1cm', right: '1cm' } });
+  await page.emulateMedia({ media: 'screen' });
+  // The dialog closes (printed or not): the page prints as shown again.
+  await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+  await eventually(async () => (await page.locator('.print-all').count()) === 0, 'the printed block to go');
+  assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-printing')), null);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await rows(page).filter({ visible: true }).count(), 25, "the browser's own Print prints the page");
+  await page.emulateMedia({ media: 'screen' });
+
+  // A call deleted a moment ago (its Undo still offered) is not printed.
+  const first = rows(page).first();
+  const deleted = (await first.locator('td[data-label=When] a').getAttribute('href')).split('/').pop();
+  await first.locator('td.select input').check();
+  await page.locator('.bulk-bar').getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Undo' }).waitFor();
+  await page.getByRole('button', { name: 'Print all' }).click();
+  await page.getByRole('status').getByText('26 calls in the print.').waitFor();
+  const printed = await printedIds();
+  assert.equal(printed.length, 26);
+  assert.ok(!printed.includes(deleted), 'the deleted call is not printed');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  // Another view: what was prepared for the last one goes.
+  await page.getByLabel('Direction').selectOption('out');
+  await eventually(async () => (await range(page)) === '1–3 of 3', 'the outgoing calls');
+  await eventually(async () => (await page.locator('.print-all').count()) === 0, 'the block prepared for the last view to go');
+  assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-printing')), null);
+
+  // A view larger than one printout is refused, with what to do instead.
+  const large = matter + 100_000;
+  const ids = [];
+  for (let b = 0; b < 21; b++) {
+    const batch = await api('POST', '/phonerecords', {
+      phonerecords: Array.from({ length: b === 20 ? 1 : 100 }, (_, i) => ({
+        direction: 'in', callTimestamp: `2024-05-01T09:${String(i % 60).padStart(2, '0')}:00+12:00`, outcome: 'Many', links: { action: large },
+      })),
+    });
+    ids.push(...batch.phonerecords.map((r) => r.id));
+  }
+  t.after(async () => {
+    for (let i = 0; i < ids.length; i += 200) await api('DELETE', `/phonerecords/${ids.slice(i, i + 200).join(',')}`);
+  });
+  await openList(page, `${BASE}/?matter=${large}`);
+  await eventually(async () => (await range(page)) === '1–50 of 2,001', 'the large view');
+  await page.evaluate(() => { window.printed = 0; window.print = () => { window.printed += 1; }; });
+  await page.getByRole('button', { name: 'Print all' }).click();
+  await page.getByRole('alert').getByText('This view has 2,001 calls; Print all prints up to 2,000. Narrow the view (a matter, a date range) or use Export CSV.').waitFor();
+  assert.equal(await page.locator('.print-all').count(), 0, 'nothing is laid out');
+  assert.equal(await page.evaluate(() => window.printed), 0, 'and no dialog opens');
+  await page.done();
+});

@@ -299,6 +299,7 @@ function listPage(list, summary, matterId) {
     el("div", { class: "page-head" }, el("h1", { id: "first-paint-title" }, "Phone records"),
       el("div", { class: "page-actions" },
         el("div", { class: "export" }, el("button", { class: "button", type: "button", disabled }, "Export CSV")),
+        el("div", { class: "print-all-control" }, el("button", { class: "button", type: "button", disabled }, "Print all")),
         el("a", { class: "button", href: "/import" }, "Import calls"),
         el("a", { class: "button primary", href: matterId ? `/calls/new?matter=${matterId}` : "/calls/new" }, "Record a call"))),
     el("form", { class: "filters", role: "search" },

@@ -346,17 +346,38 @@ pub fn attachment_name(header: &str) -> Option<String> {
 pub const EXPORT_STOPPED: &str =
     "The export stopped part-way, so no file was saved. Please try again.";
 
-/// The whole view as CSV (the API streams it), gathered into a file while
-/// `progress` hears of every piece. `signal` cancels it.
-pub async fn export_csv(
+/// What an export is asked for as: the spreadsheet's file, or the records
+/// themselves (one plain record per line, as the list writes them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Ndjson,
+}
+
+impl ExportFormat {
+    fn media_type(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "text/csv",
+            ExportFormat::Ndjson => "application/x-ndjson",
+        }
+    }
+}
+
+/// The whole view in `format` (the API streams it), gathered into a blob
+/// while `progress` hears of every piece. `signal` cancels it. `too_many`
+/// judges the view's count (`X-Record-Count`) before any of the body is
+/// read: its message, if it has one, ends the export there.
+pub async fn export(
     token: &str,
     query: &str,
+    format: ExportFormat,
     signal: &web_sys::AbortSignal,
+    too_many: impl Fn(u64) -> Option<String>,
     progress: impl Fn(Progress),
 ) -> Result<Download, Failure> {
     use wasm_bindgen::JsCast;
     let req = authorized(Request::get(&format!("{BASE}?{query}")), token)
-        .header("Accept", "text/csv")
+        .header("Accept", format.media_type())
         .abort_signal(Some(signal))
         .build()
         .map_err(|e| Failure::Other(format!("Could not build the request: {e}")))?;
@@ -367,6 +388,13 @@ pub async fn export_csv(
     let number = |name: &str| resp.headers().get(name).and_then(|v| v.parse::<u64>().ok());
     let expected = number("x-expected-bytes");
     let records = number("x-record-count");
+    if let Some(message) = records.and_then(&too_many) {
+        if let Some(body) = resp.body() {
+            // Nothing more of it is wanted: the server stops streaming.
+            let _ = body.cancel();
+        }
+        return Err(Failure::Other(message));
+    }
     let file_name = resp
         .headers()
         .get("content-disposition")
@@ -392,7 +420,10 @@ pub async fn export_csv(
         progress(Progress { received, expected });
     }
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
+    options.set_type(match format {
+        ExportFormat::Csv => "text/csv;charset=utf-8",
+        ExportFormat::Ndjson => "application/x-ndjson;charset=utf-8",
+    });
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&pieces, &options)
         .map_err(|_| Failure::Other("The browser could not hold the file.".into()))?;
     Ok(Download {

@@ -15,6 +15,7 @@ use send_wrapper::SendWrapper;
 use crate::components::call_page::CallPage;
 use crate::components::export::ExportButton;
 use crate::components::import::ImportPage;
+use crate::components::print_all::PrintAllButton;
 use crate::components::record_pages::{EditRecordPage, NewRecordPage};
 use crate::components::retry_panel;
 use crate::components::signin::SignIn;
@@ -76,8 +77,11 @@ split_view!(call, call, preload_call, view! { <CallPage/> });
 split_view!(signin, sign_in, preload_signin, view! { <SignIn/> });
 split_view!(list, view_summary, preload_summary, (state: Signal<ListState>)
     view! { <ViewSummary state=state/> });
-split_view!(list, export_button, preload_export, (query: Signal<String>)
-    view! { <ExportButton query=query/> });
+split_view!(list, export_button, preload_export, (state: Signal<ListState>)
+view! {
+    <ExportButton query=Signal::derive(move || state.with(|s| s.export_query(crate::clock::local_offset)))/>
+    <PrintAllButton state=state/>
+});
 
 /// The pages that live in chunks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,19 +149,23 @@ pub fn summary(state: Signal<ListState>) -> impl IntoView {
     }
 }
 
-/// The list's export button, once its chunk is here (nothing without it);
-/// until then the button, disabled, so nothing beside it moves.
-pub fn export(query: Signal<String>) -> impl IntoView {
+/// The list's Export CSV and Print all, once their chunk is here (nothing
+/// without it); until then the buttons, disabled, so nothing beside them
+/// moves.
+pub fn export(state: Signal<ListState>) -> impl IntoView {
     in_chunk(
         || {
             view! {
                 <div class="export">
                     <button type="button" class="button" disabled>"Export CSV"</button>
                 </div>
+                <div class="print-all-control">
+                    <button type="button" class="button" disabled>"Print all"</button>
+                </div>
             }
             .into_any()
         },
-        move || export_button(query),
+        move || export_button(state),
         || ().into_any(),
     )
 }

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::{self, Download, Progress};
+use crate::api::{self, Download, ExportFormat, Progress};
 use crate::format::thousands;
 use crate::session::use_session;
 
@@ -103,9 +103,14 @@ pub fn ExportButton(#[prop(into)] query: Signal<String>) -> impl IntoView {
         }));
         let token = session.token();
         leptos::task::spawn_local(async move {
-            let result = api::export_csv(&token, &query, &signal, |p| {
-                state.set(ExportState::Running(p));
-            })
+            let result = api::export(
+                &token,
+                &query,
+                ExportFormat::Csv,
+                &signal,
+                |_| None,
+                |p| state.set(ExportState::Running(p)),
+            )
             .await;
             session.check(&result);
             let next = match result {

@@ -411,7 +411,7 @@ pub fn ListPage() -> impl IntoView {
             <div class="page-head">
                 <h1 id="list-title">"Phone records"</h1>
                 <div class="page-actions">
-                    {chunks::export(Signal::derive(move || state.with(|s| s.export_query(clock::local_offset))))}
+                    {chunks::export(state.into())}
                     <Link href="/import" class="button">"Import calls"</Link>
                     <a href=move || state.with(ListState::new_call_href) class="button primary">"Record a call"</a>
                 </div>

@@ -7,6 +7,7 @@ pub mod export;
 pub mod fields;
 pub mod import;
 pub mod list;
+pub mod print_all;
 pub mod record_form;
 pub mod record_pages;
 pub mod signin;
