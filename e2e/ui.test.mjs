@@ -1612,3 +1612,52 @@ test('Print all prints every call of the view, not only its page, leaves out a c
   assert.equal(await page.evaluate(() => window.printed), 0, 'and no dialog opens');
   await page.done();
 });
+
+test("a call's page lists the other calls with its number, most recent first, each a link, and searches for the rest", async () => {
+  const number = `+64 4 ${String(Date.now() % 1_000_0000).padStart(7, '0')}`;
+  const made = await api('POST', '/phonerecords', {
+    phonerecords: [
+      ...Array.from({ length: 7 }, (_, i) => ({
+        direction: i % 2 ? 'out' : 'in', callTimestamp: `2026-0${1 + i}-10T10:00:00+13:00`, phoneNumber: number,
+        fromParticipantOther: 'Mere Rāwiri', toParticipantOther: 'Front desk', outcome: `Step ${i}`, links: { action: 5150 },
+      })),
+      { direction: 'in', callTimestamp: '2026-08-10T10:00:00+12:00', phoneNumber: '+64 4 000 0000', outcome: 'Another number' },
+      { direction: 'in', callTimestamp: '2026-08-11T10:00:00+12:00', outcome: 'No number' },
+    ],
+  });
+  const ids = made.phonerecords.map((r) => r.id);
+  const page = await signedIn();
+  await page.goto(`${BASE}/calls/${ids[3]}`);
+  const history = page.locator('section.history');
+  await history.getByRole('heading', { name: `Other calls with ${number}` }).waitFor();
+  const listed = await history.locator('li a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  assert.deepEqual(listed, [6, 5, 4, 2, 1].map((i) => `/calls/${ids[i]}`), 'the five most recent others, this one left out');
+  assert.equal((await history.locator('li').first().textContent()).split(' · ').slice(1).join(' · '),
+    'In · from Mere Rāwiri · Step 6 · matter #5150');
+  assert.equal((await history.locator('li').nth(1).textContent()).split(' · ').slice(1).join(' · '),
+    'Out · to Front desk · Step 5 · matter #5150');
+  assert.equal(await history.locator('p').textContent(), '6 other calls with this number — search the records for it');
+  await page.setViewportSize({ width: 375, height: 800 });
+  await noSidewaysScroll(page, "a call's page with its number's calls at 375 px");
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await history.isVisible(), false, 'the printed call is the call itself');
+  await page.emulateMedia({ media: 'screen' });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  // Each is a call's page of its own, listing the others.
+  await history.locator('li a').first().click();
+  await page.waitForURL(`${BASE}/calls/${ids[6]}`);
+  await eventually(async () => (await history.locator('li a').first().getAttribute('href')) === `/calls/${ids[5]}`, "the newest call's others");
+  // The rest: the list's search for the number.
+  await history.getByRole('link', { name: 'search the records for it' }).click();
+  await appsList(page);
+  assert.equal(await page.getByLabel('Search').inputValue(), number);
+  await eventually(async () => (await range(page)) === '1–7 of 7', 'the calls with the number');
+  // A call alone with its number, and a call without one, have no such list.
+  for (const i of [7, 8]) {
+    await page.goto(`${BASE}/calls/${ids[i]}`);
+    await page.locator('dl.call-details').waitFor();
+    await page.waitForLoadState('networkidle');
+    assert.equal(await page.locator('section.history, .history-failed').count(), 0, `none for ${made.phonerecords[i].outcome}`);
+  }
+  await page.done();
+});

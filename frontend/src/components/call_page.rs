@@ -8,7 +8,7 @@ use crate::router::{Link, use_router};
 use leptos::prelude::*;
 use phonerecords_shared::{CallTimestamp, Direction, Field, PhoneRecord};
 
-use crate::api::{Failure, Versioned};
+use crate::api::{self, Failure, Versioned};
 use crate::clock;
 use crate::components::list::matter_cell;
 use crate::components::record_pages::{DeleteCall, record_in_path};
@@ -16,8 +16,129 @@ use crate::components::retry_panel;
 use crate::draft;
 use crate::first_paint::{self, Part};
 use crate::form_model::{call_back_href, follow_up_href, title};
-use crate::format::{duration_hm, tel_href};
+use crate::format::{duration_hm, query_string, tel_href, thousands};
 use crate::list_state::ListState;
+use crate::session::use_session;
+
+/// How many of the number's other calls the call's page lists.
+const HISTORY_SIZE: usize = 5;
+
+/// The API query for the other calls with `number`, most recent first: the
+/// indexed `phoneNumber` filter (exact, as recorded), so a few rows are read.
+pub fn history_query(id: i64, number: &str) -> String {
+    query_string(&[
+        ("phoneNumber".into(), number.to_owned()),
+        ("id_nteq".into(), id.to_string()),
+        ("sort".into(), "-callTimestamp".into()),
+        ("pageSize".into(), HISTORY_SIZE.to_string()),
+    ])
+}
+
+/// What a listed earlier call was, after its time: "In · from Ana Smith ·
+/// Left a message · matter #42".
+pub fn history_line(r: &PhoneRecord) -> String {
+    let mut parts = vec![match r.direction {
+        Direction::In => "In".to_owned(),
+        Direction::Out => "Out".to_owned(),
+    }];
+    let named = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned)
+    };
+    match r.direction {
+        Direction::In => named(&r.from_participant_other).map(|n| format!("from {n}")),
+        Direction::Out => named(&r.to_participant_other).map(|n| format!("to {n}")),
+    }
+    .into_iter()
+    .chain(Some(r.outcome.clone()))
+    .chain(r.links.action.map(|m| format!("matter #{m}")))
+    .for_each(|p| parts.push(p));
+    parts.join(" · ")
+}
+
+/// The list's search for a number, when the search takes it (3–40
+/// characters): every call that holds it, in its number or its notes.
+pub fn number_search_href(number: &str) -> Option<String> {
+    let n = number.trim();
+    (3..=40).contains(&n.chars().count()).then(|| {
+        ListState {
+            q: n.to_owned(),
+            ..ListState::default()
+        }
+        .href()
+    })
+}
+
+/// The other calls with this call's number, most recent first: what came of
+/// them before, at a glance, before calling back. Nothing while they load
+/// or when there are none; a failure is one line with Try again.
+#[component]
+fn NumberHistory(id: i64, number: String) -> impl IntoView {
+    let session = use_session();
+    let retry = RwSignal::new(0u32);
+    let query = history_query(id, &number);
+    let calls = LocalResource::new(move || {
+        retry.track();
+        let (token, query) = (session.token(), query.clone());
+        async move {
+            let result = api::list(&token, &query).await;
+            session.check(&result);
+            result
+        }
+    });
+    let heading = format!("Other calls with {number}");
+    let search = number_search_href(&number);
+    move || {
+        match calls.get() {
+        None => ().into_any(),
+        Some(Err(Failure::Unauthorized)) => ().into_any(),
+        Some(Err(_)) => view! {
+            <p class="history-failed">
+                "Other calls with this number could not be loaded. "
+                <button type="button" class="link" on:click=move |_| retry.update(|n| *n += 1)>"Try again"</button>
+            </p>
+        }
+        .into_any(),
+        Some(Ok(page)) if page.phonerecords.is_empty() => ().into_any(),
+        Some(Ok(page)) => {
+            let total = page.meta.paging.phonerecords.record_count;
+            let items = page
+                .phonerecords
+                .into_iter()
+                .map(|r| {
+                    let href = format!("/calls/{}", r.id);
+                    let line = format!(" · {}", history_line(&r));
+                    view! {
+                        <li>
+                            <Link href=href>
+                                <time datetime=r.call_timestamp.as_str().to_owned()>{clock::local_display(&r.call_timestamp)}</time>
+                            </Link>
+                            {line}
+                        </li>
+                    }
+                })
+                .collect_view();
+            let more = (total > HISTORY_SIZE as u64).then(|| {
+                let text = format!("{} other calls with this number", thousands(total));
+                match search.clone() {
+                    Some(href) => view! { <p>{text}" — "<Link href=href>"search the records for it"</Link></p> }.into_any(),
+                    None => view! { <p>{text}</p> }.into_any(),
+                }
+            });
+            view! {
+                <section class="history" aria-labelledby="history-title">
+                    <h2 id="history-title">{heading.clone()}</h2>
+                    <ul class="history-list">{items}</ul>
+                    {more}
+                </section>
+            }
+            .into_any()
+        }
+    }
+    }
+}
 
 /// The record's fields as (label, text), in the contract's order; `—` for
 /// what it does not hold. `local` shows a time in the browser's time zone.
@@ -159,6 +280,9 @@ pub fn CallPage() -> impl IntoView {
                         })}
                         <CallDetails record=record.clone()/>
                         <p class="subtitle">{format!("id {}", record.id)}</p>
+                        {record.phone_number.clone().filter(|n| !n.trim().is_empty()).map(|number| view! {
+                            <NumberHistory id=record.id number=number/>
+                        })}
                         <DeleteCall record=record etag=etag/>
                     }
                     .into_any()
@@ -173,13 +297,9 @@ mod tests {
     use super::*;
     use phonerecords_shared::validate::parse_create;
 
-    #[test]
-    fn every_field_has_a_row_and_absent_ones_a_dash() {
-        let body = serde_json::json!({"direction": "out", "callTimestamp": "2025-09-17T09:12:32+12:00",
-            "outcome": "Call completed", "notes": "Line one\nline two", "actualHours": 0.25,
-            "links": {"action": 321845}});
+    fn record(body: serde_json::Value) -> PhoneRecord {
         let c = parse_create(&body).unwrap();
-        let r = PhoneRecord {
+        PhoneRecord {
             id: 7,
             from_participant_other: c.from_participant_other,
             to_participant_other: c.to_participant_other,
@@ -191,7 +311,43 @@ mod tests {
             call_timestamp: c.call_timestamp,
             outcome: c.outcome,
             links: c.links,
-        };
+        }
+    }
+
+    #[test]
+    fn earlier_calls_are_asked_for_by_the_number_and_told_in_a_line() {
+        assert_eq!(
+            history_query(7, "+64 9 555 0101"),
+            "phoneNumber=%2B64%209%20555%200101&id_nteq=7&sort=-callTimestamp&pageSize=5"
+        );
+        let incoming = record(
+            serde_json::json!({"direction": "in", "callTimestamp": "2025-09-17T09:12:32+12:00",
+            "outcome": "Left a message", "fromParticipantOther": "Ana Smith", "toParticipantOther": "Reception",
+            "links": {"action": 42}}),
+        );
+        assert_eq!(
+            history_line(&incoming),
+            "In · from Ana Smith · Left a message · matter #42"
+        );
+        let outgoing = record(
+            serde_json::json!({"direction": "out", "callTimestamp": "2025-09-17T09:12:32+12:00",
+            "outcome": "Agreed", "fromParticipantOther": "Ana Smith", "toParticipantOther": "  "}),
+        );
+        assert_eq!(history_line(&outgoing), "Out · Agreed");
+        assert_eq!(
+            number_search_href("+64 9 555 0101").as_deref(),
+            Some("/?q=%2B64%209%20555%200101")
+        );
+        assert_eq!(number_search_href(" 12 "), None);
+        assert_eq!(number_search_href(&"1".repeat(41)), None);
+    }
+
+    #[test]
+    fn every_field_has_a_row_and_absent_ones_a_dash() {
+        let body = serde_json::json!({"direction": "out", "callTimestamp": "2025-09-17T09:12:32+12:00",
+            "outcome": "Call completed", "notes": "Line one\nline two", "actualHours": 0.25,
+            "links": {"action": 321845}});
+        let r = record(body);
         let rows = field_rows(&r, |_| "17 Sep 2025, 9:12 am".into());
         assert_eq!(rows.len(), Field::ALL.len() - 1);
         let get = |f: Field| {
