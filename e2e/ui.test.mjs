@@ -1661,3 +1661,59 @@ test("a call's page lists the other calls with its number, most recent first, ea
   }
   await page.done();
 });
+
+test("a new call's number called before names its last call, and one click fills the other party and the matter", async () => {
+  const number = `+64 3 ${String(Date.now() % 10_000_000).padStart(7, '0')}`;
+  const made = await api('POST', '/phonerecords', {
+    phonerecords: [
+      { direction: 'out', callTimestamp: '2026-03-01T10:00:00+13:00', phoneNumber: number, toParticipantOther: 'Old name', outcome: 'Older', links: { action: 61 } },
+      { direction: 'in', callTimestamp: '2026-06-01T10:00:00+12:00', phoneNumber: number, phoneNumberType: 'Mobile', fromParticipantOther: 'Hana Kōwhai',
+        toParticipantOther: 'Reception', outcome: 'Asked for the draft', links: { action: 6262, fromParticipant: 88, toParticipant: 3 } },
+    ],
+  });
+  const last = made.phonerecords[1];
+  const page = await signedIn();
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.locator('.top-actions').getByRole('link', { name: 'Record a call' }).click();
+  await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+  const known = page.locator('.known-number');
+  // A number not called before: nothing.
+  await page.getByLabel('Phone number', { exact: true }).fill('+64 3 000 0009');
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(600);
+  assert.equal(await known.count(), 0, 'a new number names no call');
+  // Typed as recorded: its last call.
+  await page.getByLabel('Phone number', { exact: true }).fill(number);
+  await known.waitFor();
+  assert.match(await known.textContent(), /^Last call with this number: .+ · In · from Hana Kōwhai · Asked for the draft · matter #6262\. Use these details$/);
+  assert.equal(await known.getByRole('link').getAttribute('href'), `/calls/${last.id}`);
+  await noSidewaysScroll(page, 'the form naming the last call at 375 px');
+  // What was typed stays; the rest comes from the last call.
+  await page.getByLabel('To (name)').fill('Hana K.');
+  await known.getByRole('button', { name: 'Use these details' }).click();
+  const value = (label) => page.getByLabel(label, { exact: true }).inputValue();
+  assert.deepEqual(
+    [await value('From (name)'), await value('To (name)'), await value('Matter (action id)'), await value('To participant id'), await value('Phone number type'), await page.getByLabel('Outcome').inputValue()],
+    ['', 'Hana K.', '6262', '88', 'Mobile', ''], 'an outgoing call to the last caller; what was typed kept; what came of it left blank');
+  assert.equal(await known.getByRole('button').count(), 0, 'nothing more to fill');
+  await page.getByLabel('Outcome').fill('Sent the draft');
+  await page.getByRole('button', { name: 'Record call' }).click();
+  await page.getByRole('status').getByText(/^Recorded the call to Hana K\./).waitFor();
+  const [saved] = (await api('GET', `/phonerecords?phoneNumber=${encodeURIComponent(number)}&sort=-id&pageSize=1`)).phonerecords;
+  assert.deepEqual([saved.toParticipantOther, saved.links, saved.phoneNumberType, saved.outcome],
+    ['Hana K.', { action: 6262, toParticipant: 88 }, 'Mobile', 'Sent the draft']);
+  // A follow-up of the number's last call names that call once, not twice.
+  await page.goto(`${BASE}/calls/${saved.id}`);
+  await page.getByRole('link', { name: 'Record a follow-up' }).click();
+  await page.locator('.follows').waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(600);
+  assert.equal(await known.count(), 0, 'the followed call is not named again');
+  // Of an earlier call: the number's last call is named.
+  await page.goto(`${BASE}/calls/${last.id}`);
+  await page.getByRole('link', { name: 'Record a follow-up' }).click();
+  await page.locator('.follows').waitFor();
+  await known.waitFor();
+  assert.equal(await known.getByRole('link').getAttribute('href'), `/calls/${saved.id}`);
+  await page.done();
+});

@@ -547,6 +547,75 @@ const FOLLOWS: &str = "followUp";
 /// The new call's link parameter and value that start its timer.
 const TIMED: (&str, &str) = ("timer", "start");
 
+/// The API query for the calls with `number` (exact, as recorded: the
+/// indexed `phoneNumber` filter, so a few rows are read), most recent first,
+/// `size` of them, leaving out the call `except`.
+pub fn calls_with_number(number: &str, except: Option<i64>, size: usize) -> String {
+    let mut pairs = vec![("phoneNumber".to_owned(), number.to_owned())];
+    pairs.extend(except.map(|id| ("id_nteq".to_owned(), id.to_string())));
+    pairs.push(("sort".into(), "-callTimestamp".into()));
+    pairs.push(("pageSize".into(), size.to_string()));
+    crate::format::query_string(&pairs)
+}
+
+/// What a call with a number was, after its time: "In · from Ana Smith ·
+/// Left a message · matter #42" (the call page's list of the number's
+/// calls, the form's last call with the number).
+pub fn history_line(r: &PhoneRecord) -> String {
+    let named = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned)
+    };
+    let (direction, party) = match r.direction {
+        Direction::In => (
+            "In",
+            named(&r.from_participant_other).map(|n| format!("from {n}")),
+        ),
+        Direction::Out => (
+            "Out",
+            named(&r.to_participant_other).map(|n| format!("to {n}")),
+        ),
+    };
+    std::iter::once(direction.to_owned())
+        .chain(party)
+        .chain(Some(r.outcome.clone()))
+        .chain(r.links.action.map(|m| format!("matter #{m}")))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// A new call's form with what the last call with its number says of the
+/// other party: their name and participant id (on the side the form's
+/// direction puts them), the matter and the number's type — only into
+/// fields still empty, so nothing typed is replaced. Who took or made the
+/// last call is not copied: that is whoever is on this one.
+pub fn recall(values: &FormValues, last: &PhoneRecord) -> FormValues {
+    let (name, id) = match last.direction {
+        Direction::In => (&last.from_participant_other, last.links.from_participant),
+        Direction::Out => (&last.to_participant_other, last.links.to_participant),
+    };
+    let fill = |slot: &mut String, with: Option<String>| {
+        if slot.trim().is_empty() {
+            if let Some(with) = with.filter(|w| !w.trim().is_empty()) {
+                *slot = with;
+            }
+        }
+    };
+    let mut v = values.clone();
+    let (their_name, their_id) = if v.direction == "in" {
+        (&mut v.from_name, &mut v.from_id)
+    } else {
+        (&mut v.to_name, &mut v.to_id)
+    };
+    fill(their_name, name.clone());
+    fill(their_id, id.map(|n| n.to_string()));
+    fill(&mut v.matter, last.links.action.map(|n| n.to_string()));
+    fill(&mut v.phone_number_type, last.phone_number_type.clone());
+    v
+}
+
 /// What a link to the new call's form asks for (`/calls/new?…`): the
 /// fields it fills, the call it follows up, whether the call is timed from
 /// the start. `get` reads one parameter.
@@ -672,6 +741,102 @@ mod tests {
             "{}",
             errors["callTimestamp"]
         );
+    }
+
+    #[test]
+    fn a_numbers_calls_are_asked_for_and_told_in_a_line() {
+        assert_eq!(
+            calls_with_number("+64 9 555 0101", Some(7), 5),
+            "phoneNumber=%2B64%209%20555%200101&id_nteq=7&sort=-callTimestamp&pageSize=5"
+        );
+        assert_eq!(
+            calls_with_number("021 555", None, 1),
+            "phoneNumber=021%20555&sort=-callTimestamp&pageSize=1"
+        );
+        let incoming: PhoneRecord = serde_json::from_value(json!({"id": 7, "direction": "in",
+            "callTimestamp": "2025-09-17T09:12:32+12:00", "outcome": "Left a message",
+            "fromParticipantOther": "Ana Smith", "toParticipantOther": "Reception", "links": {"action": 42}}))
+        .unwrap();
+        assert_eq!(
+            history_line(&incoming),
+            "In · from Ana Smith · Left a message · matter #42"
+        );
+        let outgoing: PhoneRecord = serde_json::from_value(json!({"id": 8, "direction": "out",
+            "callTimestamp": "2025-09-17T09:12:32+12:00", "outcome": "Agreed",
+            "fromParticipantOther": "Ana Smith", "toParticipantOther": "  "}))
+        .unwrap();
+        assert_eq!(history_line(&outgoing), "Out · Agreed");
+    }
+
+    #[test]
+    fn the_last_call_with_a_number_fills_only_empty_fields_with_the_other_party() {
+        let last: PhoneRecord = serde_json::from_value(json!({"id": 7, "direction": "in",
+            "callTimestamp": "2025-09-17T09:12:32+12:00", "outcome": "Left a message",
+            "fromParticipantOther": "Ana Smith", "toParticipantOther": "Reception",
+            "phoneNumber": "+64 9 555 0101", "phoneNumberType": "Mobile", "notes": "n", "actualHours": 0.5,
+            "links": {"action": 42, "fromParticipant": 9, "toParticipant": 3}}))
+        .unwrap();
+        let typed = FormValues {
+            phone_number: "+64 9 555 0101".into(),
+            outcome: "Agreed".into(),
+            ..form()
+        };
+        // An outgoing call: the caller of the last one is called.
+        let out = recall(&typed, &last);
+        assert_eq!(
+            (
+                out.to_name.as_str(),
+                out.to_id.as_str(),
+                out.from_name.as_str(),
+                out.from_id.as_str()
+            ),
+            ("Ana Smith", "9", "", ""),
+            "the other party, not who took the last call"
+        );
+        assert_eq!(
+            (out.matter.as_str(), out.phone_number_type.as_str()),
+            ("42", "Mobile")
+        );
+        assert_eq!(
+            (
+                out.outcome.as_str(),
+                out.notes.as_str(),
+                out.duration.as_str(),
+                out.date.as_str()
+            ),
+            ("Agreed", "", "", "2025-09-17"),
+            "what came of this call is its own"
+        );
+        // An incoming call: they are calling.
+        let incoming = FormValues {
+            direction: "in".into(),
+            ..typed.clone()
+        };
+        let back = recall(&incoming, &last);
+        assert_eq!(
+            (
+                back.from_name.as_str(),
+                back.from_id.as_str(),
+                back.to_name.as_str()
+            ),
+            ("Ana Smith", "9", "")
+        );
+        // What was typed stays; filling twice changes nothing more.
+        let started = FormValues {
+            to_name: "Ana S.".into(),
+            matter: "77".into(),
+            ..typed.clone()
+        };
+        let kept = recall(&started, &last);
+        assert_eq!(
+            (
+                kept.to_name.as_str(),
+                kept.to_id.as_str(),
+                kept.matter.as_str()
+            ),
+            ("Ana S.", "9", "77")
+        );
+        assert_eq!(recall(&kept, &last), kept);
     }
 
     #[test]

@@ -15,48 +15,13 @@ use crate::components::record_pages::{DeleteCall, record_in_path};
 use crate::components::retry_panel;
 use crate::draft;
 use crate::first_paint::{self, Part};
-use crate::form_model::{call_back_href, follow_up_href, title};
-use crate::format::{duration_hm, query_string, tel_href, thousands};
+use crate::form_model::{call_back_href, calls_with_number, follow_up_href, history_line, title};
+use crate::format::{duration_hm, tel_href, thousands};
 use crate::list_state::ListState;
 use crate::session::use_session;
 
 /// How many of the number's other calls the call's page lists.
 const HISTORY_SIZE: usize = 5;
-
-/// The API query for the other calls with `number`, most recent first: the
-/// indexed `phoneNumber` filter (exact, as recorded), so a few rows are read.
-pub fn history_query(id: i64, number: &str) -> String {
-    query_string(&[
-        ("phoneNumber".into(), number.to_owned()),
-        ("id_nteq".into(), id.to_string()),
-        ("sort".into(), "-callTimestamp".into()),
-        ("pageSize".into(), HISTORY_SIZE.to_string()),
-    ])
-}
-
-/// What a listed earlier call was, after its time: "In · from Ana Smith ·
-/// Left a message · matter #42".
-pub fn history_line(r: &PhoneRecord) -> String {
-    let mut parts = vec![match r.direction {
-        Direction::In => "In".to_owned(),
-        Direction::Out => "Out".to_owned(),
-    }];
-    let named = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_owned)
-    };
-    match r.direction {
-        Direction::In => named(&r.from_participant_other).map(|n| format!("from {n}")),
-        Direction::Out => named(&r.to_participant_other).map(|n| format!("to {n}")),
-    }
-    .into_iter()
-    .chain(Some(r.outcome.clone()))
-    .chain(r.links.action.map(|m| format!("matter #{m}")))
-    .for_each(|p| parts.push(p));
-    parts.join(" · ")
-}
 
 /// The list's search for a number, when the search takes it (3–40
 /// characters): every call that holds it, in its number or its notes.
@@ -78,7 +43,7 @@ pub fn number_search_href(number: &str) -> Option<String> {
 fn NumberHistory(id: i64, number: String) -> impl IntoView {
     let session = use_session();
     let retry = RwSignal::new(0u32);
-    let query = history_query(id, &number);
+    let query = calls_with_number(&number, Some(id), HISTORY_SIZE);
     let calls = LocalResource::new(move || {
         retry.track();
         let (token, query) = (session.token(), query.clone());
@@ -315,25 +280,7 @@ mod tests {
     }
 
     #[test]
-    fn earlier_calls_are_asked_for_by_the_number_and_told_in_a_line() {
-        assert_eq!(
-            history_query(7, "+64 9 555 0101"),
-            "phoneNumber=%2B64%209%20555%200101&id_nteq=7&sort=-callTimestamp&pageSize=5"
-        );
-        let incoming = record(
-            serde_json::json!({"direction": "in", "callTimestamp": "2025-09-17T09:12:32+12:00",
-            "outcome": "Left a message", "fromParticipantOther": "Ana Smith", "toParticipantOther": "Reception",
-            "links": {"action": 42}}),
-        );
-        assert_eq!(
-            history_line(&incoming),
-            "In · from Ana Smith · Left a message · matter #42"
-        );
-        let outgoing = record(
-            serde_json::json!({"direction": "out", "callTimestamp": "2025-09-17T09:12:32+12:00",
-            "outcome": "Agreed", "fromParticipantOther": "Ana Smith", "toParticipantOther": "  "}),
-        );
-        assert_eq!(history_line(&outgoing), "Out · Agreed");
+    fn the_rest_of_a_numbers_calls_is_the_lists_search_for_it() {
         assert_eq!(
             number_search_href("+64 9 555 0101").as_deref(),
             Some("/?q=%2B64%209%20555%200101")

@@ -6,6 +6,7 @@ pub mod call_page;
 pub mod export;
 pub mod fields;
 pub mod import;
+pub mod known_number;
 pub mod list;
 pub mod print_all;
 pub mod record_form;

@@ -34,6 +34,9 @@ pub fn RecordForm(
     /// Outcomes to suggest (most used first); the outcome stays free text.
     #[prop(optional, into)]
     outcomes: Option<Signal<Vec<String>>>,
+    /// Shown under the phone number (a new call's last call with it).
+    #[prop(optional, into)]
+    after_number: Option<ViewFn>,
 ) -> impl IntoView {
     let values = edited.unwrap_or_else(|| RwSignal::new(initial.clone()));
     let original = initial.clone();
@@ -138,6 +141,7 @@ pub fn RecordForm(
                 <TextField state=state field=Field::FromParticipantOther id="fromName" get=|v| &v.from_name set=|v, s| v.from_name = s/>
                 <TextField state=state field=Field::ToParticipantOther id="toName" get=|v| &v.to_name set=|v, s| v.to_name = s/>
                 <TextField state=state field=Field::PhoneNumber id="phoneNumber" get=|v| &v.phone_number set=|v, s| v.phone_number = s kind=InputKind::Tel/>
+                {after_number.map(|v| v.run())}
                 <TextField state=state field=Field::PhoneNumberType id="phoneNumberType" get=|v| &v.phone_number_type set=|v, s| v.phone_number_type = s/>
             </fieldset>
             <fieldset class="group">

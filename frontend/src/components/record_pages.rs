@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::api::{self, Failure, Versioned};
 use crate::clock;
+use crate::components::known_number::KnownNumber;
 use crate::components::list::LastList;
 use crate::components::record_form::RecordForm;
 use crate::components::retry_panel;
@@ -287,6 +288,7 @@ pub fn NewRecordPage() -> impl IntoView {
                     values.track();
                     keep_draft();
                 });
+                let follows = link.with_untracked(|l| l.follows);
                 view! {
                     <RecordForm
                         initial=initial
@@ -296,7 +298,8 @@ pub fn NewRecordPage() -> impl IntoView {
                         on_submit=submit
                         on_cancel=on_cancel
                         edited=values
-                        outcomes=outcomes/>
+                        outcomes=outcomes
+                        after_number=move || view! { <KnownNumber values=values follows=follows/> }/>
                 }
             }}
         </section>
