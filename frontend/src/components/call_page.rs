@@ -12,7 +12,7 @@ use crate::api::{self, Failure, Versioned};
 use crate::clock;
 use crate::components::list::matter_cell;
 use crate::components::record_pages::{DeleteCall, record_in_path};
-use crate::components::retry_panel;
+use crate::components::{fetched, retry_panel};
 use crate::draft;
 use crate::first_paint::{self, Part};
 use crate::form_model::{call_back_href, calls_with_number, follow_up_href, history_line, title};
@@ -44,15 +44,17 @@ fn NumberHistory(id: i64, number: String) -> impl IntoView {
     let session = use_session();
     let retry = RwSignal::new(0u32);
     let query = calls_with_number(&number, Some(id), HISTORY_SIZE);
-    let calls = LocalResource::new(move || {
-        retry.track();
-        let (token, query) = (session.token(), query.clone());
-        async move {
+    let calls = fetched(
+        move || {
+            retry.track();
+            (session.token(), query.clone())
+        },
+        move |(token, query)| async move {
             let result = api::list(&token, &query).await;
             session.check(&result);
             result
-        }
-    });
+        },
+    );
     let heading = format!("Other calls with {number}");
     let search = number_search_href(&number);
     move || {

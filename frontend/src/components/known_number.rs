@@ -7,10 +7,10 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use phonerecords_shared::PhoneRecord;
 
 use crate::api;
 use crate::clock;
+use crate::components::fetched;
 use crate::form_model::{FormValues, calls_with_number, history_line, recall};
 use crate::router::Link;
 use crate::session::use_session;
@@ -42,21 +42,24 @@ pub fn KnownNumber(values: RwSignal<FormValues>, follows: Option<i64>) -> impl I
             PAUSE,
         );
     });
-    let last = LocalResource::new(move || {
-        let (n, token) = (asked.get(), session.token());
-        async move {
+    // The number asked about, with its last call (if any).
+    let last = fetched(
+        move || (asked.get(), session.token()),
+        move |(n, token)| async move {
             let n = n.filter(|n| worth_asking(n))?;
             let page = api::list(&token, &calls_with_number(&n, None, 1))
                 .await
                 .ok()?;
-            page.phonerecords
-                .into_iter()
-                .next()
-                .filter(|r| Some(r.id) != follows)
-        }
-    });
+            let r = page.phonerecords.into_iter().next()?;
+            (Some(r.id) != follows).then_some((n, r))
+        },
+    );
     move || {
-        let r: PhoneRecord = last.get().flatten()?;
+        // Named only while the form holds the number it is the last call of.
+        let (n, r) = last.get().flatten()?;
+        if number.with(|now| *now != n) {
+            return None;
+        }
         let href = format!("/calls/{}", r.id);
         let when = clock::local_display(&r.call_timestamp);
         let line = format!(" · {}.", history_line(&r));

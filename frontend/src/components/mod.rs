@@ -26,3 +26,32 @@ pub fn retry_panel(message: String, retry: RwSignal<u32>) -> impl IntoView {
         </div>
     }
 }
+
+/// What `fetch` answers for the latest `key`, in a signal: `None` until the
+/// first answer; an answer for a key since replaced is dropped. Unlike a
+/// resource read in a page, it never holds up the page's `Suspense`: the
+/// page stays on screen (and keeps its focus) while this loads.
+pub fn fetched<K, T, F>(
+    key: impl Fn() -> K + 'static,
+    fetch: impl Fn(K) -> F + 'static,
+) -> ReadSignal<Option<T>>
+where
+    K: 'static,
+    T: Send + Sync + 'static,
+    F: Future<Output = T> + 'static,
+{
+    let out = RwSignal::new(None);
+    let latest = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let answer = fetch(key());
+        let n = latest.get_value() + 1;
+        latest.set_value(n);
+        leptos::task::spawn_local(async move {
+            let answer = answer.await;
+            if latest.try_get_value() == Some(n) {
+                out.try_set(Some(answer));
+            }
+        });
+    });
+    out.read_only()
+}
