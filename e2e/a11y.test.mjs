@@ -30,13 +30,20 @@ test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone w
     phoneNumberType: 'Mobile', outcome: 'Call back requested', notes: 'Asked about the lease.', actualHours: 0.25, links: { action: matter },
   });
   assert.ok(rec.id, `created: ${JSON.stringify(rec)}`);
+  // An earlier call with the same number: the call's page lists it, the
+  // new call's form names it.
+  const earlier = await api('POST', '/phonerecords', {
+    direction: 'out', callTimestamp: '2025-05-30T09:00:00+12:00', toParticipantOther: 'Aroha Ngata', phoneNumber: '+64 21 555 0199',
+    outcome: 'Left a message', links: { action: matter },
+  });
+  assert.ok(earlier.id, `created: ${JSON.stringify(earlier)}`);
   // The import's report imports one call per round, with this outcome.
   const imported = `Imported for the accessibility check ${matter}`;
   // This file runs first (e2e/*.test.mjs in order) and the others begin with no calls at all.
   t.after(async () => {
     const found = await api('GET', `/phonerecords?outcome=${encodeURIComponent(imported)}`);
     assert.equal(found.phonerecords.length, 4, 'one call imported per width and scheme');
-    for (const id of [rec.id, ...found.phonerecords.map((r) => r.id)]) {
+    for (const id of [rec.id, earlier.id, ...found.phonerecords.map((r) => r.id)]) {
       const gone = await fetch(`${BASE}/phonerecords/${id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${TOKEN}` } });
       assert.equal(gone.status, 204, `call ${id} deleted`);
     }
@@ -117,6 +124,21 @@ test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone w
       await page.getByLabel('Notes').fill(`Mine at ${width} px, ${scheme}`);
       await page.getByRole('button', { name: 'Save changes' }).click();
       await page.locator('.conflict-panel').waitFor();
+    }]);
+    states.push(["a call's page listing the other calls with its number", async () => {
+      await page.goto(`${BASE}/calls/${rec.id}`);
+      await page.locator('section.history li').waitFor();
+    }]);
+    states.push(["a new call's form naming the number's last call", async () => {
+      await page.goto(`${BASE}/calls/new`);
+      await page.getByLabel('Phone number', { exact: true }).fill('+64 21 555 0199');
+      await page.locator('.known-number').getByRole('button', { name: 'Use these details' }).waitFor();
+    }]);
+    states.push(['the list with every call of its view ready to print', async () => {
+      await openList(page, `${BASE}/?matter=${matter}`);
+      await page.evaluate(() => { window.print = () => {}; });
+      await page.getByRole('button', { name: 'Print all' }).click();
+      await page.getByRole('status').getByText('2 calls in the print.').waitFor();
     }]);
     for (const [name, reach] of states) {
       await reach();
