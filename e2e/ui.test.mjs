@@ -1589,6 +1589,15 @@ test('Print all prints every call of the view, not only its page, leaves out a c
   await eventually(async () => (await page.locator('.print-all').count()) === 0, 'the block prepared for the last view to go');
   assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-printing')), null);
 
+  // A view with no calls has nothing to print: no dialog.
+  await openList(page, `${BASE}/?matter=${matter + 50_000}`);
+  await page.locator('.empty').waitFor();
+  await page.evaluate(() => { window.printed = 0; window.print = () => { window.printed += 1; }; });
+  await page.getByRole('button', { name: 'Print all' }).click();
+  await page.getByRole('status').getByText('This view has no calls to print.').waitFor();
+  assert.equal(await page.evaluate(() => window.printed), 0, 'no dialog for nothing');
+  assert.equal(await page.locator('.print-all').count(), 0);
+
   // A view larger than one printout is refused, with what to do instead.
   const large = matter + 100_000;
   const ids = [];

@@ -30,6 +30,8 @@ pub enum PrintState {
     Preparing(Progress),
     /// The calls are laid out; the print dialog is (or was) open.
     Ready(u64),
+    /// The view has no calls (or only calls just deleted): no dialog.
+    Nothing,
     Cancelled,
     Failed(String),
 }
@@ -43,6 +45,7 @@ pub fn status_text(state: &PrintState) -> String {
             None => "Preparing the print…".into(),
         },
         PrintState::Ready(n) => format!("{} in the print.", calls(*n)),
+        PrintState::Nothing => "This view has no calls to print.".into(),
         PrintState::Cancelled => "Print cancelled.".into(),
         PrintState::Failed(message) => message.clone(),
     }
@@ -58,7 +61,6 @@ fn calls(n: u64) -> String {
 /// The printout's line above its table: it holds the whole view.
 pub fn print_note(n: u64) -> String {
     match n {
-        0 => "This view has no calls.".into(),
         1 => "The one call of this view.".into(),
         n => format!("All {} calls of this view.", thousands(n)),
     }
@@ -197,6 +199,10 @@ pub fn PrintAllButton(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
                 Ok(mut all) => {
                     // Calls deleted a moment ago (Undo still offered) are not printed.
                     all.retain(|r| !untrack(|| deletes.is_hidden(r.id)));
+                    if all.is_empty() {
+                        status.set(PrintState::Nothing);
+                        return;
+                    }
                     status.set(PrintState::Ready(all.len() as u64));
                     set_printing_all(true);
                     records.set(Some(all));
@@ -265,7 +271,10 @@ mod tests {
             "1,234 calls in the print."
         );
         assert_eq!(status_text(&PrintState::Cancelled), "Print cancelled.");
-        assert_eq!(print_note(0), "This view has no calls.");
+        assert_eq!(
+            status_text(&PrintState::Nothing),
+            "This view has no calls to print."
+        );
         assert_eq!(print_note(1), "The one call of this view.");
         assert_eq!(print_note(2_000), "All 2,000 calls of this view.");
     }
