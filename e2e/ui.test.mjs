@@ -1726,3 +1726,39 @@ test("a new call's number called before names its last call, and one click fills
   assert.equal(await known.getByRole('link').getAttribute('href'), `/calls/${saved.id}`);
   await page.done();
 });
+
+test('a save made offline stays on the page and is sent once the connection is back: the call recorded once, an edit still held to its version', async () => {
+  const matter = 660_000 + (Date.now() % 100_000);
+  const page = await signedIn({ allow: ['ERR_INTERNET_DISCONNECTED', 412] });
+  await page.goto(`${BASE}/calls/new?matter=${matter}`);
+  await page.getByRole('heading', { name: 'Record a call' }).waitFor();
+  await page.getByLabel('Outcome').fill('Spoke from the basement');
+  await page.context().setOffline(true);
+  await page.getByRole('button', { name: 'Record call' }).click();
+  await page.getByRole('alert').getByText(/^You are offline, so nothing was sent\./).waitFor();
+  assert.equal((await api('GET', `/phonerecords?action=${matter}`)).phonerecords.length, 0, 'nothing stored while offline');
+  await page.context().setOffline(false);
+  await page.getByRole('status').getByText(/^Recorded the call/).waitFor();
+  const stored = (await api('GET', `/phonerecords?action=${matter}`)).phonerecords;
+  assert.equal(stored.length, 1, 'recorded once');
+  assert.equal(stored[0].outcome, 'Spoke from the basement');
+  // An edit saved offline, the call changed by someone else meanwhile: sent
+  // when the connection is back, it meets their version, not overwrites it.
+  const id = stored[0].id;
+  await page.goto(`${BASE}/calls/${id}/edit`);
+  await page.getByLabel('Notes').fill('Mine, offline');
+  await page.context().setOffline(true);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('alert').getByText(/^You are offline, so nothing was sent\./).waitFor();
+  const theirs = await api('PUT', `/phonerecords/${id}`, { outcome: 'Theirs, meanwhile' });
+  assert.equal(theirs.outcome, 'Theirs, meanwhile');
+  await page.context().setOffline(false);
+  await page.locator('.conflict-panel').waitFor();
+  const now = await api('GET', `/phonerecords/${id}`);
+  assert.deepEqual([now.outcome, now.notes], ['Theirs, meanwhile', undefined], 'nothing silently overwritten');
+  await page.getByRole('button', { name: 'Save mine on top' }).click();
+  await page.getByRole('status').getByText(/^Saved changes to the call/).waitFor();
+  const after = await api('GET', `/phonerecords/${id}`);
+  assert.deepEqual([after.outcome, after.notes], ['Theirs, meanwhile', 'Mine, offline']);
+  await page.done();
+});

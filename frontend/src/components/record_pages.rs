@@ -103,6 +103,55 @@ fn split_failure(failure: &Failure) -> (Errors, Option<String>) {
     }
 }
 
+/// What a save that found the browser offline says.
+const OFFLINE: &str = "You are offline, so nothing was sent. It stays on this page and is sent as soon as the connection is back.";
+
+/// A save's failure: the server's problems next to their fields, the rest
+/// above the form. With no answer and the browser offline, nothing reached
+/// the server: the form waits for the connection (`resend_when_online`).
+fn show_failure(f: &Failure, server_errors: RwSignal<Errors>, failure: RwSignal<Option<String>>) {
+    if matches!(f, Failure::Other(_)) && !online() {
+        failure.set(Some(OFFLINE.into()));
+        return;
+    }
+    let (by_path, other) = split_failure(f);
+    server_errors.set(by_path);
+    failure.set(other);
+}
+
+/// Back online after a save found the browser offline: the form is sent
+/// again as it is now, as if its button were pressed (a new call with the
+/// same body keeps its Idempotency-Key; an edit its If-Match, so a call
+/// changed meanwhile meets the conflict panel, never an overwrite).
+fn resend_when_online(failure: RwSignal<Option<String>>) {
+    let resend = window_event_listener_untyped("online", move |_| {
+        if failure.get_untracked().as_deref() == Some(OFFLINE) {
+            resubmit_form();
+        }
+    });
+    on_cleanup(move || resend.remove());
+}
+
+/// Whether the browser has a network connection (`false` is certain; `true`
+/// may be wrong, as a failed request then says).
+fn online() -> bool {
+    window().navigator().on_line()
+}
+
+/// Sends the page's form again, as if its submit button were pressed: with
+/// its values now, checked again.
+fn resubmit_form() {
+    use wasm_bindgen::JsCast;
+    if let Some(form) = document()
+        .query_selector("form.record-form")
+        .ok()
+        .flatten()
+        .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok())
+    {
+        let _ = form.request_submit();
+    }
+}
+
 /// A save: sends the body with the session's token, then announces
 /// "{verb} the call …" and returns to the list, or puts the server's problems
 /// next to their fields. Gives the form its submit callback and whether a
@@ -132,14 +181,11 @@ where
                     )));
                     back();
                 }
-                Err(f) => {
-                    let (by_path, other) = split_failure(&f);
-                    server_errors.set(by_path);
-                    failure.set(other);
-                }
+                Err(f) => show_failure(&f, server_errors, failure),
             }
         }
     });
+    resend_when_online(failure);
     let submit = Callback::new(move |body: Value| {
         failure.set(None);
         save.dispatch_local(body);
@@ -526,12 +572,11 @@ fn EditRecord(record: PhoneRecord, etag: Option<String>, reload: Callback<()>) -
             }
             Err(Refused::Failed(f)) => {
                 session.check(&Err::<(), _>(f.clone()));
-                let (by_path, other) = split_failure(&f);
-                server_errors.set(by_path);
-                failure.set(other);
+                show_failure(&f, server_errors, failure);
             }
         }
     });
+    resend_when_online(failure);
     let submit = Callback::new(move |body: Value| {
         failure.set(None);
         conflict.set(None);
