@@ -43,7 +43,7 @@ test('records a call, which shows in the list with an announcement; markup stays
   await page.getByRole('button', { name: 'Record call' }).click();
   const bookmark = (await listAfterSave).headers()['x-d1-bookmark'];
   assert.ok(bookmark, "the list read after a save carries the save's D1 session bookmark (read-your-writes)");
-  await page.getByRole('status').getByText('Recorded the call from Zoë <b>Bold</b> Smith on 2025-09-17.').waitFor();
+  await page.getByRole('status').getByText('Recorded the call from Zoë <b>Bold</b> Smith on 17 Sept 2025.').waitFor();
   await eventually(async () => (await rows(page).count()) === 1, 'the new row');
   const row = await rows(page).first().textContent();
   for (const part of ['In', 'Zoë <b>Bold</b> Smith', '+64 9 555 0101', '0:15', 'Call completed', '#321845', 'invoice']) {
@@ -224,12 +224,12 @@ test('deletes a call from its page at once, with Undo; the delete is sent when t
   await page.getByRole('button', { name: 'Delete this record' }).click();
   // No confirmation: back on the list, the call gone at once, and Undo offered (with the focus).
   const notice = page.getByRole('status').locator('.undo');
-  await notice.getByText('Deleted the call with +64 9 555 0101 on 2025-09-17 —').waitFor();
+  await notice.getByText('Deleted the call with +64 9 555 0101 on 17 Sept 2025 —').waitFor();
   await page.getByText('No phone records match these filters.').waitFor();
   assert.ok(page.url().includes('q=zo'), 'back to the list as it was');
   assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Undo');
   assert.deepEqual(deletes, [], 'nothing is sent during the undo window');
-  await page.getByRole('status').getByText('Deleted the call with +64 9 555 0101 on 2025-09-17.').waitFor();
+  await page.getByRole('status').getByText('Deleted the call with +64 9 555 0101 on 17 Sept 2025.').waitFor();
   assert.deepEqual(deletes, [{ url: `${BASE}/phonerecords/${id}`, ifMatch: etag }], 'one DELETE, with If-Match');
   const gone = await fetch(`${BASE}/phonerecords/${id}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
   assert.equal(gone.status, 404);
@@ -374,7 +374,7 @@ test('deleting a call someone changed is refused, and the notice says what chang
   await a.getByRole('button', { name: 'Delete this record' }).click();
   await a.getByRole('status').locator('.undo').waitFor();
   await a.getByRole('status').getByText(
-    'Could not delete the call with +64 9 555 0199 on 2025-11-03: someone else changed it since you opened it '
+    'Could not delete the call with +64 9 555 0199 on 3 Nov 2025: someone else changed it since you opened it '
     + '(Outcome: Changed elsewhere (was Outcome delete-changed)).', { exact: false },
   ).waitFor();
   assert.deepEqual(deletes, [`"${rec.id}-1"`], 'sent with the version the page showed');
@@ -383,7 +383,7 @@ test('deleting a call someone changed is refused, and the notice says what chang
   await a.goto(`${BASE}/calls/${rec.id}`);
   await a.getByText('Changed elsewhere').first().waitFor();
   await a.getByRole('button', { name: 'Delete this record' }).click();
-  await a.getByRole('status').getByText('Deleted the call with +64 9 555 0199 on 2025-11-03.').waitFor();
+  await a.getByRole('status').getByText('Deleted the call with +64 9 555 0199 on 3 Nov 2025.').waitFor();
   assert.deepEqual(deletes, [`"${rec.id}-1"`, `"${rec.id}-2"`]);
   const gone = await fetch(`${BASE}/phonerecords/${rec.id}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
   assert.equal(gone.status, 404);
@@ -836,7 +836,7 @@ test('a slow load of a call\'s page paints it from the early answer, and the app
       assert.equal(rows[rows.indexOf(label) + 1], value, `${label} in the first paint: ${rows}`);
     }
     // Recorded on 29 November at -05:00, which is 30 November in Auckland: the title names the day the page shows.
-    assert.deepEqual(before.text.title, [`The call from Hēmi <i>Walker</i> on 2026-11-30`]);
+    assert.deepEqual(before.text.title, [`The call from Hēmi <i>Walker</i> on 30 Nov 2026`]);
     assert.ok(rows[rows.indexOf('Date and time') + 1].startsWith('30 Nov 2026'), `the viewer's day: ${rows}`);
     assert.equal(await page.locator('main i').count(), 0, 'markup is never rendered');
     // The token came in the link: the app keeps it and takes it out of the address bar.
@@ -853,14 +853,14 @@ test('a call recorded near midnight in another offset is named by the viewer\'s 
     links: { action: matter },
   });
   assert.ok(rec.id, `created: ${JSON.stringify(rec)}`);
-  const name = 'the call with +64 9 555 0177 on 2022-06-24';
+  const name = 'the call with +64 9 555 0177 on 24 Jun 2022';
   const page = await signedIn();
   await openList(page, `${BASE}/?matter=${matter}`);
   const when = rows(page).first().locator('td[data-label=When] a');
   assert.ok((await when.textContent()).startsWith('24 Jun 2022'), 'the list shows the viewer\'s day');
   assert.equal(await rows(page).first().locator('input[type=checkbox]').getAttribute('aria-label'), `Select ${name}`);
   await when.click();
-  await page.getByRole('heading', { name: `The call with +64 9 555 0177 on 2022-06-24` }).waitFor();
+  await page.getByRole('heading', { name: `The call with +64 9 555 0177 on 24 Jun 2022` }).waitFor();
   assert.ok((await page.locator('dl.call-details dd').nth(7).textContent()).startsWith('24 Jun 2022'), 'the page\'s time');
   await page.getByRole('button', { name: 'Delete this record' }).click();
   await page.getByRole('status').locator('.undo').getByText(`Deleted ${name} —`).waitFor();
@@ -896,7 +896,7 @@ test('"Record a call" on a matter\'s calls starts on that matter; "Record a foll
   await page.getByRole('heading', { name: 'Record a call' }).waitFor();
   // The form names the call it follows, and leads back to it.
   const follows = page.locator('.follows');
-  await follows.getByText(/^Following up the call from Mere Tūhoe & Sons on \d{4}-\d{2}-\d{2}\.$/).waitFor();
+  await follows.getByText(/^Following up the call from Mere Tūhoe & Sons on \d{1,2} \w+ \d{4}\.$/).waitFor();
   assert.equal(await follows.getByRole('link').getAttribute('href'), `/calls/${first.id}`);
   const value = (label) => page.getByLabel(label, { exact: true }).inputValue();
   assert.ok(await page.locator('#direction-out').isChecked(), 'an outgoing call');
@@ -909,7 +909,7 @@ test('"Record a call" on a matter\'s calls starts on that matter; "Record a foll
   await page.screenshot({ path: `${SHOTS}/form-follow-up.png`, fullPage: true });
   await page.getByLabel('Outcome').fill('Call completed');
   await page.getByRole('button', { name: 'Record call' }).click();
-  await page.getByRole('status').getByText(/^Recorded the call to Mere Tūhoe & Sons on \d{4}-\d{2}-\d{2}\./).waitFor();
+  await page.getByRole('status').getByText(/^Recorded the call to Mere Tūhoe & Sons on \d{1,2} \w+ \d{4}\./).waitFor();
   await eventually(async () => (await range(page)) === '1–2 of 2', "back on the matter's calls, with the follow-up");
   const stored = await api('GET', `/phonerecords?action=${matter}&sort=-id`);
   assert.deepEqual(
@@ -1115,10 +1115,10 @@ test('a delete refused because the call changed offers "Delete it anyway", by ke
   await tabTo(a, 'Delete it anyway');
   await a.keyboard.press('Enter');
   // Undoable again: the notice offers Undo, and nothing is sent until it expires.
-  await notice.locator('.undo').getByText('Deleted the call with +64 9 555 0199 on 2025-11-03 —').waitFor();
+  await notice.locator('.undo').getByText('Deleted the call with +64 9 555 0199 on 3 Nov 2025 —').waitFor();
   assert.equal(await anyway.count(), 0, 'the offer is gone');
   assert.deepEqual(deletes, [`"${rec.id}-1"`]);
-  await notice.getByText('Deleted the call with +64 9 555 0199 on 2025-11-03.').waitFor();
+  await notice.getByText('Deleted the call with +64 9 555 0199 on 3 Nov 2025.').waitFor();
   assert.deepEqual(deletes, [`"${rec.id}-1"`, `"${rec.id}-2"`], 'the current version, from the answer\'s ETag');
   assert.equal(await status(rec.id), 404);
   await a.done();
@@ -1509,7 +1509,7 @@ test('"Call back" dials the number and opens the follow-up\'s form with its time
   assert.ok(await page.getByRole('button', { name: 'Stop timer' }).isVisible(), 'the call is being timed');
   const url = new URL(page.url());
   assert.equal(url.searchParams.get('timer'), 'start');
-  await page.locator('.follows').getByText(/^Following up the call from Wiremu Tane on 2025-08-04\.$/).waitFor();
+  await page.locator('.follows').getByText(/^Following up the call from Wiremu Tane on 4 Aug 2025\.$/).waitFor();
   const value = (label) => page.getByLabel(label, { exact: true }).inputValue();
   assert.deepEqual([await value('From (name)'), await value('To (name)'), await value('Phone number'), await value('Matter (action id)')],
     ['Ana (reception)', 'Wiremu Tane', '+64 9 555 0123 ext 4', '4711'], 'a follow-up to the caller');

@@ -370,10 +370,9 @@ function callPage(r) {
     text(r.phoneNumber), text(r.phoneNumberType), r.actualHours != null ? durationHm(r.actualHours) : "—", text(r.notes),
     `${when.format(new Date(Date.parse(r.callTimestamp)))} (recorded as ${r.callTimestamp})`, r.outcome ?? "",
     matter(links.action), ref(links.fromParticipant), ref(links.toParticipant)];
-  // As form_model.rs's `title`: "The call from Bob Smith on 2025-09-17", the
-  // day in the browser's time zone (clock.rs's `local_day`).
-  const at = new Date(Date.parse(r.callTimestamp));
-  const day = `${String(at.getFullYear()).padStart(4, "0")}-${String(at.getMonth() + 1).padStart(2, "0")}-${String(at.getDate()).padStart(2, "0")}`;
+  // As form_model.rs's `title`: "The call from Bob Smith on 17 Sept 2025",
+  // the day in the browser's time zone and locale (clock.rs's `local_day`).
+  const day = new Intl.DateTimeFormat("default", { dateStyle: "medium" }).format(new Date(Date.parse(r.callTimestamp)));
   const named = r.direction === "in" ? r.fromParticipantOther : r.toParticipantOther;
   const who = named != null ? `${r.direction === "in" ? "from" : "to"} ${named}`
     : r.phoneNumber != null ? `with ${r.phoneNumber}` : `#${r.id}`;

@@ -53,18 +53,25 @@ thread_local! {
         let locales = js_sys::Array::of1(&"default".into());
         js_sys::Intl::DateTimeFormat::new(&locales, &options).format()
     };
+    /// The same, the day only.
+    static CALL_DAY: js_sys::Function = {
+        let options = Object::new();
+        let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+        let locales = js_sys::Array::of1(&"default".into());
+        js_sys::Intl::DateTimeFormat::new(&locales, &options).format()
+    };
 }
 
-/// A call's day in the browser's time zone (`2025-09-17`): the day its
-/// `local_display` shows, which near midnight is not the recorded one.
+/// A call's day in the browser's time zone and locale ("17 Sept 2025"):
+/// the day its `local_display` shows, which near midnight is not the
+/// recorded one. Titles and notices name a call by it.
 pub fn local_day(ts: &CallTimestamp) -> String {
     let d = Date::new(&JsValue::from_f64(ts.epoch_millis() as f64));
-    format!(
-        "{:04}-{:02}-{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date()
-    )
+    CALL_DAY
+        .with(|format| format.call1(&JsValue::UNDEFINED, &d))
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default()
 }
 
 /// A call's time in the browser's time zone and locale ("17 Sept 2025, 9:12 am").

@@ -377,7 +377,7 @@ pub fn changed_fields(before: &FormValues, after: &FormValues) -> Vec<FieldChang
         .collect()
 }
 
-/// "call to Bob Smith on 2025-09-17": what `describe` and `title` say of a
+/// "call to Bob Smith on 17 Sept 2025": what `describe` and `title` say of a
 /// record. `day` is the call's day as the viewer's clock shows it
 /// (`clock::local_day`), the day beside it on the page and in the list, not
 /// the day in the offset it was recorded with: near midnight they differ.
@@ -396,12 +396,12 @@ fn call_phrase(r: &PhoneRecord, day: &str) -> String {
     format!("call {who} on {day}")
 }
 
-/// A human description of a record for confirmations: "the call to Bob Smith on 2025-09-17".
+/// A human description of a record for confirmations: "the call to Bob Smith on 17 Sept 2025".
 pub fn describe(r: &PhoneRecord, day: &str) -> String {
     format!("the {}", call_phrase(r, day))
 }
 
-/// A record's title, its description as a heading: "The call to Bob Smith on 2025-09-17".
+/// A record's title, its description as a heading: "The call to Bob Smith on 17 Sept 2025".
 pub fn title(r: &PhoneRecord, day: &str) -> String {
     format!("The {}", call_phrase(r, day))
 }
@@ -889,8 +889,8 @@ mod tests {
             when.changes_body(&f).unwrap(),
             json!({"callTimestamp": "2025-09-17T10:00:00-05:30"})
         );
-        assert_eq!(describe(&r, "2025-09-17"), "the call #7 on 2025-09-17");
-        assert_eq!(title(&r, "2025-09-18"), "The call #7 on 2025-09-18");
+        assert_eq!(describe(&r, "17 Sept 2025"), "the call #7 on 17 Sept 2025");
+        assert_eq!(title(&r, "18 Sept 2025"), "The call #7 on 18 Sept 2025");
         let blank = FormValues {
             outcome: " ".into(),
             ..f.clone()

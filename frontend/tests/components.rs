@@ -538,9 +538,12 @@ async fn rows_are_selected_one_by_one_or_all_on_the_page_and_deleted_together() 
     });
     let boxes = all(&root, "tbody td.select input[type=checkbox]");
     assert_eq!(boxes.len(), 3, "a checkbox on every row");
+    // The day as the browser's clock and locale name it ("17 Sept 2025").
+    let day = phonerecords_ui::clock::local_day(&record(11, "in", "a").call_timestamp);
+    assert!(day.contains("17") && day.contains("2025"), "{day}");
     assert_eq!(
         boxes[0].get_attribute("aria-label").unwrap(),
-        "Select the call with +44 493 993938 on 2025-09-17",
+        format!("Select the call with +44 493 993938 on {day}"),
         "each names its call"
     );
     assert!(
@@ -702,7 +705,10 @@ async fn the_delete_is_sent_when_the_notice_expires_or_another_delete_starts() {
     leptos::task::tick().await;
     assert_eq!(
         text(&root, ".undo span"),
-        "Deleted the call with +44 493 993938 on 2025-09-17 — "
+        format!(
+            "Deleted the call with +44 493 993938 on {} — ",
+            phonerecords_ui::clock::local_day(&one.call_timestamp)
+        )
     );
     deletes.delete_many(vec![7]);
     leptos::task::tick().await;
