@@ -1762,3 +1762,24 @@ test('a save made offline stays on the page and is sent once the connection is b
   assert.deepEqual([after.outcome, after.notes], ['Theirs, meanwhile', 'Mine, offline']);
   await page.done();
 });
+
+test("a deleted call's unsaved edits go with it: signing out then has nothing to ask about", async () => {
+  const rec = await api('POST', '/phonerecords', { direction: 'in', callTimestamp: '2025-10-01T10:00:00+13:00', outcome: 'To be deleted', phoneNumber: '+64 9 555 0444' });
+  const page = await signedIn();
+  await page.goto(`${BASE}/calls/${rec.id}/edit`);
+  await page.getByLabel('Notes').fill('Edits never saved');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Records' }).click();
+  await appsList(page);
+  await page.goto(`${BASE}/calls/${rec.id}`);
+  await page.getByRole('link', { name: 'Continue editing' }).waitFor();
+  await page.getByRole('button', { name: 'Delete this record' }).click();
+  await page.getByRole('status').getByRole('button', { name: 'Undo' }).waitFor();
+  await page.getByRole('status').getByText('Deleted the call with +64 9 555 0444 on 1 Oct 2025.').waitFor({ timeout: 15000 });
+  assert.equal(await status(rec.id), 404, 'deleted');
+  const asked = [];
+  page.on('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sign out' }).click();
+  await page.getByText('You have signed out.').waitFor();
+  assert.deepEqual(asked, [], 'no unsaved edits left to ask about');
+  await page.done();
+});

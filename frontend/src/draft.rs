@@ -158,7 +158,23 @@ pub fn remove(at: &str) {
     }
 }
 
-/// The addresses of the forms that have drafts.
+/// Forgets the edits kept for a call that has been deleted: there is
+/// nothing left to apply them to.
+pub fn forget_call(id: i64) {
+    for key in keys() {
+        if let Some(at) = key.strip_prefix(PREFIX).filter(|at| is_edit_of(at, id)) {
+            remove(at);
+        }
+    }
+}
+
+/// Whether a form's address is the edit page of call `id`.
+fn is_edit_of(at: &str, id: i64) -> bool {
+    let path = at.split(['?', '#']).next().unwrap_or("");
+    path == format!("/calls/{id}/edit")
+}
+
+/// The storage keys of the forms' drafts (`PREFIX` and the form's address).
 fn keys() -> Vec<String> {
     let Some(s) = storage() else {
         return Vec::new();
@@ -209,6 +225,15 @@ pub fn forget_all() {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_deleted_calls_edits_are_its_edit_page_only() {
+        assert!(is_edit_of("/calls/7/edit", 7));
+        assert!(is_edit_of("/calls/7/edit?x=1", 7));
+        assert!(!is_edit_of("/calls/7", 7));
+        assert!(!is_edit_of("/calls/70/edit", 7));
+        assert!(!is_edit_of("/calls/new?followUp=7", 7));
+    }
 
     fn form(notes: &str) -> FormValues {
         FormValues {

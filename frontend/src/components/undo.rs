@@ -229,7 +229,10 @@ impl Deletes {
             let result = answer.await;
             this.session.check(&result);
             match result {
-                Ok(()) => this.session.notice.set(Some(format!("{}.", p.done))),
+                Ok(()) => {
+                    p.ids.iter().for_each(|id| crate::draft::forget_call(*id));
+                    this.session.notice.set(Some(format!("{}.", p.done)));
+                }
                 Err(failure) => {
                     let (reason, now) = this.reason(&p, failure).await;
                     this.hidden.update(|h| {
