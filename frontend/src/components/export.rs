@@ -136,22 +136,47 @@ pub fn ExportButton(#[prop(into)] query: Signal<String>) -> impl IntoView {
         });
     };
     view! {
-        <div class="export">
-            <button type="button" class="button" on:click=start disabled=running
-                aria-describedby="export-status">
-                "Export CSV"
+        <TransferControl class="export" label="Export CSV" status_id="export-status" progress_label="Export progress"
+            progress=Signal::derive(move || match state.get() { ExportState::Running(p) => Some(p), _ => None })
+            failed=Signal::derive(move || matches!(state.get(), ExportState::Failed(_)))
+            status=Signal::derive(move || state.with(status_text))
+            on_start=Callback::new(start) on_cancel=Callback::new(cancel)/>
+    }
+}
+
+/// A button that starts a transfer of the view (Export CSV, Print all), its
+/// progress bar and Cancel while it runs (`progress` is `Some`), and its
+/// status line: announced politely, or as an alert when it `failed`.
+#[component]
+pub fn TransferControl(
+    class: &'static str,
+    label: &'static str,
+    status_id: &'static str,
+    progress_label: &'static str,
+    #[prop(into)] progress: Signal<Option<Progress>>,
+    #[prop(into)] failed: Signal<bool>,
+    #[prop(into)] status: Signal<String>,
+    on_start: Callback<()>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let running = move || progress.with(Option::is_some);
+    view! {
+        <div class=class>
+            <button type="button" class="button" on:click=move |_| on_start.run(()) disabled=running
+                aria-describedby=status_id>
+                {label}
             </button>
             <Show when=running>
                 <progress
-                    max=move || match state.get() { ExportState::Running(p) => p.expected.unwrap_or(0).max(1) as f64, _ => 1.0 }
-                    value=move || match state.get() { ExportState::Running(p) if p.expected.is_some() => Some(p.received as f64), _ => None }
-                    aria-label="Export progress"></progress>
-                <button type="button" class="link" on:click=cancel>"Cancel"</button>
+                    max=move || progress.get().map_or(1.0, |p| p.expected.unwrap_or(0).max(1) as f64)
+                    value=move || progress.get().filter(|p| p.expected.is_some()).map(|p| p.received as f64)
+                    aria-label=progress_label></progress>
+                <button type="button" class="link" on:click=move |_| on_cancel.run(())>"Cancel"</button>
             </Show>
-            <span id="export-status"
-                class=move || if matches!(state.get(), ExportState::Failed(_)) { "export-status error" } else { "export-status" }
-                role=move || if matches!(state.get(), ExportState::Failed(_)) { "alert" } else { "status" }>
-                {move || state.with(status_text)}
+            <span id=status_id
+                class=move || if failed.get() { "export-status error" } else { "export-status" }
+                role=move || if failed.get() { "alert" } else { "status" }>
+                {move || status.get()}
             </span>
         </div>
     }

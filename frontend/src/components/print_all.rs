@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use phonerecords_shared::PhoneRecord;
 
 use crate::api::{self, ExportFormat, Progress};
+use crate::components::export::TransferControl;
 use crate::components::list::RecordsTable;
 use crate::components::undo::use_deletes;
 use crate::format::thousands;
@@ -219,24 +220,11 @@ pub fn PrintAllButton(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
     let cancel = move |_| abort();
     let sort = Signal::derive(move || state.with(|s| s.sort));
     view! {
-        <div class="print-all-control">
-            <button type="button" class="button" on:click=start disabled=preparing
-                aria-describedby="print-all-status">
-                "Print all"
-            </button>
-            <Show when=preparing>
-                <progress
-                    max=move || match status.get() { PrintState::Preparing(p) => p.expected.unwrap_or(0).max(1) as f64, _ => 1.0 }
-                    value=move || match status.get() { PrintState::Preparing(p) if p.expected.is_some() => Some(p.received as f64), _ => None }
-                    aria-label="Print progress"></progress>
-                <button type="button" class="link" on:click=cancel>"Cancel"</button>
-            </Show>
-            <span id="print-all-status"
-                class=move || if matches!(status.get(), PrintState::Failed(_)) { "export-status error" } else { "export-status" }
-                role=move || if matches!(status.get(), PrintState::Failed(_)) { "alert" } else { "status" }>
-                {move || status.with(status_text)}
-            </span>
-        </div>
+        <TransferControl class="print-all-control" label="Print all" status_id="print-all-status" progress_label="Print progress"
+            progress=Signal::derive(move || match status.get() { PrintState::Preparing(p) => Some(p), _ => None })
+            failed=Signal::derive(move || matches!(status.get(), PrintState::Failed(_)))
+            status=Signal::derive(move || status.with(status_text))
+            on_start=Callback::new(start) on_cancel=Callback::new(cancel)/>
         <Show when=move || records.with(Option::is_some)>
             <Portal mount=main_or_body()>
                 <div class="print-all">
