@@ -597,10 +597,8 @@ pub fn recall(values: &FormValues, last: &PhoneRecord) -> FormValues {
         Direction::Out => (&last.to_participant_other, last.links.to_participant),
     };
     let fill = |slot: &mut String, with: Option<String>| {
-        if slot.trim().is_empty() {
-            if let Some(with) = with.filter(|w| !w.trim().is_empty()) {
-                *slot = with;
-            }
+        if let Some(with) = with.filter(|w| !w.trim().is_empty() && slot.trim().is_empty()) {
+            *slot = with;
         }
     };
     let mut v = values.clone();
