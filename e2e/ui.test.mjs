@@ -1530,10 +1530,12 @@ test('"Call back" dials the number and opens the follow-up\'s form with its time
 
 test('Print all prints every call of the view, not only its page, leaves out a call being deleted, and refuses a view too large', async (t) => {
   const matter = 880_000 + (Date.now() % 100_000);
+  const longNotes = 'Went through the settlement figures line by line; '.repeat(3) + '\nAgreed to send the costs schedule.';
   const made = await api('POST', '/phonerecords', {
     phonerecords: Array.from({ length: 30 }, (_, i) => ({
       direction: i % 10 === 9 ? 'out' : 'in', callTimestamp: `2024-04-${String(1 + (i % 28)).padStart(2, '0')}T${String(8 + (i % 9)).padStart(2, '0')}:00:00+12:00`,
       outcome: `Print ${i}`, fromParticipantOther: `Client ${i}`, actualHours: 0.25, links: { action: matter },
+      notes: i === 0 ? longNotes : undefined,
     })),
   });
   assert.equal(made.phonerecords.length, 30);
@@ -1558,6 +1560,8 @@ test('Print all prints every call of the view, not only its page, leaves out a c
   await page.emulateMedia({ media: 'print' });
   assert.deepEqual(await printedIds(), await inView(), "every call of the view is printed, in the view's order");
   assert.equal(await page.locator('.print-all-note').textContent(), 'All 27 calls of this view.');
+  const printedRow = page.locator('.print-all table.records tbody tr').filter({ has: page.locator(`a[href="/calls/${made.phonerecords[0].id}"]`) });
+  assert.equal(await printedRow.locator('td.notes').textContent(), longNotes, 'a printout holds the notes whole, not the list\'s excerpt');
   assert.equal(await page.locator('.list-page .table-wrap, .list-page .pager').filter({ visible: true }).count(), 0, "the page's own table and pager step aside");
   assert.equal(await page.locator('.view-criteria').textContent(), `Calls on matter #${matter} · incoming`);
   assert.equal(await page.locator('.summary-panel .total-calls').textContent(), '27', 'the totals are the same calls');

@@ -97,6 +97,9 @@ pub fn RecordsTable(
     /// The list's address for one matter: each row's matter links there.
     #[prop(optional)]
     matter_href: Option<Callback<i64, String>>,
+    /// Each call's notes whole (a printout of the view), not an excerpt.
+    #[prop(optional)]
+    full_notes: bool,
 ) -> impl IntoView {
     let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
     let rows = records
@@ -127,7 +130,11 @@ pub fn RecordsTable(
             let phone = phone_cell(&r.phone_number, &r.phone_number_type);
             let duration = r.actual_hours.map(duration_hm).unwrap_or_else(|| "—".into());
             let matter = matter_cell(r.links.action, matter_href);
-            let notes = r.notes.as_deref().map(|n| excerpt(n, 80)).unwrap_or_default();
+            let notes = match (r.notes.as_deref(), full_notes) {
+                (Some(n), true) => n.to_owned(),
+                (Some(n), false) => excerpt(n, 80),
+                (None, _) => String::new(),
+            };
             view! {
                 <tr class:selected=is_selected>
                     {select}

@@ -3,7 +3,8 @@
 //! file. The browser's own Print still prints the page as shown.
 //!
 //! The calls come from the API's NDJSON export of the view (one request),
-//! are laid out as the list's table in a block that only print shows
+//! are laid out as the list's table (each call's notes whole, where the
+//! list shows an excerpt) in a block that only print shows
 //! (`html[data-printing="all"]`: the page's own table and pager step aside),
 //! then the browser's print dialog opens. The block goes when the dialog
 //! closes (`afterprint`) or the view changes.
@@ -232,7 +233,7 @@ pub fn PrintAllButton(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
                         {move || records.with(|r| print_note(r.as_ref().map_or(0, |r| r.len() as u64)))}
                     </p>
                     {move || records.get().map(|all| view! {
-                        <RecordsTable records=all sort=sort.get_untracked() on_sort=Callback::new(|_| {})/>
+                        <RecordsTable records=all sort=sort.get_untracked() on_sort=Callback::new(|_| {}) full_notes=true/>
                     })}
                 </div>
             </Portal>
