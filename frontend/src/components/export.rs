@@ -78,25 +78,52 @@ fn save(download: &Download) -> Result<(), String> {
     Ok(())
 }
 
+/// The AbortController of a transfer of the view (Export CSV, Print all):
+/// `begin` makes one, whose signal the request takes; `abort` cancels it;
+/// `end` lets it go.
+#[derive(Clone, Copy)]
+pub struct Abort(StoredValue<Option<web_sys::AbortController>, LocalStorage>);
+
+impl Abort {
+    pub fn new() -> Abort {
+        Abort(StoredValue::new_local(None))
+    }
+
+    /// The new transfer's signal; `None` if this browser cannot cancel requests.
+    pub fn begin(self) -> Option<web_sys::AbortSignal> {
+        let controller = web_sys::AbortController::new().ok()?;
+        let signal = controller.signal();
+        self.0.set_value(Some(controller));
+        Some(signal)
+    }
+
+    pub fn abort(self) {
+        self.0
+            .with_value(|c| c.as_ref().map(web_sys::AbortController::abort));
+    }
+
+    pub fn end(self) {
+        self.0.set_value(None);
+    }
+}
+
 /// The button, and what it is doing. `query` is the API query of the view
 /// (no page); a view the API refuses fails with its reasons.
 #[component]
 pub fn ExportButton(#[prop(into)] query: Signal<String>) -> impl IntoView {
     let session = use_session();
     let state = RwSignal::new(ExportState::Idle);
-    let controller = StoredValue::new_local(None::<web_sys::AbortController>);
+    let transfer = Abort::new();
     let running = move || matches!(state.get(), ExportState::Running(_));
     let start = move |_| {
         if running() {
             return;
         }
         let query = query.get_untracked();
-        let Ok(abort) = web_sys::AbortController::new() else {
+        let Some(signal) = transfer.begin() else {
             state.set(ExportState::Failed("This browser cannot export.".into()));
             return;
         };
-        let signal = abort.signal();
-        controller.set_value(Some(abort));
         state.set(ExportState::Running(Progress {
             received: 0,
             expected: None,
@@ -124,17 +151,11 @@ pub fn ExportButton(#[prop(into)] query: Signal<String>) -> impl IntoView {
                 },
                 Err(failure) => ExportState::Failed(failure.message()),
             };
-            controller.set_value(None);
+            transfer.end();
             state.set(next);
         });
     };
-    let cancel = move |_| {
-        controller.with_value(|c| {
-            if let Some(c) = c {
-                c.abort();
-            }
-        });
-    };
+    let cancel = move |_| transfer.abort();
     view! {
         <TransferControl class="export" label="Export CSV" status_id="export-status" progress_label="Export progress"
             progress=Signal::derive(move || match state.get() { ExportState::Running(p) => Some(p), _ => None })

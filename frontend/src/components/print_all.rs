@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use phonerecords_shared::PhoneRecord;
 
 use crate::api::{self, ExportFormat, Progress};
-use crate::components::export::TransferControl;
+use crate::components::export::{Abort, TransferControl};
 use crate::components::list::RecordsTable;
 use crate::components::undo::use_deletes;
 use crate::format::thousands;
@@ -120,15 +120,8 @@ pub fn PrintAllButton(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
     let deletes = use_deletes();
     let status = RwSignal::new(PrintState::Idle);
     let records = RwSignal::new(None::<Vec<PhoneRecord>>);
-    let controller = StoredValue::new_local(None::<web_sys::AbortController>);
+    let transfer = Abort::new();
     let preparing = move || matches!(status.get(), PrintState::Preparing(_));
-    let abort = move || {
-        controller.with_value(|c| {
-            if let Some(c) = c {
-                c.abort();
-            }
-        })
-    };
     let clear = move || {
         set_printing_all(false);
         records.set(None);
@@ -137,7 +130,7 @@ pub fn PrintAllButton(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
     Effect::new(move |last: Option<ListState>| {
         let now = state.get();
         if last.is_some_and(|last| last != now) {
-            abort();
+            transfer.abort();
             clear();
             status.set(PrintState::Idle);
         }
@@ -152,7 +145,7 @@ pub fn PrintAllButton(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
     });
     on_cleanup(move || {
         after.remove();
-        abort();
+        transfer.abort();
         set_printing_all(false);
     });
     let start = move |_| {
@@ -160,14 +153,12 @@ pub fn PrintAllButton(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
             return;
         }
         let query = state.with_untracked(|s| s.export_query(crate::clock::local_offset));
-        let Ok(abort) = web_sys::AbortController::new() else {
+        let Some(signal) = transfer.begin() else {
             status.set(PrintState::Failed(
                 "This browser cannot print the view.".into(),
             ));
             return;
         };
-        let signal = abort.signal();
-        controller.set_value(Some(abort));
         clear();
         status.set(PrintState::Preparing(Progress {
             received: 0,
@@ -193,7 +184,7 @@ pub fn PrintAllButton(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
                     .ok_or_else(|| api::EXPORT_STOPPED.to_owned()),
                 Err(failure) => Err(failure.message()),
             };
-            controller.set_value(None);
+            transfer.end();
             let parsed = text.and_then(|t| parse_lines(&t));
             match parsed {
                 _ if signal.aborted() => status.set(PrintState::Cancelled),
@@ -218,7 +209,7 @@ pub fn PrintAllButton(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
             }
         });
     };
-    let cancel = move |_| abort();
+    let cancel = move |_| transfer.abort();
     let sort = Signal::derive(move || state.with(|s| s.sort));
     view! {
         <TransferControl class="print-all-control" label="Print all" status_id="print-all-status" progress_label="Print progress"
