@@ -80,6 +80,13 @@ export async function appsList(page) {
   await page.locator('#list-title').waitFor();
 }
 
+/** Waits until the app's sign-in page is on screen: the painted one
+ * (main.js) has the same labels, and for a moment both are in the page (the
+ * app's hidden), so a label locator used then would match two. */
+export async function appsSignIn(page) {
+  await page.locator('#token').waitFor();
+}
+
 /** Opens a list view and waits until only the app's copy is on screen: a
  * painted first screen (main.js) has the same labels, so a locator used
  * while both are there would match two. */

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { BASE, TOKEN, SHOTS, open, signedIn, appsList, openList, eventually, api, noSidewaysScroll, parseCsv, assertSameBoxes } from './harness.mjs';
+import { BASE, TOKEN, SHOTS, open, signedIn, appsList, appsSignIn, openList, eventually, api, noSidewaysScroll, parseCsv, assertSameBoxes } from './harness.mjs';
 
 const rows = (page) => page.locator('table.records tbody tr');
 const range = (page) => page.locator('.pager .range').textContent();
@@ -13,6 +13,7 @@ const range = (page) => page.locator('.pager .range').textContent();
 test('sign-in refuses a wrong token, then the empty list invites the first call', async () => {
   const page = await open({ allow: [401] });
   await page.goto(`${BASE}/`);
+  await appsSignIn(page);
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await page.getByLabel('API token').fill('not-the-token');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -242,6 +243,7 @@ test('a refused token returns to sign-in with a clear message', async () => {
   const page = await open({ allow: [401] });
   await page.goto(`${BASE}/#token=expired-token`);
   await page.getByText('Your session has ended or the token was refused. Please sign in again.').waitFor();
+  await appsSignIn(page);
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await page.getByLabel('API token').fill(TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
