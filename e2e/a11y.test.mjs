@@ -88,6 +88,17 @@ test('every page meets WCAG 2.1 AA as axe-core checks it, at desktop and phone w
         await page.locator('table.records tbody tr').first().getByRole('checkbox').check();
         await page.getByText('1 selected').waitFor();
       }],
+      ['Set matter… for the selection, a matter refused', async () => {
+        await page.locator('.bulk-bar').getByRole('button', { name: 'Set matter…' }).click();
+        await page.locator('#set-matter-input').fill('abc');
+        await page.locator('#set-matter-input').press('Enter');
+        await page.locator('#set-matter-error').filter({ hasText: /./ }).waitFor();
+      }],
+      ["Set matter…'s report (the call already on that matter)", async () => {
+        await page.locator('#set-matter-input').fill(String(matter));
+        await page.locator('#set-matter-input').press('Enter');
+        await page.locator('.set-matter-report').waitFor();
+      }],
       ['the form with problems', async () => {
         await page.goto(`${BASE}/calls/new`);
         await page.getByLabel('Duration', { exact: true }).fill('soon');

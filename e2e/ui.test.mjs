@@ -1791,3 +1791,69 @@ test("a deleted call's unsaved edits go with it: signing out then has nothing to
   assert.deepEqual(asked, [], 'no unsaved edits left to ask about');
   await page.done();
 });
+
+test('by keyboard on a phone: Set matter… moves the selected calls to one matter, leaves a call someone else moved, says which and why, and Undo takes back only what nobody changed since', async () => {
+  const tag = `matter-move-${Date.now()}`;
+  const made = await api('POST', '/phonerecords', {
+    phonerecords: [
+      { direction: 'in', callTimestamp: '2026-03-01T09:00:00+13:00', outcome: tag, fromParticipantOther: 'Ana Ngata' },
+      { direction: 'out', callTimestamp: '2026-03-02T09:00:00+13:00', outcome: tag, toParticipantOther: 'Ben Ito', links: { action: 801 } },
+      { direction: 'in', callTimestamp: '2026-03-03T09:00:00+13:00', outcome: tag, fromParticipantOther: 'Cy Roa', links: { action: 802 } },
+    ],
+  });
+  const [ana, ben, cy] = made.phonerecords.map((r) => r.id);
+  const matterOf = async (id) => (await api('GET', `/phonerecords/${id}`)).links.action ?? null;
+  const page = await signedIn({ width: 375, height: 800, allow: [412] });
+  const puts = [];
+  page.on('request', (r) => { if (r.method() === 'PUT') puts.push({ url: r.url(), ifMatch: r.headers()['if-match'] }); });
+  await openList(page, `${BASE}/?q=${tag}`);
+  await eventually(async () => (await range(page)) === '1–3 of 3', 'the three calls');
+  const named = async (who) => (await page.getByRole('checkbox', { name: new RegExp(who) }).getAttribute('aria-label')).replace(/^Select /, '');
+  const [benCall, cyCall] = [await named('Ben Ito'), await named('Cy Roa')];
+  await page.getByLabel('Search').focus();
+  await tabTo(page, 'Select all on this page');
+  await page.keyboard.press('Space');
+  await page.getByText('3 selected').waitFor();
+  await tabTo(page, 'Set matter…');
+  await page.keyboard.press('Enter');
+  const field = page.getByLabel('Matter for the 3 selected calls');
+  await field.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'set-matter-input', 'the field has the focus');
+  await page.keyboard.type('abc');
+  await page.keyboard.press('Enter');
+  assert.ok((await page.locator('#set-matter-error').textContent()).length > 0, 'a matter the API would refuse is refused here');
+  assert.equal(await field.getAttribute('aria-invalid'), 'true');
+  assert.equal(puts.length, 0, 'nothing sent');
+  await noSidewaysScroll(page, 'Set matter… at 375 px');
+  // Someone else moves Cy's call to another matter meanwhile.
+  await api('PUT', `/phonerecords/${cy}`, { links: { action: 900 } });
+  await field.fill('#4242');
+  await page.keyboard.press('Enter');
+  const report = page.locator('.set-matter-report');
+  await report.waitFor();
+  assert.equal(await report.textContent(), `Matter #4242 set on 2 of 3 calls. Not changed: ${cyCall} — someone else changed it meanwhile.`);
+  assert.equal(await report.getAttribute('role'), 'status', 'announced');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'set-matter-report', 'the report has the focus');
+  assert.deepEqual([await matterOf(ana), await matterOf(ben), await matterOf(cy)], [4242, 4242, 900], 'stored: Cy\'s call as the other person set it');
+  assert.equal(puts.length, 2, 'one change per call moved, none for the call left');
+  assert.ok(puts.every((p) => /^"\d+-\d+"$/.test(p.ifMatch)), 'each change held to the version just read');
+  await eventually(async () => (await page.locator('td[data-label=Matter]').allTextContents()).filter((t) => t.trim() === '#4242').length === 2, 'the list as stored now');
+  assert.equal(await page.locator('.selected-count').count(), 0, 'the selection is cleared');
+  const topMatters = () => page.locator('.summary-panel .top-matters li').allInnerTexts();
+  await eventually(async () => (await topMatters()).some((t) => /^Matter #4242\s*2 calls/.test(t)), 'the totals as stored now');
+  await noSidewaysScroll(page, 'the report at 375 px');
+  await page.screenshot({ path: `${SHOTS}/set-matter-report.png`, fullPage: true });
+  // Ben's call is edited after the move: Undo leaves it as it is now.
+  await api('PUT', `/phonerecords/${ben}`, { notes: 'Edited after the move' });
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Undo');
+  await page.keyboard.press('Enter');
+  await eventually(async () => (await report.textContent()).startsWith('Undone'), 'the Undo report');
+  assert.equal(await report.textContent(), `Undone on 1 of 2 calls. Not undone: ${benCall} — someone else changed it meanwhile.`);
+  assert.deepEqual([await matterOf(ana), await matterOf(ben), await matterOf(cy)], [null, 4242, 900]);
+  assert.equal((await api('GET', `/phonerecords/${ben}`)).notes, 'Edited after the move', 'the later edit kept');
+  assert.equal(await page.locator('.set-matter').getByRole('button', { name: 'Undo' }).count(), 0, 'one Undo');
+  await page.locator('.set-matter').getByRole('button', { name: 'Close' }).click();
+  assert.equal(await page.locator('.set-matter').count(), 0);
+  await page.done();
+});

@@ -162,6 +162,11 @@ pub async fn get(token: &str, id: i64) -> Result<Versioned, Failure> {
             fetch(req).await?
         }
     };
+    versioned(resp).await
+}
+
+/// An answer's record and its `ETag`, or why there is none.
+async fn versioned(resp: Response) -> Result<Versioned, Failure> {
     if !resp.ok() {
         return Err(errors_of(resp).await);
     }
@@ -210,17 +215,21 @@ pub fn new_idempotency_key() -> String {
 
 /// Sends only the changed fields; with `if_match` (the version the page
 /// loaded), a record someone else changed meanwhile is `Failure::Changed`.
+/// The answer is the record as saved, with its new version.
 pub async fn update(
     token: &str,
     id: i64,
     body: &Value,
     if_match: Option<&str>,
-) -> Result<PhoneRecord, Failure> {
+) -> Result<Versioned, Failure> {
     let mut req = authorized(Request::put(&format!("{BASE}/{id}")), token);
     if let Some(tag) = if_match {
         req = req.header("If-Match", tag);
     }
-    send(req.json(body)).await
+    let req = req
+        .json(body)
+        .map_err(|e| Failure::Other(format!("Could not build the request: {e}")))?;
+    versioned(fetch(req).await?).await
 }
 
 /// Sends a request whose answer has no body worth reading.

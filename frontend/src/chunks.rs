@@ -18,10 +18,12 @@ use crate::components::import::ImportPage;
 use crate::components::print_all::PrintAllButton;
 use crate::components::record_pages::{EditRecordPage, NewRecordPage};
 use crate::components::retry_panel;
+use crate::components::set_matter::SetMatterPanel;
 use crate::components::signin::SignIn;
 use crate::components::summary::ViewSummary;
 use crate::first_paint::{self, Part};
 use crate::list_state::ListState;
+use crate::matter_model::Target;
 
 /// A chunk that could not be fetched (offline, a deploy replaced it): the
 /// page says so and offers to try again; nothing else of the app is lost.
@@ -82,6 +84,10 @@ view! {
     <ExportButton query=Signal::derive(move || state.with(|s| s.export_query(crate::clock::local_offset)))/>
     <PrintAllButton state=state/>
 });
+
+split_view!(list, set_matter_panel, preload_set_matter,
+    (calls: Vec<Target>, on_close: Callback<()>, on_changed: Callback<()>)
+    view! { <SetMatterPanel calls=calls on_close=on_close on_changed=on_changed/> });
 
 /// The pages that live in chunks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,6 +173,27 @@ pub fn export(state: Signal<ListState>) -> impl IntoView {
         },
         move || export_button(state),
         || ().into_any(),
+    )
+}
+
+/// The list's "Set matter…" panel for the selected calls, once its chunk is
+/// here (the list's: usually already fetched for Export CSV).
+pub fn set_matter(
+    calls: Vec<Target>,
+    on_close: Callback<()>,
+    on_changed: Callback<()>,
+) -> impl IntoView {
+    in_chunk(
+        || view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
+        move || set_matter_panel(calls.clone(), on_close, on_changed),
+        || {
+            view! {
+                <p class="error-panel" role="alert">
+                    "Set matter could not be loaded. Check the connection and try again."
+                </p>
+            }
+            .into_any()
+        },
     )
 }
 

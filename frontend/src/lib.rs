@@ -12,6 +12,7 @@ pub mod form_model;
 pub mod format;
 pub mod import_model;
 pub mod list_state;
+pub mod matter_model;
 pub mod prefetch;
 pub mod router;
 pub mod session;

@@ -524,6 +524,7 @@ async fn rows_are_selected_one_by_one_or_all_on_the_page_and_deleted_together() 
     let root = container();
     let selected = RwSignal::new(BTreeSet::<i64>::new());
     let deleted = RwSignal::new(Vec::<Vec<i64>>::new());
+    let setting = RwSignal::new(Vec::<Vec<i64>>::new());
     let records = vec![
         record(11, "in", "a"),
         record(12, "out", "b"),
@@ -532,6 +533,7 @@ async fn rows_are_selected_one_by_one_or_all_on_the_page_and_deleted_together() 
     let selection = Selection {
         selected,
         on_delete: Callback::new(move |ids| deleted.update(|d| d.push(ids))),
+        on_set_matter: Callback::new(move |ids| setting.update(|d| d.push(ids))),
     };
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         view! { <RecordsTable records=records sort=Sort::default() on_sort=Callback::new(|_| {}) selection=selection/> }
@@ -570,6 +572,18 @@ async fn rows_are_selected_one_by_one_or_all_on_the_page_and_deleted_together() 
             .iter()
             .all(|b| b.unchecked_ref::<HtmlInputElement>().checked())
     );
+    let set_matter = all(&root, ".bulk-bar button")
+        .into_iter()
+        .find(|b| b.text_content().unwrap() == "Set matter…")
+        .unwrap();
+    set_matter.unchecked_into::<HtmlElement>().click();
+    leptos::task::tick().await;
+    assert_eq!(
+        setting.get_untracked(),
+        vec![vec![11, 12, 13]],
+        "Set matter… hands over the selected ids"
+    );
+    assert!(deleted.get_untracked().is_empty());
     find(&root, ".bulk-bar button.danger")
         .unchecked_into::<HtmlElement>()
         .click();
@@ -595,6 +609,78 @@ async fn rows_are_selected_one_by_one_or_all_on_the_page_and_deleted_together() 
     clear.unchecked_into::<HtmlElement>().click();
     leptos::task::tick().await;
     assert!(selected.get_untracked().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn set_matter_asks_for_a_matter_the_api_would_take_and_sends_nothing_else() {
+    use phonerecords_ui::components::set_matter::SetMatterPanel;
+    use phonerecords_ui::matter_model::Target;
+    let root = container();
+    let closed = RwSignal::new(0);
+    let changed = RwSignal::new(0);
+    let calls = vec![
+        Target {
+            id: 11,
+            listed: None,
+            what: "the call from Ann".into(),
+        },
+        Target {
+            id: 12,
+            listed: Some(4),
+            what: "the call to Bo".into(),
+        },
+    ];
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(Session::with_token("t"));
+        view! {
+            <SetMatterPanel calls=calls
+                on_close=Callback::new(move |()| closed.update(|n| *n += 1))
+                on_changed=Callback::new(move |()| changed.update(|n| *n += 1))/>
+        }
+    });
+    leptos::task::tick().await;
+    assert_eq!(
+        text(&root, "label[for=set-matter-input]"),
+        "Matter for the 2 selected calls"
+    );
+    let input: HtmlInputElement = find(&root, "#set-matter-input").unchecked_into();
+    let focused = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .active_element();
+    assert_eq!(
+        focused.map(|e| e.id()),
+        Some("set-matter-input".into()),
+        "the field takes the focus"
+    );
+    for (typed, expected) in [
+        ("", "Enter the matter's number (its action id)."),
+        ("abc", ""),
+        ("0", ""),
+    ] {
+        type_into(&root, "#set-matter-input", typed);
+        click(&root, ".set-matter button[type=submit]");
+        leptos::task::tick().await;
+        let error = text(&root, "#set-matter-error");
+        assert!(!error.is_empty(), "{typed:?} is refused");
+        if !expected.is_empty() {
+            assert_eq!(error, expected);
+        }
+        assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+        assert!(
+            root.query_selector("progress").unwrap().is_none(),
+            "nothing sent for {typed:?}"
+        );
+    }
+    let cancel = all(&root, ".set-matter button")
+        .into_iter()
+        .find(|b| b.text_content().unwrap() == "Cancel")
+        .unwrap();
+    cancel.unchecked_into::<HtmlElement>().click();
+    leptos::task::tick().await;
+    assert_eq!(closed.get_untracked(), 1);
+    assert_eq!(changed.get_untracked(), 0);
 }
 
 /// Deletes whose requests are only counted, answering `answer`.

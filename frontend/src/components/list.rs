@@ -15,6 +15,7 @@ use crate::first_paint::{self, Part};
 use crate::form_model::describe;
 use crate::format::{duration_hm, excerpt, range_text, tel_href, thousands};
 use crate::list_state::{ListState, PAGE_SIZES, Sort};
+use crate::matter_model::Target;
 use crate::session::use_session;
 
 /// The address of the list as last shown, to return to after a save or delete.
@@ -28,6 +29,11 @@ fn party(name: &Option<String>, id: Option<i64>) -> String {
         _ => "—".into(),
     }
 }
+
+/// Bumped when calls were changed from the list (Set matter…): the list and
+/// its totals load again. Provided by the list page.
+#[derive(Clone, Copy)]
+pub struct ListEdited(pub RwSignal<u32>);
 
 /// A table column whose header sorts.
 #[component]
@@ -364,17 +370,15 @@ pub fn ListPage() -> impl IntoView {
         state.track();
         selected.set(Default::default());
     });
-    let selection = Selection {
-        selected,
-        on_delete: Callback::new(move |ids: Vec<i64>| {
-            selected.set(Default::default());
-            deletes.delete_many(ids);
-        }),
-    };
+    // "Set matter…": the selected calls as listed, until the panel closes.
+    let setting = RwSignal::new(None::<Vec<Target>>);
+    let edited = ListEdited(RwSignal::new(0));
+    provide_context(edited);
     let busy = RwSignal::new(false);
     let data = LocalResource::new(move || {
         let s = state.get();
         retry.track();
+        edited.0.track();
         // A delete answered: load the page again (it fills up again).
         deletes.settled();
         let token = session.token();
@@ -385,6 +389,35 @@ pub fn ListPage() -> impl IntoView {
             session.check(&result);
             result
         }
+    });
+    let selection = Selection {
+        selected,
+        on_delete: Callback::new(move |ids: Vec<i64>| {
+            selected.set(Default::default());
+            deletes.delete_many(ids);
+        }),
+        on_set_matter: Callback::new(move |ids: Vec<i64>| {
+            let calls = data.with_untracked(|d| match d {
+                Some(Ok(page)) => page
+                    .phonerecords
+                    .iter()
+                    .filter(|r| ids.contains(&r.id))
+                    .map(|r| Target {
+                        id: r.id,
+                        listed: r.links.action,
+                        what: describe(r, &clock::local_day(&r.call_timestamp)),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            });
+            setting.set(Some(calls));
+        }),
+    };
+    let close_setting = Callback::new(move |()| setting.set(None));
+    // A run or its Undo changed calls: the page and totals again, as stored now.
+    let matters_set = Callback::new(move |()| {
+        selected.set(Default::default());
+        edited.0.update(|n| *n += 1);
     });
     // On screen (rows, empty or failed): main.js's first paint can go.
     Effect::new(move |_| {
@@ -426,6 +459,7 @@ pub fn ListPage() -> impl IntoView {
             <p class="print-only view-criteria">{move || state.with(ListState::criteria)}</p>
             <Filters state=state on_change=go/>
             {chunks::summary(state.into())}
+            {move || setting.get().map(|calls| chunks::set_matter(calls, close_setting, matters_set))}
             {move || match data.get() {
                 None => view! { <p class="loading" role="status">"Loading phone records…"</p> }.into_any(),
                 Some(Err(failure)) => retry_panel(failure.message(), retry).into_any(),

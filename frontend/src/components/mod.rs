@@ -11,6 +11,7 @@ pub mod list;
 pub mod print_all;
 pub mod record_form;
 pub mod record_pages;
+pub mod set_matter;
 pub mod signin;
 pub mod summary;
 pub mod undo;

@@ -544,7 +544,11 @@ fn EditRecord(record: PhoneRecord, etag: Option<String>, reload: Callback<()>) -
     let save = Action::new_local(move |(body, tag): &(Value, Option<String>)| {
         let token = session.token();
         let (body, tag) = (body.clone(), tag.clone());
-        async move { conditional(&token, id, api::update(&token, id, &body, tag.as_deref())).await }
+        async move {
+            conditional(&token, id, api::update(&token, id, &body, tag.as_deref()))
+                .await
+                .map(|saved| saved.record)
+        }
     });
     let saved_back = back.clone();
     let loaded_for_conflict = loaded.clone();

@@ -9,6 +9,7 @@ use phonerecords_shared::summary::{Group, GroupBy, Summary};
 
 use crate::api;
 use crate::clock;
+use crate::components::list::ListEdited;
 use crate::components::undo::use_deletes;
 use crate::first_paint::{self, Part};
 use crate::format::{duration_hm, thousands};
@@ -287,12 +288,17 @@ pub fn ViewSummary(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
         })
     });
     let deletes = use_deletes();
+    let edited = use_context::<ListEdited>();
     let data = LocalResource::new(move || {
         let s = view.get();
         let manual = chosen.get();
         retry.track();
-        // A delete answered: the view's totals changed with it.
+        // A delete answered, or calls changed from the list: the view's
+        // totals changed with them.
         deletes.settled();
+        if let Some(ListEdited(edited)) = edited {
+            edited.track();
+        }
         let token = session.token();
         async move {
             let result = load(&token, &s, manual).await;

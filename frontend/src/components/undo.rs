@@ -343,10 +343,12 @@ pub fn DeleteAnyway(deletes: Deletes) -> impl IntoView {
 pub struct Selection {
     pub selected: RwSignal<BTreeSet<i64>>,
     pub on_delete: Callback<Vec<i64>>,
+    /// "Set matter…" for these calls.
+    pub on_set_matter: Callback<Vec<i64>>,
 }
 
 /// Above the list: "Select all on this page", and with a selection, "3
-/// selected" and Delete.
+/// selected", "Set matter…" and Delete.
 #[component]
 pub fn SelectionBar(ids: Vec<i64>, selection: Selection) -> impl IntoView {
     let selected = selection.selected;
@@ -355,6 +357,11 @@ pub fn SelectionBar(ids: Vec<i64>, selection: Selection) -> impl IntoView {
         on_page.with_value(|ids| selected.with(|s| ids.iter().filter(|id| s.contains(id)).count()))
     };
     let total = on_page.with_value(Vec::len);
+    let chosen = move || -> Vec<i64> {
+        on_page.with_value(|ids| {
+            selected.with_untracked(|s| ids.iter().copied().filter(|id| s.contains(id)).collect())
+        })
+    };
     view! {
         <div class="bulk-bar">
             <label class="select-all">
@@ -371,10 +378,8 @@ pub fn SelectionBar(ids: Vec<i64>, selection: Selection) -> impl IntoView {
             </label>
             <Show when=move || { count() > 0 }>
                 <span class="selected-count">{move || format!("{} selected", count())}</span>
-                <button type="button" class="danger" on:click=move |_| {
-                    let ids: Vec<i64> = on_page.with_value(|ids| selected.with_untracked(|s| ids.iter().copied().filter(|id| s.contains(id)).collect()));
-                    selection.on_delete.run(ids);
-                }>"Delete"</button>
+                <button type="button" class="button" on:click=move |_| selection.on_set_matter.run(chosen())>"Set matter…"</button>
+                <button type="button" class="danger" on:click=move |_| selection.on_delete.run(chosen())>"Delete"</button>
                 <button type="button" class="link" on:click=move |_| selected.set(BTreeSet::new())>"Clear selection"</button>
             </Show>
         </div>

@@ -1,0 +1,271 @@
+//! "Set matter…" for the calls selected on the list: one matter for all of
+//! them, then a report naming each call left as it was, and Undo. One call
+//! at a time: read for its version, changed with `If-Match` only while its
+//! matter is as listed (matter_model.rs holds the rules and the words).
+
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, Failure};
+use crate::matter_model::{self, Changed, Left, Step, Target};
+use crate::session::{Session, use_session};
+
+#[derive(Clone, Debug, PartialEq)]
+enum Phase {
+    Asking,
+    Working {
+        done: usize,
+        total: usize,
+        status: String,
+    },
+    /// The report; `changed` what an Undo would take back (none after one).
+    Done {
+        report: String,
+        changed: Vec<Changed>,
+    },
+}
+
+/// The panel, from "Set matter…" of the selection bar until closed.
+/// `on_changed` runs after a run or an Undo changed anything (the list
+/// reloads, its selection clears).
+#[component]
+pub fn SetMatterPanel(
+    calls: Vec<Target>,
+    on_close: Callback<()>,
+    on_changed: Callback<()>,
+) -> impl IntoView {
+    let session = use_session();
+    let total = calls.len();
+    let calls = StoredValue::new(calls);
+    let value = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let phase = RwSignal::new(Phase::Asking);
+    let stop = StoredValue::new(false);
+    let input = NodeRef::<html::Input>::new();
+    let report = NodeRef::<html::P>::new();
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(el) = report.get() {
+            let _ = el.focus();
+        }
+    });
+    let progress = move |status: String| {
+        move |done: usize| {
+            phase.try_set(Phase::Working {
+                done,
+                total,
+                status: status.clone(),
+            });
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let matter = match matter_model::parse(&value.get_untracked()) {
+            Ok(m) => m,
+            Err(e) => {
+                error.set(Some(e));
+                return;
+            }
+        };
+        error.set(None);
+        stop.set_value(false);
+        let targets = calls.get_value();
+        let on = progress(format!("Setting matter #{matter}…"));
+        on(0);
+        spawn_local(async move {
+            let run = set_all(session, matter, &targets, stop, on).await;
+            if run.set > 0 {
+                on_changed.try_run(());
+            }
+            phase.try_set(Phase::Done {
+                report: matter_model::set_report(matter, targets.len(), run.set, &run.left),
+                changed: run.changed,
+            });
+        });
+    };
+    let undo = move |changed: Vec<Changed>| {
+        stop.set_value(false);
+        let on = progress("Undoing…".into());
+        on(0);
+        spawn_local(async move {
+            let run = undo_all(session, &changed, stop, on).await;
+            if run.set > 0 {
+                on_changed.try_run(());
+            }
+            phase.try_set(Phase::Done {
+                report: matter_model::undo_report(changed.len(), run.set, &run.left),
+                changed: Vec::new(),
+            });
+        });
+    };
+    let asking = move || {
+        view! {
+            <form class="set-matter" novalidate on:submit=submit>
+                <label for="set-matter-input">
+                    {if total == 1 { "Matter for the selected call".to_owned() } else { format!("Matter for the {total} selected calls") }}
+                </label>
+                <input id="set-matter-input" node_ref=input type="text" inputmode="numeric" autocomplete="off"
+                    placeholder="e.g. 321845"
+                    aria-invalid=move || error.with(Option::is_some).to_string()
+                    aria-describedby="set-matter-error"
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))/>
+                <button type="submit" class="button primary">"Set matter"</button>
+                <button type="button" class="link" on:click=move |_| on_close.run(())>"Cancel"</button>
+                <p id="set-matter-error" class="field-error" role="alert">{move || error.get()}</p>
+            </form>
+        }
+        .into_any()
+    };
+    view! {
+        {move || match phase.get() {
+            Phase::Asking => asking(),
+            Phase::Working { done, total, status } => view! {
+                <div class="set-matter" role="status">
+                    <progress max=total.max(1) value=done aria-label="Calls done"></progress>
+                    <span>{format!("{status} {done} of {total}")}</span>
+                    <button type="button" class="link" on:click=move |_| stop.set_value(true)>"Stop"</button>
+                </div>
+            }
+            .into_any(),
+            Phase::Done { report: text, changed } => {
+                let can_undo = !changed.is_empty();
+                let changed = StoredValue::new(changed);
+                view! {
+                    <div class="set-matter done">
+                        <p class="set-matter-report" role="status" tabindex="-1" node_ref=report>{text}</p>
+                        <Show when=move || can_undo>
+                            <button type="button" class="button" on:click=move |_| undo(changed.get_value())>"Undo"</button>
+                        </Show>
+                        <button type="button" class="link" on:click=move |_| on_close.run(())>"Close"</button>
+                    </div>
+                }
+                .into_any()
+            }
+        }}
+    }
+}
+
+/// What a run did: how many calls are as asked, what it changed (for Undo),
+/// and each call left as it was.
+#[derive(Default)]
+struct Run {
+    set: usize,
+    changed: Vec<Changed>,
+    left: Vec<(String, Left)>,
+}
+
+impl Run {
+    /// A failure that is not this call's own (network, server, token)
+    /// stops the run: every call after it is left, not sent.
+    fn failed(&mut self, session: Session, what: &str, failure: Failure) -> Option<String> {
+        session.check::<()>(&Err(failure.clone()));
+        match failure {
+            Failure::NotFound => self.left.push((what.to_owned(), Left::Deleted)),
+            Failure::Changed => self.left.push((what.to_owned(), Left::Changed)),
+            Failure::Invalid(_) => self
+                .left
+                .push((what.to_owned(), Left::Refused(failure.message()))),
+            Failure::Unauthorized | Failure::Other(_) => {
+                let why = failure.message();
+                self.left
+                    .push((what.to_owned(), Left::NotSent(Some(why.clone()))));
+                return Some(why);
+            }
+        }
+        None
+    }
+
+    /// A call not sent: the run was stopped, or failed before it.
+    fn skip(&mut self, what: &str, halted: &Option<String>, stop: StoredValue<bool>) -> bool {
+        let why = match halted {
+            Some(why) => Some(why.clone()),
+            None if stop.get_value() => None,
+            None => return false,
+        };
+        self.left.push((what.to_owned(), Left::NotSent(why)));
+        true
+    }
+}
+
+async fn set_all(
+    session: Session,
+    matter: i64,
+    targets: &[Target],
+    stop: StoredValue<bool>,
+    progress: impl Fn(usize),
+) -> Run {
+    let token = session.token();
+    let mut run = Run::default();
+    let mut halted = None;
+    for (i, t) in targets.iter().enumerate() {
+        progress(i);
+        if run.skip(&t.what, &halted, stop) {
+            continue;
+        }
+        let now = match api::get(&token, t.id).await {
+            Ok(now) => now,
+            Err(f) => {
+                halted = run.failed(session, &t.what, f);
+                continue;
+            }
+        };
+        match matter_model::step(t.listed, now.record.links.action, Some(matter)) {
+            Step::Already => run.set += 1,
+            Step::Moved => run.left.push((t.what.clone(), Left::Changed)),
+            Step::Send => {
+                let body = matter_model::body(Some(matter));
+                match api::update(&token, t.id, &body, now.etag.as_deref()).await {
+                    Ok(saved) => {
+                        run.set += 1;
+                        run.changed.push(Changed {
+                            id: t.id,
+                            before: t.listed,
+                            etag: saved.etag,
+                            what: t.what.clone(),
+                        });
+                    }
+                    Err(f) => halted = run.failed(session, &t.what, f),
+                }
+            }
+        }
+    }
+    progress(targets.len());
+    run
+}
+
+/// Each call back on its earlier matter, only at the version the change
+/// gave it: a call edited since is left as it is now.
+async fn undo_all(
+    session: Session,
+    changed: &[Changed],
+    stop: StoredValue<bool>,
+    progress: impl Fn(usize),
+) -> Run {
+    let token = session.token();
+    let mut run = Run::default();
+    let mut halted = None;
+    for (i, c) in changed.iter().enumerate() {
+        progress(i);
+        if run.skip(&c.what, &halted, stop) {
+            continue;
+        }
+        // No version to hold it to: leave it rather than overwrite blindly.
+        let Some(etag) = c.etag.as_deref() else {
+            let why = "no version of the change to undo it at".to_owned();
+            run.left.push((c.what.clone(), Left::NotSent(Some(why))));
+            continue;
+        };
+        match api::update(&token, c.id, &matter_model::body(c.before), Some(etag)).await {
+            Ok(_) => run.set += 1,
+            Err(f) => halted = run.failed(session, &c.what, f),
+        }
+    }
+    progress(changed.len());
+    run
+}
