@@ -1821,7 +1821,7 @@ test('by keyboard on a phone: Set matter… moves the selected calls to one matt
   assert.equal(await page.evaluate(() => document.activeElement.id), 'set-matter-input', 'the field has the focus');
   await page.keyboard.type('abc');
   await page.keyboard.press('Enter');
-  assert.ok((await page.locator('#set-matter-error').textContent()).length > 0, 'a matter the API would refuse is refused here');
+  assert.equal(await page.locator('#set-matter-error').textContent(), 'The matter must be a whole number (an id)', 'refused here as the API would');
   assert.equal(await field.getAttribute('aria-invalid'), 'true');
   assert.equal(puts.length, 0, 'nothing sent');
   await noSidewaysScroll(page, 'Set matter… at 375 px');
@@ -1855,5 +1855,11 @@ test('by keyboard on a phone: Set matter… moves the selected calls to one matt
   assert.equal(await page.locator('.set-matter').getByRole('button', { name: 'Undo' }).count(), 0, 'one Undo');
   await page.locator('.set-matter').getByRole('button', { name: 'Close' }).click();
   assert.equal(await page.locator('.set-matter').count(), 0);
+  // Calls filed by mistake: their matter removed (a call already on none counts as done).
+  await page.getByLabel('Select all on this page').check();
+  await page.locator('.bulk-bar').getByRole('button', { name: 'Set matter…' }).click();
+  await page.locator('.set-matter').getByRole('button', { name: 'Remove their matter' }).click();
+  await eventually(async () => (await report.count()) === 1 && (await report.textContent()) === 'Matter removed from 3 calls.', 'the removal reported');
+  assert.deepEqual([await matterOf(ana), await matterOf(ben), await matterOf(cy)], [null, null, null]);
   await page.done();
 });

@@ -88,9 +88,13 @@ pub fn parse(input: &str) -> Result<i64, String> {
                 Err("Enter the matter's number (its action id).".into())
             }
         },
+        // In the API's words, the field named as this panel names it.
         Err(errors) => Err(errors
             .into_iter()
-            .map(|e| e.message)
+            .map(|e| match e.message.strip_prefix(e.path.as_str()) {
+                Some(rest) => format!("The matter{rest}"),
+                None => e.message,
+            })
             .collect::<Vec<_>>()
             .join("; ")),
     }
@@ -116,15 +120,16 @@ fn left_list(left: &[(String, Left)]) -> String {
         .join("; ")
 }
 
-/// The report of a run: how many of `total` calls are on `matter` now, and
-/// each one left as it was, with why.
-pub fn set_report(matter: i64, total: usize, set: usize, left: &[(String, Left)]) -> String {
-    let head = if left.is_empty() {
-        format!("Matter #{matter} set on {}.", calls(total))
-    } else if set == 0 {
-        format!("Matter #{matter} was set on none of the {}.", calls(total))
-    } else {
-        format!("Matter #{matter} set on {set} of {}.", calls(total))
+/// The report of a run: how many of `total` calls are on matter `to` now
+/// (`None`: on none), and each one left as it was, with why.
+pub fn set_report(to: Option<i64>, total: usize, set: usize, left: &[(String, Left)]) -> String {
+    let head = match (to, left.is_empty(), set) {
+        (Some(m), true, _) => format!("Matter #{m} set on {}.", calls(total)),
+        (Some(m), false, 0) => format!("Matter #{m} was set on none of the {}.", calls(total)),
+        (Some(m), false, _) => format!("Matter #{m} set on {set} of {}.", calls(total)),
+        (None, true, _) => format!("Matter removed from {}.", calls(total)),
+        (None, false, 0) => format!("The matter was removed from none of the {}.", calls(total)),
+        (None, false, _) => format!("Matter removed from {set} of {}.", calls(total)),
     };
     if left.is_empty() {
         head
@@ -189,9 +194,15 @@ mod tests {
             let err = parse(bad).unwrap_err();
             assert!(!err.is_empty(), "{bad}");
         }
-        // The API's own words for a link that is no positive id.
+        // The API's own words for a link that is no positive id, the field
+        // named as the panel names it.
         let api = parse_update(&json!({"links": {"action": 0}})).unwrap_err();
-        assert_eq!(parse("0"), Err(api[0].message.clone()));
+        let rest = api[0].message.strip_prefix("links.action").unwrap();
+        assert_eq!(parse("0"), Err(format!("The matter{rest}")));
+        assert_eq!(
+            parse("abc"),
+            Err("The matter must be a whole number (an id)".into())
+        );
     }
 
     #[test]
@@ -210,20 +221,24 @@ mod tests {
 
     #[test]
     fn reports_name_each_call_left_and_why() {
-        assert_eq!(set_report(42, 3, 3, &[]), "Matter #42 set on 3 calls.");
-        assert_eq!(set_report(42, 1, 1, &[]), "Matter #42 set on 1 call.");
+        assert_eq!(
+            set_report(Some(42), 3, 3, &[]),
+            "Matter #42 set on 3 calls."
+        );
+        assert_eq!(set_report(Some(42), 1, 1, &[]), "Matter #42 set on 1 call.");
+        assert_eq!(set_report(None, 2, 2, &[]), "Matter removed from 2 calls.");
         let left = vec![
             ("the call from Ann on 1 Sept 2025".to_owned(), Left::Changed),
             ("the call to Bo on 2 Sept 2025".to_owned(), Left::Deleted),
         ];
         assert_eq!(
-            set_report(42, 3, 1, &left),
+            set_report(Some(42), 3, 1, &left),
             "Matter #42 set on 1 of 3 calls. Not changed: the call from Ann on 1 Sept 2025 — \
              someone else changed it meanwhile; the call to Bo on 2 Sept 2025 — it has been deleted."
         );
         assert_eq!(
             set_report(
-                42,
+                Some(42),
                 2,
                 0,
                 &[

@@ -1,5 +1,5 @@
 //! "Set matter…" for the calls selected on the list: one matter for all of
-//! them, then a report naming each call left as it was, and Undo. One call
+//! them (or none: "Remove their matter"), then a report naming each call left as it was, and Undo. One call
 //! at a time: read for its version, changed with `If-Match` only while its
 //! matter is as listed (matter_model.rs holds the rules and the words).
 
@@ -63,30 +63,33 @@ pub fn SetMatterPanel(
             });
         }
     };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let matter = match matter_model::parse(&value.get_untracked()) {
-            Ok(m) => m,
-            Err(e) => {
-                error.set(Some(e));
-                return;
-            }
-        };
+    // The run: every call on matter `to` (`None`: on none).
+    let run = move |to: Option<i64>| {
         error.set(None);
         stop.set_value(false);
         let targets = calls.get_value();
-        let on = progress(format!("Setting matter #{matter}…"));
+        let on = progress(match to {
+            Some(m) => format!("Setting matter #{m}…"),
+            None => "Removing the matter…".into(),
+        });
         on(0);
         spawn_local(async move {
-            let run = set_all(session, matter, &targets, stop, on).await;
+            let run = set_all(session, to, &targets, stop, on).await;
             if run.set > 0 {
                 on_changed.try_run(());
             }
             phase.try_set(Phase::Done {
-                report: matter_model::set_report(matter, targets.len(), run.set, &run.left),
+                report: matter_model::set_report(to, targets.len(), run.set, &run.left),
                 changed: run.changed,
             });
         });
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match matter_model::parse(&value.get_untracked()) {
+            Ok(m) => run(Some(m)),
+            Err(e) => error.set(Some(e)),
+        }
     };
     let undo = move |changed: Vec<Changed>| {
         stop.set_value(false);
@@ -116,6 +119,9 @@ pub fn SetMatterPanel(
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))/>
                 <button type="submit" class="button primary">"Set matter"</button>
+                <button type="button" class="button" on:click=move |_| run(None)>
+                    {if total == 1 { "Remove its matter" } else { "Remove their matter" }}
+                </button>
                 <button type="button" class="link" on:click=move |_| on_close.run(())>"Cancel"</button>
                 <p id="set-matter-error" class="field-error" role="alert">{move || error.get()}</p>
             </form>
@@ -195,7 +201,7 @@ impl Run {
 
 async fn set_all(
     session: Session,
-    matter: i64,
+    to: Option<i64>,
     targets: &[Target],
     stop: StoredValue<bool>,
     progress: impl Fn(usize),
@@ -215,11 +221,11 @@ async fn set_all(
                 continue;
             }
         };
-        match matter_model::step(t.listed, now.record.links.action, Some(matter)) {
+        match matter_model::step(t.listed, now.record.links.action, to) {
             Step::Already => run.set += 1,
             Step::Moved => run.left.push((t.what.clone(), Left::Changed)),
             Step::Send => {
-                let body = matter_model::body(Some(matter));
+                let body = matter_model::body(to);
                 match api::update(&token, t.id, &body, now.etag.as_deref()).await {
                     Ok(saved) => {
                         run.set += 1;
