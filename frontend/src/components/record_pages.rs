@@ -10,7 +10,7 @@ use crate::clock;
 use crate::components::known_number::KnownNumber;
 use crate::components::list::LastList;
 use crate::components::record_form::RecordForm;
-use crate::components::retry_panel;
+use crate::components::{fetched, retry_panel};
 use crate::draft::{self, Resume};
 use crate::form_model::{
     API_FIELDS, Errors, FieldChange, FormLink, FormValues, changed_fields, describe,
@@ -249,17 +249,18 @@ pub fn NewRecordPage() -> impl IntoView {
         },
     );
     // The call a follow-up's link names, fetched to name it above the form
-    // with a link back; nothing if it cannot be.
+    // with a link back; nothing if it cannot be. The form does not wait for
+    // it (`fetched`, not a resource under the page's Suspense).
     let session = use_session();
-    let follows = LocalResource::new(move || {
-        let (id, token) = (link.with(|l| l.follows), session.token());
-        async move {
+    let follows = fetched(
+        move || (link.with(|l| l.follows), session.token()),
+        |(id, token): (Option<i64>, String)| async move {
             match id {
                 Some(id) => api::get(&token, id).await.ok().map(|v| v.record),
                 None => None,
             }
-        }
-    });
+        },
+    );
     // A form started again starts clean: no problems of the last one's save.
     Effect::watch(
         move || link.track(),
