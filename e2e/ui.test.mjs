@@ -1636,7 +1636,7 @@ test("a call's page lists the other calls with its number, most recent first, ea
         direction: i % 2 ? 'out' : 'in', callTimestamp: `2026-0${1 + i}-10T10:00:00+13:00`, phoneNumber: number,
         fromParticipantOther: 'Mere Rāwiri', toParticipantOther: 'Front desk', outcome: `Step ${i}`, links: { action: 5150 },
       })),
-      { direction: 'in', callTimestamp: '2026-08-10T10:00:00+12:00', phoneNumber: '+64 4 000 0000', outcome: 'Another number' },
+      { direction: 'in', callTimestamp: '2026-08-10T10:00:00+12:00', phoneNumber: `+64 9 ${number.slice(6)}`, outcome: 'Another number' },
       { direction: 'in', callTimestamp: '2026-08-11T10:00:00+12:00', outcome: 'No number' },
     ],
   });
