@@ -1794,6 +1794,7 @@ test("a deleted call's unsaved edits go with it: signing out then has nothing to
 
 test('by keyboard on a phone: Set matter… moves the selected calls to one matter, leaves a call someone else moved, says which and why, and Undo takes back only what nobody changed since', async () => {
   const tag = `matter-move-${Date.now()}`;
+  const target = 600_000 + (Date.now() % 100_000); // a matter of its own
   const made = await api('POST', '/phonerecords', {
     phonerecords: [
       { direction: 'in', callTimestamp: '2026-03-01T09:00:00+13:00', outcome: tag, fromParticipantOther: 'Ana Ngata' },
@@ -1827,20 +1828,20 @@ test('by keyboard on a phone: Set matter… moves the selected calls to one matt
   await noSidewaysScroll(page, 'Set matter… at 375 px');
   // Someone else moves Cy's call to another matter meanwhile.
   await api('PUT', `/phonerecords/${cy}`, { links: { action: 900 } });
-  await field.fill('#4242');
+  await field.fill(`#${target}`);
   await page.keyboard.press('Enter');
   const report = page.locator('.set-matter-report');
   await report.waitFor();
-  assert.equal(await report.textContent(), `Matter #4242 set on 2 of 3 calls. Not changed: ${cyCall} — someone else changed it meanwhile.`);
+  assert.equal(await report.textContent(), `Matter #${target} set on 2 of 3 calls. Not changed: ${cyCall} — someone else changed it meanwhile.`);
   assert.equal(await report.getAttribute('role'), 'status', 'announced');
   assert.equal(await page.evaluate(() => document.activeElement.className), 'set-matter-report', 'the report has the focus');
-  assert.deepEqual([await matterOf(ana), await matterOf(ben), await matterOf(cy)], [4242, 4242, 900], 'stored: Cy\'s call as the other person set it');
+  assert.deepEqual([await matterOf(ana), await matterOf(ben), await matterOf(cy)], [target, target, 900], 'stored: Cy\'s call as the other person set it');
   assert.equal(puts.length, 2, 'one change per call moved, none for the call left');
   assert.ok(puts.every((p) => /^"\d+-\d+"$/.test(p.ifMatch)), 'each change held to the version just read');
-  await eventually(async () => (await page.locator('td[data-label=Matter]').allTextContents()).filter((t) => t.trim() === '#4242').length === 2, 'the list as stored now');
+  await eventually(async () => (await page.locator('td[data-label=Matter]').allTextContents()).filter((t) => t.trim() === `#${target}`).length === 2, 'the list as stored now');
   assert.equal(await page.locator('.selected-count').count(), 0, 'the selection is cleared');
   const topMatters = () => page.locator('.summary-panel .top-matters li').allInnerTexts();
-  await eventually(async () => (await topMatters()).some((t) => /^Matter #4242\s*2 calls/.test(t)), 'the totals as stored now');
+  await eventually(async () => (await topMatters()).some((t) => new RegExp(`^Matter #${target}\\s*2 calls`).test(t)), 'the totals as stored now');
   await noSidewaysScroll(page, 'the report at 375 px');
   await page.screenshot({ path: `${SHOTS}/set-matter-report.png`, fullPage: true });
   // Ben's call is edited after the move: Undo leaves it as it is now.
@@ -1850,7 +1851,7 @@ test('by keyboard on a phone: Set matter… moves the selected calls to one matt
   await page.keyboard.press('Enter');
   await eventually(async () => (await report.textContent()).startsWith('Undone'), 'the Undo report');
   assert.equal(await report.textContent(), `Undone on 1 of 2 calls. Not undone: ${benCall} — someone else changed it meanwhile.`);
-  assert.deepEqual([await matterOf(ana), await matterOf(ben), await matterOf(cy)], [null, 4242, 900]);
+  assert.deepEqual([await matterOf(ana), await matterOf(ben), await matterOf(cy)], [null, target, 900]);
   assert.equal((await api('GET', `/phonerecords/${ben}`)).notes, 'Edited after the move', 'the later edit kept');
   assert.equal(await page.locator('.set-matter').getByRole('button', { name: 'Undo' }).count(), 0, 'one Undo');
   await page.locator('.set-matter').getByRole('button', { name: 'Close' }).click();

@@ -107,7 +107,7 @@ pub fn page(which: Page) -> impl IntoView {
         || view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
         move || {
             retry.track();
-            async move {
+            Box::pin(async move {
                 match which {
                     Page::New => new_record().await,
                     Page::Edit => edit_record().await,
@@ -115,7 +115,7 @@ pub fn page(which: Page) -> impl IntoView {
                     Page::Call => call().await,
                     Page::SignIn => sign_in().await,
                 }
-            }
+            })
         },
         move || {
             // A painted sign-in page waits for the app's: it goes now.
@@ -146,7 +146,7 @@ pub fn summary(state: Signal<ListState>) -> impl IntoView {
         <div class="summary-slot" data-summary-slot=""></div>
         {in_chunk(
             || ().into_any(),
-            move || view_summary(state),
+            move || Box::pin(view_summary(state)),
             || {
                 first_paint::done(Part::Summary);
                 ().into_any()
@@ -171,7 +171,7 @@ pub fn export(state: Signal<ListState>) -> impl IntoView {
             }
             .into_any()
         },
-        move || export_button(state),
+        move || Box::pin(export_button(state)),
         || ().into_any(),
     )
 }
@@ -185,7 +185,7 @@ pub fn set_matter(
 ) -> impl IntoView {
     in_chunk(
         || view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
-        move || set_matter_panel(calls.clone(), on_close, on_changed),
+        move || Box::pin(set_matter_panel(calls.clone(), on_close, on_changed)),
         || {
             view! {
                 <p class="error-panel" role="alert">
@@ -197,27 +197,41 @@ pub fn set_matter(
     )
 }
 
+/// A chunk's view on its way: the future `load` answers each time it runs.
+type Loading = std::pin::Pin<Box<dyn Future<Output = Result<AnyView, NotLoaded>>>>;
+
 /// A view from a chunk: `loading` until `load` has it, `missing` if its
 /// chunk cannot be fetched (the rest of the page works without it). `load`
-/// runs again when a signal it reads changes.
-fn in_chunk<L, F, M>(loading: fn() -> AnyView, load: L, missing: M) -> impl IntoView
-where
-    L: Fn() -> F + Send + Sync + 'static,
-    F: Future<Output = Result<AnyView, NotLoaded>> + 'static,
-    M: Fn() -> AnyView + Copy + Send + Sync + 'static,
-{
+/// runs again when a signal it reads changes. Not generic (boxed closures):
+/// every use shares one copy of the Suspense machinery in the main module.
+fn in_chunk(
+    loading: fn() -> AnyView,
+    load: impl Fn() -> Loading + Send + Sync + 'static,
+    missing: impl Fn() -> AnyView + Send + Sync + 'static,
+) -> AnyView {
+    suspended(loading, Box::new(load), std::sync::Arc::new(missing))
+}
+
+#[allow(clippy::type_complexity)]
+fn suspended(
+    loading: fn() -> AnyView,
+    load: Box<dyn Fn() -> Loading + Send + Sync>,
+    missing: std::sync::Arc<dyn Fn() -> AnyView + Send + Sync>,
+) -> AnyView {
     view! {
         <Suspense fallback=loading>
             // The chunk's future is not Send (a JavaScript fetch): this app
             // runs on one thread, as SendWrapper checks.
             {move || {
                 let loaded = load();
+                let missing = missing.clone();
                 Suspend::new(SendWrapper::new(async move {
                     loaded.await.unwrap_or_else(|NotLoaded| missing())
                 }))
             }}
         </Suspense>
     }
+    .into_any()
 }
 
 thread_local! {
