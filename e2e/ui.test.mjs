@@ -1854,13 +1854,20 @@ test('by keyboard on a phone: Set matter… moves the selected calls to one matt
   assert.deepEqual([await matterOf(ana), await matterOf(ben), await matterOf(cy)], [null, target, 900]);
   assert.equal((await api('GET', `/phonerecords/${ben}`)).notes, 'Edited after the move', 'the later edit kept');
   assert.equal(await page.locator('.set-matter').getByRole('button', { name: 'Undo' }).count(), 0, 'one Undo');
-  await page.locator('.set-matter').getByRole('button', { name: 'Close' }).click();
-  assert.equal(await page.locator('.set-matter').count(), 0);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('.set-matter').count(), 0, 'Escape closes it');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main', 'the focus moves to the page (the selection is gone), not lost');
   // Calls filed by mistake: their matter removed (a call already on none counts as done).
   await page.getByLabel('Select all on this page').check();
   await page.locator('.bulk-bar').getByRole('button', { name: 'Set matter…' }).click();
+  await page.locator('.set-matter').getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(await page.locator('.set-matter').count(), 0);
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Set matter…', 'the focus back on the button that opened it');
+  await page.keyboard.press('Enter');
   await page.locator('.set-matter').getByRole('button', { name: 'Remove their matter' }).click();
   await eventually(async () => (await report.count()) === 1 && (await report.textContent()) === 'Matter removed from 3 calls.', 'the removal reported');
+  await page.locator('.set-matter').getByRole('button', { name: 'Close' }).click();
+  assert.equal(await page.locator('.set-matter').count(), 0);
   assert.deepEqual([await matterOf(ana), await matterOf(ben), await matterOf(cy)], [null, null, null]);
   await page.done();
 });

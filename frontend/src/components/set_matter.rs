@@ -36,6 +36,25 @@ pub fn SetMatterPanel(
     on_changed: Callback<()>,
 ) -> impl IntoView {
     let session = use_session();
+    // Closing, the focus goes back to "Set matter…" (or, the selection
+    // cleared by a run, to the page), never to nowhere.
+    let close = move || {
+        on_close.run(());
+        let back = document()
+            .query_selector(".bulk-bar .set-matter-open")
+            .ok()
+            .flatten()
+            .or_else(|| document().get_element_by_id("main"));
+        if let Some(el) = back {
+            use wasm_bindgen::JsCast;
+            let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
+    };
+    let on_escape = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            close();
+        }
+    };
     let total = calls.len();
     let calls = StoredValue::new(calls);
     let value = RwSignal::new(String::new());
@@ -108,7 +127,7 @@ pub fn SetMatterPanel(
     };
     let asking = move || {
         view! {
-            <form class="set-matter" novalidate on:submit=submit>
+            <form class="set-matter" novalidate on:submit=submit on:keydown=on_escape>
                 <label for="set-matter-input">
                     {if total == 1 { "Matter for the selected call".to_owned() } else { format!("Matter for the {total} selected calls") }}
                 </label>
@@ -122,7 +141,7 @@ pub fn SetMatterPanel(
                 <button type="button" class="button" on:click=move |_| run(None)>
                     {if total == 1 { "Remove its matter" } else { "Remove their matter" }}
                 </button>
-                <button type="button" class="link" on:click=move |_| on_close.run(())>"Cancel"</button>
+                <button type="button" class="link" on:click=move |_| close()>"Cancel"</button>
                 <p id="set-matter-error" class="field-error" role="alert">{move || error.get()}</p>
             </form>
         }
@@ -143,12 +162,12 @@ pub fn SetMatterPanel(
                 let can_undo = !changed.is_empty();
                 let changed = StoredValue::new(changed);
                 view! {
-                    <div class="set-matter done">
+                    <div class="set-matter done" on:keydown=on_escape>
                         <p class="set-matter-report" role="status" tabindex="-1" node_ref=report>{text}</p>
                         <Show when=move || can_undo>
                             <button type="button" class="button" on:click=move |_| undo(changed.get_value())>"Undo"</button>
                         </Show>
-                        <button type="button" class="link" on:click=move |_| on_close.run(())>"Close"</button>
+                        <button type="button" class="link" on:click=move |_| close()>"Close"</button>
                     </div>
                 }
                 .into_any()

@@ -378,7 +378,7 @@ pub fn SelectionBar(ids: Vec<i64>, selection: Selection) -> impl IntoView {
             </label>
             <Show when=move || { count() > 0 }>
                 <span class="selected-count">{move || format!("{} selected", count())}</span>
-                <button type="button" class="button" on:click=move |_| selection.on_set_matter.run(chosen())>"Set matter…"</button>
+                <button type="button" class="button set-matter-open" on:click=move |_| selection.on_set_matter.run(chosen())>"Set matter…"</button>
                 <button type="button" class="danger" on:click=move |_| selection.on_delete.run(chosen())>"Delete"</button>
                 <button type="button" class="link" on:click=move |_| selected.set(BTreeSet::new())>"Clear selection"</button>
             </Show>
