@@ -114,8 +114,9 @@ fn calls(n: usize) -> String {
 }
 
 fn left_list(left: &[(String, Left)]) -> String {
+    // The reasons are clauses of one sentence: a message's own full stop goes.
     left.iter()
-        .map(|(what, why)| format!("{what} — {}", why.reason()))
+        .map(|(what, why)| format!("{what} — {}", why.reason().trim_end_matches('.')))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -125,9 +126,11 @@ fn left_list(left: &[(String, Left)]) -> String {
 pub fn set_report(to: Option<i64>, total: usize, set: usize, left: &[(String, Left)]) -> String {
     let head = match (to, left.is_empty(), set) {
         (Some(m), true, _) => format!("Matter #{m} set on {}.", calls(total)),
+        (Some(m), false, 0) if total == 1 => format!("Matter #{m} was not set on the call."),
         (Some(m), false, 0) => format!("Matter #{m} was set on none of the {}.", calls(total)),
         (Some(m), false, _) => format!("Matter #{m} set on {set} of {}.", calls(total)),
         (None, true, _) => format!("Matter removed from {}.", calls(total)),
+        (None, false, 0) if total == 1 => "The matter was not removed from the call.".to_owned(),
         (None, false, 0) => format!("The matter was removed from none of the {}.", calls(total)),
         (None, false, _) => format!("Matter removed from {set} of {}.", calls(total)),
     };
@@ -251,6 +254,18 @@ mod tests {
             ),
             "Matter #42 was set on none of the 2 calls. Not changed: the call from Ann — not sent: offline; \
              the call to Bo — not sent (stopped)."
+        );
+        assert_eq!(
+            set_report(
+                Some(7),
+                1,
+                0,
+                &[(
+                    "the call to Bo".into(),
+                    Left::NotSent(Some("Could not reach the server. Try again.".into()))
+                )]
+            ),
+            "Matter #7 was not set on the call. Not changed: the call to Bo — not sent: Could not reach the server. Try again."
         );
         assert_eq!(
             undo_report(2, 2, &[]),
