@@ -1820,6 +1820,11 @@ test('by keyboard on a phone: Set matter… moves the selected calls to one matt
   const field = page.getByLabel('Matter for the 3 selected calls');
   await field.waitFor();
   assert.equal(await page.evaluate(() => document.activeElement.id), 'set-matter-input', 'the field has the focus');
+  // It suggests the matters most used, as the API counts them.
+  const top = (await api('GET', '/phonerecords/summary?groupBy=action&limit=8')).groups.filter((g) => g.key !== null);
+  const suggested = () => page.locator('#set-matter-suggestions option').evaluateAll((os) => os.map((o) => [o.value, o.label]));
+  await eventually(async () => (await suggested()).length === top.length, 'the suggestions');
+  assert.deepEqual(await suggested(), top.map((g) => [String(g.key), `#${g.key} · ${g.count} call${g.count === 1 ? '' : 's'}`]));
   await page.keyboard.type('abc');
   await page.keyboard.press('Enter');
   assert.equal(await page.locator('#set-matter-error').textContent(), 'The matter must be a whole number (an id)', 'refused here as the API would');

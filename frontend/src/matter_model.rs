@@ -100,6 +100,16 @@ pub fn parse(input: &str) -> Result<i64, String> {
     }
 }
 
+/// The matters to suggest, most used first, from the summary's groups by
+/// matter: each id with how many calls it has ("No matter" left out).
+pub fn suggestions(groups: &[phonerecords_shared::summary::Group]) -> Vec<(i64, String)> {
+    groups
+        .iter()
+        .filter_map(|g| g.key.as_i64().map(|id| (id, g.count)))
+        .map(|(id, n)| (id, format!("#{id} · {}", calls(n as usize))))
+        .collect()
+}
+
 /// The update that sets (or, undoing, clears) a call's matter, alone.
 pub fn body(matter: Option<i64>) -> Value {
     json!({ "links": { "action": matter } })
@@ -219,6 +229,28 @@ mod tests {
         assert_eq!(
             parse_update(&body(None)).unwrap().links.action,
             Patch::Clear
+        );
+    }
+
+    #[test]
+    fn suggestions_are_the_most_used_matters() {
+        use phonerecords_shared::summary::Group;
+        let group = |key: Value, count| Group {
+            key,
+            count,
+            actual_hours: 0.0,
+        };
+        let groups = [
+            group(json!(321845), 12),
+            group(Value::Null, 5),
+            group(json!(7), 1),
+        ];
+        assert_eq!(
+            suggestions(&groups),
+            vec![
+                (321845, "#321845 · 12 calls".to_owned()),
+                (7, "#7 · 1 call".to_owned())
+            ]
         );
     }
 

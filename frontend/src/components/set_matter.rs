@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, Failure};
+use crate::components::fetched;
 use crate::matter_model::{self, Changed, Left, Step, Target};
 use crate::session::{Session, use_session};
 
@@ -65,6 +66,18 @@ pub fn SetMatterPanel(
     let phase = RwSignal::new(Phase::Asking);
     let stop = StoredValue::new(false);
     let input = NodeRef::<html::Input>::new();
+    // The matters most used, offered as the field's suggestions (nothing
+    // if they cannot be had: the field takes any number).
+    let suggested = fetched(
+        move || session.token(),
+        |token: String| async move {
+            let query = format!("groupBy=action&limit={MATTERS_SUGGESTED}");
+            api::summary(&token, &query)
+                .await
+                .map(|s| matter_model::suggestions(&s.groups))
+                .unwrap_or_default()
+        },
+    );
     let report = NodeRef::<html::P>::new();
     Effect::new(move |_| {
         if let Some(el) = input.get() {
@@ -137,9 +150,14 @@ pub fn SetMatterPanel(
                 <input id="set-matter-input" node_ref=input type="text" inputmode="numeric" autocomplete="off"
                     placeholder="e.g. 321845"
                     aria-invalid=move || error.with(Option::is_some).to_string()
-                    aria-describedby="set-matter-error"
+                    aria-describedby="set-matter-error" list="set-matter-suggestions"
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))/>
+                <datalist id="set-matter-suggestions">
+                    {move || suggested.get().unwrap_or_default().into_iter()
+                        .map(|(id, label)| view! { <option value=id.to_string() label=label></option> })
+                        .collect_view()}
+                </datalist>
                 <button type="submit" class="button primary">"Set matter"</button>
                 <button type="button" class="button" on:click=move |_| run(None)>
                     {if total == 1 { "Remove its matter" } else { "Remove their matter" }}
@@ -178,6 +196,9 @@ pub fn SetMatterPanel(
         }}
     }
 }
+
+/// How many of the most used matters the field suggests.
+const MATTERS_SUGGESTED: u32 = 8;
 
 /// Calls read and changed at a time: a run over a phone's slow round trips
 /// takes a quarter of the time, well inside the API's rate limit.
