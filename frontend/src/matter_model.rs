@@ -123,12 +123,24 @@ fn calls(n: usize) -> String {
     }
 }
 
+/// How many calls left a report names; the rest it counts.
+const NAMED: usize = 10;
+
 fn left_list(left: &[(String, Left)]) -> String {
     // The reasons are clauses of one sentence: a message's own full stop goes.
-    left.iter()
+    let mut named = left
+        .iter()
+        .take(NAMED)
         .map(|(what, why)| format!("{what} — {}", why.reason().trim_end_matches('.')))
-        .collect::<Vec<_>>()
-        .join("; ")
+        .collect::<Vec<_>>();
+    if left.len() > NAMED {
+        let more = left.len() - NAMED;
+        named.push(format!(
+            "and {more} more call{}",
+            if more == 1 { "" } else { "s" }
+        ));
+    }
+    named.join("; ")
 }
 
 /// The report of a run: how many of `total` calls are on matter `to` now
@@ -229,6 +241,24 @@ mod tests {
         assert_eq!(
             parse_update(&body(None)).unwrap().links.action,
             Patch::Clear
+        );
+    }
+
+    #[test]
+    fn a_long_report_names_ten_calls_and_counts_the_rest() {
+        let left: Vec<(String, Left)> = (1..=13)
+            .map(|i| (format!("call {i}"), Left::NotSent(None)))
+            .collect();
+        let report = set_report(Some(5), 13, 0, &left);
+        assert!(
+            report.contains("call 10 — not sent (stopped); and 3 more calls."),
+            "{report}"
+        );
+        assert!(!report.contains("call 11"), "{report}");
+        let one_more = set_report(Some(5), 11, 0, &left[..11]);
+        assert!(
+            one_more.ends_with("call 10 — not sent (stopped); and 1 more call."),
+            "{one_more}"
         );
     }
 
