@@ -23,6 +23,16 @@ fn click(root: &HtmlElement, selector: &str) {
     find(root, selector).unchecked_into::<HtmlElement>().click();
 }
 
+/// Clicks the button under `scope` whose text is `text`.
+fn click_button(root: &HtmlElement, scope: &str, text: &str) {
+    all(root, &format!("{scope} button"))
+        .into_iter()
+        .find(|b| b.text_content().unwrap() == text)
+        .unwrap_or_else(|| panic!("no {text:?} button in {scope}"))
+        .unchecked_into::<HtmlElement>()
+        .click();
+}
+
 fn type_into(root: &HtmlElement, selector: &str, value: &str) {
     let input: HtmlInputElement = find(root, selector).unchecked_into();
     input.set_value(value);
@@ -572,11 +582,7 @@ async fn rows_are_selected_one_by_one_or_all_on_the_page_and_deleted_together() 
             .iter()
             .all(|b| b.unchecked_ref::<HtmlInputElement>().checked())
     );
-    let set_matter = all(&root, ".bulk-bar button")
-        .into_iter()
-        .find(|b| b.text_content().unwrap() == "Set matter…")
-        .unwrap();
-    set_matter.unchecked_into::<HtmlElement>().click();
+    click_button(&root, ".bulk-bar", "Set matter…");
     leptos::task::tick().await;
     assert_eq!(
         setting.get_untracked(),
@@ -602,11 +608,7 @@ async fn rows_are_selected_one_by_one_or_all_on_the_page_and_deleted_together() 
     assert!(root.query_selector(".selected-count").unwrap().is_none());
     boxes[1].unchecked_ref::<HtmlElement>().click();
     leptos::task::tick().await;
-    let clear = all(&root, ".bulk-bar button")
-        .into_iter()
-        .find(|b| b.text_content().unwrap() == "Clear selection")
-        .unwrap();
-    clear.unchecked_into::<HtmlElement>().click();
+    click_button(&root, ".bulk-bar", "Clear selection");
     leptos::task::tick().await;
     assert!(selected.get_untracked().is_empty());
 }
@@ -673,11 +675,7 @@ async fn set_matter_asks_for_a_matter_the_api_would_take_and_sends_nothing_else(
             "nothing sent for {typed:?}"
         );
     }
-    let cancel = all(&root, ".set-matter button")
-        .into_iter()
-        .find(|b| b.text_content().unwrap() == "Cancel")
-        .unwrap();
-    cancel.unchecked_into::<HtmlElement>().click();
+    click_button(&root, ".set-matter", "Cancel");
     leptos::task::tick().await;
     assert_eq!(closed.get_untracked(), 1);
     assert_eq!(changed.get_untracked(), 0);

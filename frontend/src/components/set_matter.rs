@@ -236,16 +236,17 @@ struct Run {
 /// `one` for each item, `AT_ONCE` at a time, in order of the items. Once one
 /// is not sent for a reason (a failure not its own), or Stop is pressed, the
 /// items not yet begun are not sent either.
-async fn each<T: Clone, F>(
+async fn each<T: Named + Clone, F>(
+    session: Session,
     items: &[T],
-    what: impl Fn(&T) -> &str,
     stop: StoredValue<bool>,
     progress: impl Fn(usize),
-    one: impl Fn(T) -> F,
+    one: impl Fn(String, T) -> F,
 ) -> Run
 where
     F: std::future::Future<Output = Outcome>,
 {
+    let token = session.token();
     let next = Cell::new(0);
     let done = Cell::new(0);
     let halted = RefCell::new(None::<String>);
@@ -258,7 +259,7 @@ where
             let outcome = match halt {
                 Some(why) => Outcome::Left(Left::NotSent(Some(why))),
                 None if stop.get_value() => Outcome::Left(Left::NotSent(None)),
-                None => one(items[i].clone()).await,
+                None => one(token.clone(), items[i].clone()).await,
             };
             if let Outcome::Left(Left::NotSent(Some(why))) = &outcome {
                 halted.borrow_mut().get_or_insert_with(|| why.clone());
@@ -280,8 +281,8 @@ where
                 run.set += 1;
                 run.changed.extend(changed);
             }
-            Some(Outcome::Left(why)) => run.left.push((what(item).to_owned(), why)),
-            None => run.left.push((what(item).to_owned(), Left::NotSent(None))),
+            Some(Outcome::Left(why)) => run.left.push((item.what().to_owned(), why)),
+            None => run.left.push((item.what().to_owned(), Left::NotSent(None))),
         }
     }
     run
@@ -296,36 +297,28 @@ async fn set_all(
     stop: StoredValue<bool>,
     progress: impl Fn(usize),
 ) -> Run {
-    let token = session.token();
-    let token = token.as_str();
-    each(
-        targets,
-        |t| t.what.as_str(),
-        stop,
-        progress,
-        |t| async move {
-            let now = match api::get(token, t.id).await {
-                Ok(now) => now,
-                Err(f) => return failed(session, f),
-            };
-            match matter_model::step(t.listed, now.record.links.action, to) {
-                Step::Already => Outcome::Done(None),
-                Step::Moved => Outcome::Left(Left::Changed),
-                Step::Send => {
-                    let body = matter_model::body(to);
-                    match api::update(token, t.id, &body, now.etag.as_deref()).await {
-                        Ok(saved) => Outcome::Done(Some(Changed {
-                            id: t.id,
-                            before: t.listed,
-                            etag: saved.etag,
-                            what: t.what.clone(),
-                        })),
-                        Err(f) => failed(session, f),
-                    }
+    each(session, targets, stop, progress, |token, t| async move {
+        let now = match api::get(&token, t.id).await {
+            Ok(now) => now,
+            Err(f) => return failed(session, f),
+        };
+        match matter_model::step(t.listed, now.record.links.action, to) {
+            Step::Already => Outcome::Done(None),
+            Step::Moved => Outcome::Left(Left::Changed),
+            Step::Send => {
+                let body = matter_model::body(to);
+                match api::update(&token, t.id, &body, now.etag.as_deref()).await {
+                    Ok(saved) => Outcome::Done(Some(Changed {
+                        id: t.id,
+                        before: t.listed,
+                        etag: saved.etag,
+                        what: t.what,
+                    })),
+                    Err(f) => failed(session, f),
                 }
             }
-        },
-    )
+        }
+    })
     .await
 }
 
@@ -337,24 +330,33 @@ async fn undo_all(
     stop: StoredValue<bool>,
     progress: impl Fn(usize),
 ) -> Run {
-    let token = session.token();
-    let token = token.as_str();
-    each(
-        changed,
-        |c| c.what.as_str(),
-        stop,
-        progress,
-        |c| async move {
-            // No version to hold it to: leave it rather than overwrite blindly.
-            let Some(etag) = c.etag.as_deref() else {
-                let why = "no version of the change to undo it at".to_owned();
-                return Outcome::Left(Left::Refused(why));
-            };
-            match api::update(token, c.id, &matter_model::body(c.before), Some(etag)).await {
-                Ok(_) => Outcome::Done(None),
-                Err(f) => failed(session, f),
-            }
-        },
-    )
+    each(session, changed, stop, progress, |token, c| async move {
+        // No version to hold it to: leave it rather than overwrite blindly.
+        let Some(etag) = c.etag.as_deref() else {
+            let why = "no version of the change to undo it at".to_owned();
+            return Outcome::Left(Left::Refused(why));
+        };
+        match api::update(&token, c.id, &matter_model::body(c.before), Some(etag)).await {
+            Ok(_) => Outcome::Done(None),
+            Err(f) => failed(session, f),
+        }
+    })
     .await
+}
+
+/// A call a run goes over, as its report names it.
+trait Named {
+    fn what(&self) -> &str;
+}
+
+impl Named for Target {
+    fn what(&self) -> &str {
+        &self.what
+    }
+}
+
+impl Named for Changed {
+    fn what(&self) -> &str {
+        &self.what
+    }
 }
