@@ -1885,3 +1885,45 @@ test('by keyboard on a phone: Set matter… moves the selected calls to one matt
   assert.deepEqual([await matterOf(ana), await matterOf(ben), await matterOf(cy)], [target, null, target]);
   await page.done();
 });
+
+test('Set matter… shows its progress with the focus on Stop, and Stop leaves the calls not yet begun as they were, named in the report', async () => {
+  const tag = `matter-stop-${Date.now()}`;
+  const target = 700_000 + (Date.now() % 100_000);
+  const made = await api('POST', '/phonerecords', {
+    phonerecords: Array.from({ length: 9 }, (_, i) => ({
+      direction: 'in', callTimestamp: `2026-04-0${1 + i}T09:00:00+12:00`, outcome: tag, fromParticipantOther: `Caller ${i + 1}`,
+    })),
+  });
+  const ids = made.phonerecords.map((r) => r.id);
+  const page = await signedIn();
+  await openList(page, `${BASE}/?q=${tag}`);
+  await eventually(async () => (await range(page)) === '1–9 of 9', 'the nine calls');
+  // Each read of a call takes a second: the run is slow enough to stop.
+  await page.route(/\/phonerecords\/\d+$/, async (route) => {
+    if (route.request().method() === 'GET') await new Promise((r) => setTimeout(r, 1000));
+    await route.continue();
+  });
+  await page.getByLabel('Select all on this page').check();
+  await page.locator('.bulk-bar').getByRole('button', { name: 'Set matter…' }).click();
+  await page.getByLabel('Matter for the 9 selected calls').fill(String(target));
+  await page.keyboard.press('Enter');
+  const status = page.locator('.set-matter[role=status] span');
+  await eventually(async () => /^Setting matter #\d+… [1-8] of 9$/.test(await status.textContent()), 'a call done, not all');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Stop', 'the focus on Stop, kept while the progress moves');
+  assert.equal(await page.locator('.set-matter progress').getAttribute('max'), '9');
+  await page.keyboard.press('Enter');
+  const report = page.locator('.set-matter-report');
+  await report.waitFor();
+  const text = await report.textContent();
+  const m = text.match(/^Matter #\d+ set on (\d) of 9 calls\. Not changed: (.*)\.$/);
+  assert.ok(m, text);
+  const set = Number(m[1]);
+  assert.ok(set >= 1 && set < 9, text);
+  const stopped = m[2].split('; ');
+  assert.equal(stopped.length, 9 - set, text);
+  assert.ok(stopped.every((s) => / — not sent \(stopped\)$/.test(s)), text);
+  const stored = await Promise.all(ids.map(async (id) => (await api('GET', `/phonerecords/${id}`)).links.action ?? null));
+  assert.equal(stored.filter((a) => a === target).length, set, 'as many stored as reported');
+  assert.equal(stored.filter((a) => a === null).length, 9 - set, 'the rest untouched');
+  await page.done();
+});

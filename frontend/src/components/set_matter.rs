@@ -30,6 +30,24 @@ enum Phase {
     },
 }
 
+/// Which view the panel shows: it is rebuilt only when this changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    Asking,
+    Working,
+    Done,
+}
+
+impl Phase {
+    fn stage(&self) -> Stage {
+        match self {
+            Phase::Asking => Stage::Asking,
+            Phase::Working { .. } => Stage::Working,
+            Phase::Done { .. } => Stage::Done,
+        }
+    }
+}
+
 /// The panel, from "Set matter…" of the selection bar until closed.
 /// `on_changed` runs after a run or an Undo changed anything (the list
 /// reloads, its selection clears).
@@ -79,6 +97,7 @@ pub fn SetMatterPanel(
         },
     );
     let report = NodeRef::<html::P>::new();
+    let stop_button = NodeRef::<html::Button>::new();
     Effect::new(move |_| {
         if let Some(el) = input.get() {
             let _ = el.focus();
@@ -86,6 +105,12 @@ pub fn SetMatterPanel(
     });
     Effect::new(move |_| {
         if let Some(el) = report.get() {
+            let _ = el.focus();
+        }
+    });
+    // The form goes when a run starts: the focus moves to Stop, not nowhere.
+    Effect::new(move |_| {
+        if let Some(el) = stop_button.get() {
             let _ = el.focus();
         }
     });
@@ -168,31 +193,52 @@ pub fn SetMatterPanel(
         }
         .into_any()
     };
+    // Rebuilt only when the stage changes: progress updates the running
+    // view in place, so its Stop button keeps the focus it is given.
+    let stage = Memo::new(move |_| phase.with(Phase::stage));
+    let working = move || {
+        let now = move || {
+            phase.with(|p| match p {
+                Phase::Working {
+                    done,
+                    total,
+                    status,
+                } => (*done, *total, status.clone()),
+                _ => (0, 0, String::new()),
+            })
+        };
+        view! {
+            <div class="set-matter" role="status">
+                <progress max=move || now().1.max(1) value=move || now().0 aria-label="Calls done"></progress>
+                <span>{move || { let (done, total, status) = now(); format!("{status} {done} of {total}") }}</span>
+                <button type="button" class="link" node_ref=stop_button on:click=move |_| stop.set_value(true)>"Stop"</button>
+            </div>
+        }
+        .into_any()
+    };
+    let done = move || {
+        let (text, changed) = phase.with_untracked(|p| match p {
+            Phase::Done { report, changed } => (report.clone(), changed.clone()),
+            _ => (String::new(), Vec::new()),
+        });
+        let can_undo = !changed.is_empty();
+        let changed = StoredValue::new(changed);
+        view! {
+            <div class="set-matter done" on:keydown=on_escape>
+                <p class="set-matter-report" role="status" tabindex="-1" node_ref=report>{text}</p>
+                <Show when=move || can_undo>
+                    <button type="button" class="button" on:click=move |_| undo(changed.get_value())>"Undo"</button>
+                </Show>
+                <button type="button" class="link" on:click=move |_| close()>"Close"</button>
+            </div>
+        }
+        .into_any()
+    };
     view! {
-        {move || match phase.get() {
-            Phase::Asking => asking(),
-            Phase::Working { done, total, status } => view! {
-                <div class="set-matter" role="status">
-                    <progress max=total.max(1) value=done aria-label="Calls done"></progress>
-                    <span>{format!("{status} {done} of {total}")}</span>
-                    <button type="button" class="link" on:click=move |_| stop.set_value(true)>"Stop"</button>
-                </div>
-            }
-            .into_any(),
-            Phase::Done { report: text, changed } => {
-                let can_undo = !changed.is_empty();
-                let changed = StoredValue::new(changed);
-                view! {
-                    <div class="set-matter done" on:keydown=on_escape>
-                        <p class="set-matter-report" role="status" tabindex="-1" node_ref=report>{text}</p>
-                        <Show when=move || can_undo>
-                            <button type="button" class="button" on:click=move |_| undo(changed.get_value())>"Undo"</button>
-                        </Show>
-                        <button type="button" class="link" on:click=move |_| close()>"Close"</button>
-                    </div>
-                }
-                .into_any()
-            }
+        {move || match stage.get() {
+            Stage::Asking => asking(),
+            Stage::Working => working(),
+            Stage::Done => done(),
         }}
     }
 }
