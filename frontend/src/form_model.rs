@@ -381,18 +381,30 @@ pub fn changed_fields(before: &FormValues, after: &FormValues) -> Vec<FieldChang
 /// record. `day` is the call's day as the viewer's clock shows it
 /// (`clock::local_day`), the day beside it on the page and in the list, not
 /// the day in the offset it was recorded with: near midnight they differ.
-fn call_phrase(r: &PhoneRecord, day: &str) -> String {
-    let who = match r.direction {
-        phonerecords_shared::Direction::In => r
-            .from_participant_other
-            .as_deref()
-            .map(|n| format!("from {n}")),
-        phonerecords_shared::Direction::Out => {
-            r.to_participant_other.as_deref().map(|n| format!("to {n}"))
-        }
+/// The other party of a call, whom the firm spoke with: the caller of an
+/// incoming call, the one called on an outgoing call. Their name and
+/// participant id, with the word that names them ("from", "to").
+pub fn other_party(r: &PhoneRecord) -> (&'static str, Option<&str>, Option<i64>) {
+    match r.direction {
+        Direction::In => (
+            "from",
+            r.from_participant_other.as_deref(),
+            r.links.from_participant,
+        ),
+        Direction::Out => (
+            "to",
+            r.to_participant_other.as_deref(),
+            r.links.to_participant,
+        ),
     }
-    .or_else(|| r.phone_number.as_deref().map(|p| format!("with {p}")))
-    .unwrap_or_else(|| format!("#{}", r.id));
+}
+
+fn call_phrase(r: &PhoneRecord, day: &str) -> String {
+    let (word, name, _) = other_party(r);
+    let who = name
+        .map(|n| format!("{word} {n}"))
+        .or_else(|| r.phone_number.as_deref().map(|p| format!("with {p}")))
+        .unwrap_or_else(|| format!("#{}", r.id));
     format!("call {who} on {day}")
 }
 
@@ -562,22 +574,15 @@ pub fn calls_with_number(number: &str, except: Option<i64>, size: usize) -> Stri
 /// Left a message · matter #42" (the call page's list of the number's
 /// calls, the form's last call with the number).
 pub fn history_line(r: &PhoneRecord) -> String {
-    let named = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_owned)
+    let direction = match r.direction {
+        Direction::In => "In",
+        Direction::Out => "Out",
     };
-    let (direction, party) = match r.direction {
-        Direction::In => (
-            "In",
-            named(&r.from_participant_other).map(|n| format!("from {n}")),
-        ),
-        Direction::Out => (
-            "Out",
-            named(&r.to_participant_other).map(|n| format!("to {n}")),
-        ),
-    };
+    let (word, name, _) = other_party(r);
+    let party = name
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| format!("{word} {n}"));
     std::iter::once(direction.to_owned())
         .chain(party)
         .chain(Some(r.outcome.clone()))
@@ -592,10 +597,7 @@ pub fn history_line(r: &PhoneRecord) -> String {
 /// fields still empty, so nothing typed is replaced. Who took or made the
 /// last call is not copied: that is whoever is on this one.
 pub fn recall(values: &FormValues, last: &PhoneRecord) -> FormValues {
-    let (name, id) = match last.direction {
-        Direction::In => (&last.from_participant_other, last.links.from_participant),
-        Direction::Out => (&last.to_participant_other, last.links.to_participant),
-    };
+    let (_, name, id) = other_party(last);
     let fill = |slot: &mut String, with: Option<String>| {
         if let Some(with) = with.filter(|w| !w.trim().is_empty() && slot.trim().is_empty()) {
             *slot = with;
@@ -607,7 +609,7 @@ pub fn recall(values: &FormValues, last: &PhoneRecord) -> FormValues {
     } else {
         (&mut v.to_name, &mut v.to_id)
     };
-    fill(their_name, name.clone());
+    fill(their_name, name.map(str::to_owned));
     fill(their_id, id.map(|n| n.to_string()));
     fill(&mut v.matter, last.links.action.map(|n| n.to_string()));
     fill(&mut v.phone_number_type, last.phone_number_type.clone());

@@ -32,6 +32,15 @@ pub fn tel_href(number: &str) -> Option<String> {
     (digits >= 3).then_some(href)
 }
 
+/// A count of calls, as every message writes one: "1 call", "2,487 calls".
+pub fn calls(n: u64) -> String {
+    if n == 1 {
+        "1 call".into()
+    } else {
+        format!("{} calls", thousands(n))
+    }
+}
+
 /// 2487 → "2,487".
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();

@@ -106,7 +106,7 @@ pub fn suggestions(groups: &[phonerecords_shared::summary::Group]) -> Vec<(i64, 
     groups
         .iter()
         .filter_map(|g| g.key.as_i64().map(|id| (id, g.count)))
-        .map(|(id, n)| (id, format!("#{id} · {}", calls(n as usize))))
+        .map(|(id, n)| (id, format!("#{id} · {}", crate::format::calls(n))))
         .collect()
 }
 
@@ -116,11 +116,7 @@ pub fn body(matter: Option<i64>) -> Value {
 }
 
 fn calls(n: usize) -> String {
-    if n == 1 {
-        "1 call".into()
-    } else {
-        format!("{n} calls")
-    }
+    crate::format::calls(n as u64)
 }
 
 /// How many calls left a report names; the rest it counts.

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, Download, ExportFormat, Progress};
-use crate::format::thousands;
+use crate::format::calls;
 use crate::session::use_session;
 
 /// Where an export stands.
@@ -33,11 +33,7 @@ pub fn status_text(state: &ExportState) -> String {
         ExportState::Done {
             file_name,
             records: Some(n),
-        } => format!(
-            "Exported {} {} to {file_name}.",
-            thousands(*n),
-            if *n == 1 { "call" } else { "calls" }
-        ),
+        } => format!("Exported {} to {file_name}.", calls(*n)),
         ExportState::Done {
             file_name,
             records: None,

@@ -17,7 +17,7 @@ use crate::api::{self, ExportFormat, Progress};
 use crate::components::export::{Abort, TransferControl};
 use crate::components::list::RecordsTable;
 use crate::components::undo::use_deletes;
-use crate::format::thousands;
+use crate::format::{calls, thousands};
 use crate::list_state::ListState;
 use crate::session::use_session;
 
@@ -50,13 +50,6 @@ pub fn status_text(state: &PrintState) -> String {
         PrintState::Nothing => "This view has no calls to print.".into(),
         PrintState::Cancelled => "Print cancelled.".into(),
         PrintState::Failed(message) => message.clone(),
-    }
-}
-
-fn calls(n: u64) -> String {
-    match n {
-        1 => "1 call".into(),
-        n => format!("{} calls", thousands(n)),
     }
 }
 

@@ -12,7 +12,7 @@ use crate::clock;
 use crate::components::list::ListEdited;
 use crate::components::undo::use_deletes;
 use crate::first_paint::{self, Part};
-use crate::format::{duration_hm, thousands};
+use crate::format::{calls, duration_hm, thousands};
 use crate::list_state::ListState;
 use crate::session::use_session;
 use crate::summary_model::{Bar, bars, choose_period, cut_notice, regroup, span_days};
@@ -23,14 +23,6 @@ pub const TOP_MATTERS: u32 = 5;
 /// The chart's drawing units: a period is `SLOT` wide; bars reach `HEIGHT`.
 const SLOT: f64 = 10.0;
 const HEIGHT: f64 = 100.0;
-
-fn calls_text(n: u64) -> String {
-    if n == 1 {
-        "1 call".into()
-    } else {
-        format!("{} calls", thousands(n))
-    }
-}
 
 fn period_noun(p: GroupBy) -> &'static str {
     match p {
@@ -83,12 +75,7 @@ pub fn SummaryChart(period: GroupBy, bars: Vec<Bar>, cut: Option<String>) -> imp
             } else {
                 0.0
             };
-            let title = format!(
-                "{}: {}, {}",
-                b.label,
-                calls_text(b.count),
-                duration_hm(b.hours)
-            );
+            let title = format!("{}: {}, {}", b.label, calls(b.count), duration_hm(b.hours));
             view! {
                 <g class="period" data-key=b.key.clone()>
                     <title>{title}</title>
@@ -188,7 +175,7 @@ pub fn SummaryPanel(
                 view! {
                     <li>
                         {link}
-                        <span class="top-figures">{format!("{} · {}", calls_text(g.count), duration_hm(g.actual_hours))}</span>
+                        <span class="top-figures">{format!("{} · {}", calls(g.count), duration_hm(g.actual_hours))}</span>
                     </li>
                 }
             })

@@ -70,14 +70,6 @@ pub struct Deletes {
     send: StoredValue<Sender, LocalStorage>,
 }
 
-fn plural(n: usize) -> String {
-    if n == 1 {
-        "1 call".into()
-    } else {
-        format!("{n} calls")
-    }
-}
-
 impl Deletes {
     pub fn new(session: Session, delay: Duration, send: Sender) -> Deletes {
         Deletes {
@@ -185,8 +177,8 @@ impl Deletes {
         if ids.is_empty() {
             return;
         }
-        let n = ids.len();
-        self.schedule(ids, format!("{} deleted", plural(n)), plural(n), None, None);
+        let calls = crate::format::calls(ids.len() as u64);
+        self.schedule(ids, format!("{calls} deleted"), calls, None, None);
     }
 
     /// One call, conditional on the version the page showed (`etag`).
