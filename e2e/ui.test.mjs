@@ -275,6 +275,60 @@ test('works by keyboard, and on a 375-pixel phone without sideways scrolling', a
   await page.done();
 });
 
+test('on a phone the calls are on the first screen: the filters and the chart wait behind buttons, each call a compact card', async () => {
+  await api('POST', '/phonerecords', {
+    direction: 'in', callTimestamp: '2026-12-01T09:30:00+13:00', outcome: 'Phone-first outcome', fromParticipantOther: 'Aroha Phone-first',
+    toParticipantOther: 'Reception', phoneNumber: '+64 21 555 0107', phoneNumberType: 'Mobile', actualHours: 0.5, links: { action: 731015 },
+  });
+  const page = await signedIn({ width: 375, height: 800 });
+  await openList(page, `${BASE}/`);
+  await rows(page).first().waitFor();
+  await page.locator('.summary-panel .total-calls').waitFor();
+  const first = await rows(page).first().boundingBox();
+  assert.ok(first.y < 700, `the first call begins on the first screen: ${JSON.stringify(first)}`);
+  const heights = await rows(page).evaluateAll((cards) => cards.slice(0, 10).map((c) => c.getBoundingClientRect().height));
+  assert.ok(Math.max(...heights) < 230, `each card a few lines: ${heights}`);
+  const toggle = page.getByRole('button', { name: 'Filters', exact: true });
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  assert.ok(!(await page.getByLabel('Direction').isVisible()), 'the other filters wait behind the button');
+  assert.ok(await page.getByLabel('Search').isVisible(), 'the search is always there');
+  assert.ok(!(await page.locator('.summary-chart').isVisible()), 'the chart waits behind its button');
+  await page.screenshot({ path: `${SHOTS}/list-phone-first-screen.png` });
+  // By keyboard: open the filters, choose a direction.
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+  await page.getByLabel('Direction').selectOption('in');
+  await eventually(async () => page.url().includes('direction=in'), 'the filtered view');
+  await eventually(async () => (await page.getByRole('button', { name: 'Filters (1)' }).count()) === 1, 'the button counts the filter');
+  await eventually(async () => (await rows(page).locator('td[data-label=Direction]').allInnerTexts()).every((t) => t.includes('In')), 'incoming calls only');
+  await noSidewaysScroll(page, 'the filters open at 375 px');
+  // The chart and top matters, kept open when the period changes.
+  const more = page.getByRole('button', { name: 'Chart and top matters' });
+  await more.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await more.getAttribute('aria-expanded'), 'true');
+  assert.ok(await page.locator('.summary-chart').isVisible(), 'the chart shows');
+  await page.locator('.period-switch select').selectOption('week');
+  await eventually(async () => (await page.locator('.period-switch select').inputValue()) === 'week', 'by week');
+  await page.locator('.summary-chart svg rect.bar-calls').first().waitFor();
+  assert.ok(await page.locator('.summary-chart').isVisible(), 'still shown after a new period');
+  await noSidewaysScroll(page, 'the chart open at 375 px');
+  await page.screenshot({ path: `${SHOTS}/list-phone-open.png`, fullPage: true });
+  // A link to a filtered view opens with its filters shown.
+  await openList(page, `${BASE}/?matter=731015`);
+  assert.equal(await page.getByRole('button', { name: 'Filters (1)' }).getAttribute('aria-expanded'), 'true');
+  assert.equal(await page.getByLabel('Matter').inputValue(), '731015');
+  // Wider than a phone: no buttons, everything in view.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await openList(page, `${BASE}/`);
+  await page.locator('.summary-chart svg').waitFor();
+  assert.ok(await page.getByLabel('Direction').isVisible(), 'the filters in one row');
+  assert.ok(await page.locator('.summary-chart').isVisible(), 'the chart');
+  assert.equal(await page.locator('.filters-toggle:visible, .summary-more:visible').count(), 0, 'no buttons for them');
+  await page.done();
+});
+
 /** A call made through the API for one test, with a note no other test uses. */
 async function callFor(tag) {
   return api('POST', '/phonerecords', {
@@ -1244,7 +1298,7 @@ test('a slow load shows the first list from the early answers, controls disabled
     await page.locator(matter === 7 ? '[data-first-paint] table.records tbody tr' : '[data-first-paint] .empty').first().waitFor();
     const before = await seen(page);
     assert.equal(before.text.matter, String(matter), 'the matter filled in');
-    assert.deepEqual(before.text.filterButtons, ['Clear filters']);
+    assert.deepEqual(before.text.filterButtons, width < 721 ? ['Filters (1)', 'Clear filters'] : ['Clear filters'], 'on a phone, the filters shown and counted');
     release();
     await appsList(page);
     await eventually(async () => (await page.locator('[data-first-paint]').count()) === 0, 'the first paint to go');

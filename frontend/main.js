@@ -242,6 +242,7 @@ function summaryPanel(s) {
       total("Calls", "total-calls", thousands(s.count)),
       total("Hours", "total-hours", durationHm(s.actualHours)),
       total("In / out", "total-split", `${thousands(s.countIn)} / ${thousands(s.countOut)}`)),
+    el("button", { type: "button", class: "summary-more", "aria-expanded": "false", disabled }, top.length ? "Chart and top matters" : "Chart"),
     el("div", { class: "chart-head" }, el("label", { class: "period-switch" }, "Per ",
       el("select", { name: "period", disabled }, ["day", "week", "month"].map((p) =>
         el("option", { value: p, selected: p === chosen }, p[0].toUpperCase() + p.slice(1)))))),
@@ -304,12 +305,16 @@ function listPage(list, summary, matterId) {
         el("a", { class: "button primary", href: matterId ? `/calls/new?matter=${matterId}` : "/calls/new" }, "Record a call"))),
     el("form", { class: "filters", role: "search" },
       el("label", { class: "grow" }, "Search", el("input", { type: "search", name: "q", placeholder: "Names, number, notes, outcome", disabled })),
-      el("label", {}, "Direction", el("select", { name: "direction", disabled },
-        el("option", { value: "" }, "Any"), el("option", { value: "in" }, "In"), el("option", { value: "out" }, "Out"))),
-      el("label", {}, "From", el("input", { type: "date", name: "from", disabled })),
-      el("label", {}, "To", el("input", { type: "date", name: "to", disabled })),
-      el("label", {}, "Outcome", el("input", { type: "text", name: "outcome", disabled })),
-      el("label", {}, "Matter", el("input", { type: "text", inputmode: "numeric", name: "matter", value: matterId ?? null, disabled })),
+      // As list.rs's `Filters`: on a phone, behind a button, shown for a filtered view.
+      el("button", { type: "button", class: "filters-toggle", "aria-controls": "more-filters", "aria-expanded": String(!!matterId), disabled },
+        matterId ? "Filters (1)" : "Filters"),
+      el("div", { id: "more-filters", class: matterId ? "more-filters open" : "more-filters" },
+        el("label", {}, "Direction", el("select", { name: "direction", disabled },
+          el("option", { value: "" }, "Any"), el("option", { value: "in" }, "In"), el("option", { value: "out" }, "Out"))),
+        el("label", {}, "From", el("input", { type: "date", name: "from", disabled })),
+        el("label", {}, "To", el("input", { type: "date", name: "to", disabled })),
+        el("label", {}, "Outcome", el("input", { type: "text", name: "outcome", disabled })),
+        el("label", {}, "Matter", el("input", { type: "text", inputmode: "numeric", name: "matter", value: matterId ?? null, disabled }))),
       matterId ? el("button", { type: "button", class: "link", disabled }, "Clear filters") : null),
     ...(records.length ? listed(records, m, summary) : [el("div", { class: "empty" }, matterId
       ? el("p", {}, `No calls on matter #${matterId} yet — `, el("a", { href: `/calls/new?matter=${matterId}` }, "record the first"), ".")

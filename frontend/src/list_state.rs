@@ -237,6 +237,22 @@ impl ListState {
         query_string(&pairs)
     }
 
+    /// How many of the filters behind the phone's "Filters" button are set
+    /// (all but the search): its label counts them, and a view with any
+    /// opens with them shown.
+    pub fn narrowing(&self) -> usize {
+        [
+            &self.direction,
+            &self.from,
+            &self.to,
+            &self.outcome,
+            &self.matter,
+        ]
+        .iter()
+        .filter(|v| !v.is_empty())
+        .count()
+    }
+
     pub fn has_filters(&self) -> bool {
         let d = ListState::default();
         ListState {
@@ -548,5 +564,24 @@ mod tests {
             }
             .has_filters()
         );
+    }
+
+    #[test]
+    fn the_filters_behind_the_phones_button_are_counted_without_the_search() {
+        assert_eq!(from(&[]).narrowing(), 0);
+        assert_eq!(
+            from(&[("q", "smith"), ("page", "3"), ("sort", "outcome")]).narrowing(),
+            0
+        );
+        assert_eq!(from(&[("matter", "7")]).narrowing(), 1);
+        let all = [
+            ("direction", "in"),
+            ("from", "2026-01-01"),
+            ("to", "2026-02-01"),
+            ("outcome", "x"),
+            ("matter", "7"),
+            ("q", "y"),
+        ];
+        assert_eq!(from(&all).narrowing(), 5);
     }
 }

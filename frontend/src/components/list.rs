@@ -276,6 +276,9 @@ pub fn Filters(
         on_change.run(s);
     };
     let search = RwSignal::new(state.get_untracked().q);
+    // A view that is filtered opens with its filters shown (a link to a
+    // matter's calls shows the matter).
+    let open = RwSignal::new(state.with_untracked(ListState::narrowing) > 0);
     // Back/forward or "Clear filters" change the search from outside.
     Effect::new(move |_| {
         let q = state.with(|s| s.q.clone());
@@ -322,24 +325,35 @@ pub fn Filters(
                 <input type="search" name="q" placeholder="Names, number, notes, outcome"
                     prop:value=move || search.get() on:input=typed/>
             </label>
-            <label>
-                "Direction"
-                <select name="direction" prop:value=move || state.with(|s| s.direction.clone()) on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    apply(&|s: &mut ListState| s.direction = v.clone());
-                }>
-                    <option value="">"Any"</option>
-                    <option value="in">"In"</option>
-                    <option value="out">"Out"</option>
-                </select>
-            </label>
-            <label>"From"<input type="date" name="from" prop:value=from_value on:change=from_change/></label>
-            <label>"To"<input type="date" name="to" prop:value=to_value on:change=to_change/></label>
-            <label>"Outcome"<input type="text" name="outcome" prop:value=outcome_value on:change=outcome_change/></label>
-            <label>
-                "Matter"
-                <input type="text" inputmode="numeric" name="matter" prop:value=matter_value on:change=matter_change/>
-            </label>
+            // On a phone the filters wait behind this button, so that the
+            // calls are on the first screen (style.css hides it elsewhere).
+            <button type="button" class="filters-toggle" aria-controls="more-filters"
+                aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+                {move || match state.with(ListState::narrowing) {
+                    0 => "Filters".to_owned(),
+                    n => format!("Filters ({n})"),
+                }}
+            </button>
+            <div id="more-filters" class="more-filters" class:open=move || open.get()>
+                <label>
+                    "Direction"
+                    <select name="direction" prop:value=move || state.with(|s| s.direction.clone()) on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        apply(&|s: &mut ListState| s.direction = v.clone());
+                    }>
+                        <option value="">"Any"</option>
+                        <option value="in">"In"</option>
+                        <option value="out">"Out"</option>
+                    </select>
+                </label>
+                <label>"From"<input type="date" name="from" prop:value=from_value on:change=from_change/></label>
+                <label>"To"<input type="date" name="to" prop:value=to_value on:change=to_change/></label>
+                <label>"Outcome"<input type="text" name="outcome" prop:value=outcome_value on:change=outcome_change/></label>
+                <label>
+                    "Matter"
+                    <input type="text" inputmode="numeric" name="matter" prop:value=matter_value on:change=matter_change/>
+                </label>
+            </div>
             <Show when=move || state.with(ListState::has_filters)>
                 <button type="button" class="link" on:click=move |_| {
                     search.set(String::new());

@@ -136,8 +136,25 @@ pub fn SummaryPanel(
     /// The list's address for one matter, to link each top matter to.
     #[prop(optional)]
     matter_href: Option<Callback<i64, String>>,
+    /// Whether a phone shows the chart and top matters (style.css hides
+    /// them there behind a button, so that the calls are on the first
+    /// screen): held by the list, so a new period keeps them open.
+    #[prop(optional)]
+    more: Option<RwSignal<bool>>,
 ) -> impl IntoView {
     let period = summary.group_by;
+    let more_button = more.map(|more| {
+        let label = if top.is_empty() {
+            "Chart"
+        } else {
+            "Chart and top matters"
+        };
+        view! {
+            <button type="button" class="summary-more" aria-expanded=move || more.get().to_string()
+                on:click=move |_| more.update(|m| *m = !*m)>{label}</button>
+        }
+    });
+    let open = move || more.is_some_and(|m| m.get());
     let chart_bars = bars(&summary);
     let switch = on_period.map(|on_period| {
         let options = [GroupBy::Day, GroupBy::Week, GroupBy::Month]
@@ -188,7 +205,7 @@ pub fn SummaryPanel(
         }
     });
     view! {
-        <section class="summary-panel">
+        <section class="summary-panel" class:open=open>
             <h2 class="visually-hidden">"Totals of this view"</h2>
             <dl class="totals">
                 <div><dt>"Calls"</dt><dd class="total-calls">{thousands(summary.count)}</dd></div>
@@ -198,6 +215,7 @@ pub fn SummaryPanel(
                     <dd class="total-split">{format!("{} / {}", thousands(summary.count_in), thousands(summary.count_out))}</dd>
                 </div>
             </dl>
+            {more_button}
             <div class="chart-head">{switch}</div>
             <SummaryChart period=period bars=chart_bars cut=cut_notice(&summary)/>
             {matters}
@@ -299,6 +317,7 @@ pub fn ViewSummary(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
         }
     });
     let on_period = Callback::new(move |p: GroupBy| chosen.set(Some(p)));
+    let more = RwSignal::new(false);
     let matter_href =
         Callback::new(move |id: i64| state.with_untracked(|s| s.with_matter(id).href()));
     move || {
@@ -315,7 +334,7 @@ pub fn ViewSummary(#[prop(into)] state: Signal<ListState>) -> impl IntoView {
         ),
         Some(Ok((summary, _))) if summary.count == 0 => None,
         Some(Ok((summary, top))) => Some(
-            view! { <SummaryPanel summary=summary top=top on_period=on_period matter_href=matter_href/> }
+            view! { <SummaryPanel summary=summary top=top on_period=on_period matter_href=matter_href more=more/> }
                 .into_any(),
         ),
     }
