@@ -227,7 +227,7 @@ function summaryPanel(s) {
   const chosen = period(s);
   const total = (label, cls, text) => el("div", {}, el("dt", {}, label), el("dd", { class: cls }, text));
   const top = (s.topActions || []).map((g) =>
-    el("li", {}, g.key == null ? el("span", {}, "No matter") : el("a", { href: matterHref(g.key) }, `Matter #${g.key}`),
+    el("li", {}, g.key == null ? el("span", {}, "No matter") : el("a", { href: matterHref(g.key) }, `Matter #${g.key}`), " ",
       el("span", { class: "top-figures" }, `${callsText(g.count)} · ${durationHm(g.actualHours)}`)));
   const figure = el("figure", { class: "summary-chart" }, el("figcaption", { class: "chart-axis", "aria-hidden": "true" },
     el("span"), el("span", { class: "legend" }, el("span", { class: "key-calls" }, "■"), " calls ",
@@ -280,12 +280,16 @@ function row(r, when) {
     el("td", { "data-label": "Direction" }, el("span", { class: dirClass }, el("span", { "aria-hidden": "true" }, `${dirIcon} `), dirLabel)),
     el("td", { "data-label": "From" }, party(r.fromParticipantOther, links.fromParticipant)),
     el("td", { "data-label": "To" }, party(r.toParticipantOther, links.toParticipant)),
-    el("td", { "data-label": "Phone" }, phone),
+    el("td", { "data-label": "Phone", class: r.phoneNumber == null ? "none" : null }, phone),
     el("td", { "data-label": "Duration", class: "num" }, r.actualHours != null ? durationHm(r.actualHours) : "—"),
     el("td", { "data-label": "Outcome" }, r.outcome ?? ""),
     el("td", { "data-label": "Matter", class: "num" }, matter(links.action)),
     el("td", { "data-label": "Notes", class: "notes" }, r.notes != null ? excerpt(r.notes, 80) : ""));
 }
+
+// As list_state.rs's `Dates`: the filters' named date ranges.
+const DATES = [["today", "Today"], ["yesterday", "Yesterday"], ["this-week", "This week"], ["last-week", "Last week"],
+  ["this-month", "This month"], ["last-month", "Last month"], ["this-year", "This year"]];
 
 // The list's default view (or one matter's calls) as components/list.rs
 // draws it, or nothing to paint: only rows the app would show as they are
@@ -311,6 +315,8 @@ function listPage(list, summary, matterId) {
       el("div", { id: "more-filters", class: matterId ? "more-filters open" : "more-filters" },
         el("label", {}, "Direction", el("select", { name: "direction", disabled },
           el("option", { value: "" }, "Any"), el("option", { value: "in" }, "In"), el("option", { value: "out" }, "Out"))),
+        el("label", {}, "When", el("select", { name: "dates", disabled }, el("option", { value: "" }, "Any time"),
+          DATES.map(([value, label]) => el("option", { value }, label)), el("option", { value: "custom", hidden: true }, "Custom dates"))),
         el("label", {}, "From", el("input", { type: "date", name: "from", disabled })),
         el("label", {}, "To", el("input", { type: "date", name: "to", disabled })),
         el("label", {}, "Outcome", el("input", { type: "text", name: "outcome", disabled })),

@@ -2,6 +2,7 @@
 //! link reproduces the view, and turned into the API's query.
 
 use phonerecords_shared::Field;
+use phonerecords_shared::date::{Date, days_in_month};
 use phonerecords_shared::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use phonerecords_shared::query::SortKey;
 
@@ -102,8 +103,113 @@ impl Default for ListState {
     }
 }
 
+/// The date ranges the filters offer by name, as the person's own days
+/// (weeks from Monday, as in New Zealand, Australia and the UK; inclusive).
+/// "Last month" is the billing question: what a matter took last month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dates {
+    Today,
+    Yesterday,
+    ThisWeek,
+    LastWeek,
+    ThisMonth,
+    LastMonth,
+    ThisYear,
+}
+
+impl Dates {
+    pub const ALL: [Dates; 7] = [
+        Dates::Today,
+        Dates::Yesterday,
+        Dates::ThisWeek,
+        Dates::LastWeek,
+        Dates::ThisMonth,
+        Dates::LastMonth,
+        Dates::ThisYear,
+    ];
+
+    /// The select's value (main.js's first paint lists the same).
+    pub fn key(self) -> &'static str {
+        match self {
+            Dates::Today => "today",
+            Dates::Yesterday => "yesterday",
+            Dates::ThisWeek => "this-week",
+            Dates::LastWeek => "last-week",
+            Dates::ThisMonth => "this-month",
+            Dates::LastMonth => "last-month",
+            Dates::ThisYear => "this-year",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Dates::Today => "Today",
+            Dates::Yesterday => "Yesterday",
+            Dates::ThisWeek => "This week",
+            Dates::LastWeek => "Last week",
+            Dates::ThisMonth => "This month",
+            Dates::LastMonth => "Last month",
+            Dates::ThisYear => "This year",
+        }
+    }
+
+    /// Its first and last day, for `today`.
+    pub fn range(self, today: Date) -> (Date, Date) {
+        let day = |d: Date, n: i64| d.add_days(n).unwrap_or(d);
+        let monday = day(today, -(today.weekday_from_monday() as i64));
+        let month = |y: i32, m: u32| {
+            let first = Date::new(y, m, 1).unwrap_or(today);
+            let last = Date::new(y, m, days_in_month(y, m)).unwrap_or(today);
+            (first, last)
+        };
+        match self {
+            Dates::Today => (today, today),
+            Dates::Yesterday => (day(today, -1), day(today, -1)),
+            Dates::ThisWeek => (monday, day(monday, 6)),
+            Dates::LastWeek => (day(monday, -7), day(monday, -1)),
+            Dates::ThisMonth => month(today.year(), today.month()),
+            Dates::LastMonth => match today.month() {
+                1 => month(today.year() - 1, 12),
+                m => month(today.year(), m - 1),
+            },
+            Dates::ThisYear => (
+                Date::new(today.year(), 1, 1).unwrap_or(today),
+                Date::new(today.year(), 12, 31).unwrap_or(today),
+            ),
+        }
+    }
+}
+
+/// What the filters' "When" shows: any time (no dates), the named range the
+/// dates are (for `today`), or "custom".
+pub fn dates_key(s: &ListState, today: Date) -> &'static str {
+    if s.from.is_empty() && s.to.is_empty() {
+        return "";
+    }
+    Dates::ALL
+        .into_iter()
+        .find(|d| {
+            let (from, to) = d.range(today);
+            from.ymd() == s.from && to.ymd() == s.to
+        })
+        .map_or("custom", Dates::key)
+}
+
+/// The view with the dates "When" names: a named range's days, or none for
+/// "" (any time); anything else leaves them as they are.
+pub fn set_dates(s: &mut ListState, key: &str, today: Date) {
+    if key.is_empty() {
+        s.from.clear();
+        s.to.clear();
+    } else if let Some(d) = Dates::ALL.into_iter().find(|d| d.key() == key) {
+        let (from, to) = d.range(today);
+        s.from = from.ymd();
+        s.to = to.ymd();
+    }
+}
+
 fn is_date(s: &str) -> bool {
-    phonerecords_shared::date::Date::parse(s).is_some()
+    Date::parse(s).is_some()
 }
 
 impl ListState {
@@ -238,18 +344,18 @@ impl ListState {
     }
 
     /// How many of the filters behind the phone's "Filters" button are set
-    /// (all but the search): its label counts them, and a view with any
-    /// opens with them shown.
+    /// (all but the search; the dates count once): its label counts them,
+    /// and a view with any opens with them shown.
     pub fn narrowing(&self) -> usize {
+        let dates = !(self.from.is_empty() && self.to.is_empty());
         [
-            &self.direction,
-            &self.from,
-            &self.to,
-            &self.outcome,
-            &self.matter,
+            !self.direction.is_empty(),
+            dates,
+            !self.outcome.is_empty(),
+            !self.matter.is_empty(),
         ]
-        .iter()
-        .filter(|v| !v.is_empty())
+        .into_iter()
+        .filter(|set| *set)
         .count()
     }
 
@@ -567,6 +673,84 @@ mod tests {
     }
 
     #[test]
+    fn when_names_the_date_ranges_as_the_persons_own_days() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        let range = |which: Dates, today: &str| {
+            let (from, to) = which.range(d(today));
+            (from.ymd(), to.ymd())
+        };
+        let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        // Friday 4 December 2026.
+        let today = "2026-12-04";
+        assert_eq!(range(Dates::Today, today), pair("2026-12-04", "2026-12-04"));
+        assert_eq!(
+            range(Dates::Yesterday, today),
+            pair("2026-12-03", "2026-12-03")
+        );
+        assert_eq!(
+            range(Dates::ThisWeek, today),
+            pair("2026-11-30", "2026-12-06")
+        );
+        assert_eq!(
+            range(Dates::LastWeek, today),
+            pair("2026-11-23", "2026-11-29")
+        );
+        assert_eq!(
+            range(Dates::ThisMonth, today),
+            pair("2026-12-01", "2026-12-31")
+        );
+        assert_eq!(
+            range(Dates::LastMonth, today),
+            pair("2026-11-01", "2026-11-30")
+        );
+        assert_eq!(
+            range(Dates::ThisYear, today),
+            pair("2026-01-01", "2026-12-31")
+        );
+        // Across a year's start, a leap February, a Monday and a Sunday.
+        assert_eq!(
+            range(Dates::LastMonth, "2027-01-15"),
+            pair("2026-12-01", "2026-12-31")
+        );
+        assert_eq!(
+            range(Dates::Yesterday, "2027-01-01"),
+            pair("2026-12-31", "2026-12-31")
+        );
+        assert_eq!(
+            range(Dates::LastMonth, "2028-03-31"),
+            pair("2028-02-01", "2028-02-29")
+        );
+        assert_eq!(
+            range(Dates::ThisWeek, "2026-11-30"),
+            pair("2026-11-30", "2026-12-06")
+        );
+        assert_eq!(
+            range(Dates::ThisWeek, "2026-12-06"),
+            pair("2026-11-30", "2026-12-06")
+        );
+        // What "When" shows for a view, and what choosing sets.
+        let today = d(today);
+        let mut s = from(&[]);
+        assert_eq!(dates_key(&s, today), "");
+        for which in Dates::ALL {
+            set_dates(&mut s, which.key(), today);
+            assert_eq!(dates_key(&s, today), which.key(), "{which:?}");
+        }
+        s.to = "2026-12-30".into();
+        assert_eq!(dates_key(&s, today), "custom");
+        set_dates(&mut s, "custom", today);
+        assert_eq!(
+            (s.from.as_str(), s.to.as_str()),
+            ("2026-01-01", "2026-12-30"),
+            "custom keeps the dates"
+        );
+        set_dates(&mut s, "", today);
+        assert_eq!(dates_key(&s, today), "");
+        assert_eq!(from(&[("from", "2026-12-01")]).narrowing(), 1);
+        assert_eq!(dates_key(&from(&[("from", "2026-12-01")]), today), "custom");
+    }
+
+    #[test]
     fn the_filters_behind_the_phones_button_are_counted_without_the_search() {
         assert_eq!(from(&[]).narrowing(), 0);
         assert_eq!(
@@ -582,6 +766,6 @@ mod tests {
             ("matter", "7"),
             ("q", "y"),
         ];
-        assert_eq!(from(&all).narrowing(), 5);
+        assert_eq!(from(&all).narrowing(), 4, "the dates count once");
     }
 }

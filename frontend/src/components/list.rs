@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::router::{Link, use_router};
 use leptos::prelude::*;
+use phonerecords_shared::date::Date;
 use phonerecords_shared::{Direction, Field, PhoneRecord, PhoneRecordPageData};
 
 use crate::api;
@@ -14,7 +15,7 @@ use crate::components::undo::{Selection, SelectionBar, use_deletes};
 use crate::first_paint::{self, Part};
 use crate::form_model::describe;
 use crate::format::{duration_hm, excerpt, range_text, tel_href, thousands};
-use crate::list_state::{ListState, PAGE_SIZES, Sort};
+use crate::list_state::{Dates, ListState, PAGE_SIZES, Sort, dates_key, set_dates};
 use crate::matter_model::Target;
 use crate::session::use_session;
 
@@ -134,6 +135,7 @@ pub fn RecordsTable(
             let when = clock::local_display(&r.call_timestamp);
             let recorded = format!("Recorded as {}", r.call_timestamp.as_str());
             let phone = phone_cell(&r.phone_number, &r.phone_number_type);
+            let no_number = r.phone_number.is_none();
             let duration = r.actual_hours.map(duration_hm).unwrap_or_else(|| "—".into());
             let matter = matter_cell(r.links.action, matter_href);
             let notes = match (r.notes.as_deref(), full_notes) {
@@ -154,7 +156,7 @@ pub fn RecordsTable(
                     </td>
                     <td data-label="From">{party(&r.from_participant_other, r.links.from_participant)}</td>
                     <td data-label="To">{party(&r.to_participant_other, r.links.to_participant)}</td>
-                    <td data-label="Phone">{phone}</td>
+                    <td data-label="Phone" class:none=no_number>{phone}</td>
                     <td data-label="Duration" class="num">{duration}</td>
                     <td data-label="Outcome">{r.outcome.clone()}</td>
                     <td data-label="Matter" class="num">{matter}</td>
@@ -276,6 +278,11 @@ pub fn Filters(
         on_change.run(s);
     };
     let search = RwSignal::new(state.get_untracked().q);
+    // The person's own today, for "When"'s named ranges.
+    let today = || {
+        Date::parse(&clock::now_local().0)
+            .unwrap_or_else(|| Date::from_days_since_epoch(0).unwrap())
+    };
     // A view that is filtered opens with its filters shown (a link to a
     // matter's calls shows the matter).
     let open = RwSignal::new(state.with_untracked(ListState::narrowing) > 0);
@@ -344,6 +351,17 @@ pub fn Filters(
                         <option value="">"Any"</option>
                         <option value="in">"In"</option>
                         <option value="out">"Out"</option>
+                    </select>
+                </label>
+                <label>
+                    "When"
+                    <select name="dates" prop:value=move || state.with(|s| dates_key(s, today())) on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        apply(&|s: &mut ListState| set_dates(s, &v, today()));
+                    }>
+                        <option value="">"Any time"</option>
+                        {Dates::ALL.map(|d| view! { <option value=d.key()>{d.label()}</option> })}
+                        <option value="custom" hidden>"Custom dates"</option>
                     </select>
                 </label>
                 <label>"From"<input type="date" name="from" prop:value=from_value on:change=from_change/></label>

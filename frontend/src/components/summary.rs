@@ -191,7 +191,7 @@ pub fn SummaryPanel(
                 };
                 view! {
                     <li>
-                        {link}
+                        {link}" "
                         <span class="top-figures">{format!("{} · {}", calls(g.count), duration_hm(g.actual_hours))}</span>
                     </li>
                 }
