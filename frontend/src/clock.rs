@@ -27,6 +27,18 @@ pub fn local_offset(date: &str, time: &str) -> String {
     offset_text(-(d.get_timezone_offset() as i32))
 }
 
+/// The person's own today (the filters' named date ranges).
+pub fn today() -> phonerecords_shared::date::Date {
+    let d = Date::new_0();
+    let day = phonerecords_shared::date::Date::new(
+        d.get_full_year() as i32,
+        d.get_month() + 1,
+        d.get_date(),
+    );
+    // The browser's own calendar date is always a date; the epoch's day stands in if not.
+    day.unwrap_or_else(|| phonerecords_shared::date::Date::new(1970, 1, 1).expect("a date"))
+}
+
 /// Now, as the form's date, time and offset.
 pub fn now_local() -> (String, String, String) {
     let d = Date::new_0();

@@ -128,7 +128,8 @@ impl Dates {
         Dates::ThisYear,
     ];
 
-    /// The select's value (main.js's first paint lists the same).
+    /// The select's value. list.rs's `Filters` and main.js's first paint
+    /// list them with their labels (a test below holds all three together).
     pub fn key(self) -> &'static str {
         match self {
             Dates::Today => "today",
@@ -138,18 +139,6 @@ impl Dates {
             Dates::ThisMonth => "this-month",
             Dates::LastMonth => "last-month",
             Dates::ThisYear => "this-year",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Dates::Today => "Today",
-            Dates::Yesterday => "Yesterday",
-            Dates::ThisWeek => "This week",
-            Dates::LastWeek => "Last week",
-            Dates::ThisMonth => "This month",
-            Dates::LastMonth => "Last month",
-            Dates::ThisYear => "This year",
         }
     }
 
@@ -748,6 +737,32 @@ mod tests {
         assert_eq!(dates_key(&s, today), "");
         assert_eq!(from(&[("from", "2026-12-01")]).narrowing(), 1);
         assert_eq!(dates_key(&from(&[("from", "2026-12-01")]), today), "custom");
+    }
+
+    #[test]
+    fn when_offers_each_named_range_in_the_app_and_in_the_first_paint() {
+        let labels = [
+            "Today",
+            "Yesterday",
+            "This week",
+            "Last week",
+            "This month",
+            "Last month",
+            "This year",
+        ];
+        let app = include_str!("components/list.rs");
+        let paint = include_str!("../main.js");
+        for (d, label) in Dates::ALL.into_iter().zip(labels) {
+            let option = format!("<option value=\"{}\">\"{label}\"</option>", d.key());
+            assert!(app.contains(&option), "list.rs lacks {option}");
+            let pair = format!("[\"{}\", \"{label}\"]", d.key());
+            assert!(paint.contains(&pair), "main.js lacks {pair}");
+        }
+        assert_eq!(
+            app.matches("<option value=\"").count(),
+            3 + 1 + Dates::ALL.len() + 1,
+            "Direction's three, Any time, the ranges, Custom dates"
+        );
     }
 
     #[test]

@@ -4,7 +4,6 @@ use std::time::Duration;
 
 use crate::router::{Link, use_router};
 use leptos::prelude::*;
-use phonerecords_shared::date::Date;
 use phonerecords_shared::{Direction, Field, PhoneRecord, PhoneRecordPageData};
 
 use crate::api;
@@ -15,7 +14,7 @@ use crate::components::undo::{Selection, SelectionBar, use_deletes};
 use crate::first_paint::{self, Part};
 use crate::form_model::describe;
 use crate::format::{duration_hm, excerpt, range_text, tel_href, thousands};
-use crate::list_state::{Dates, ListState, PAGE_SIZES, Sort, dates_key, set_dates};
+use crate::list_state::{ListState, PAGE_SIZES, Sort, dates_key, set_dates};
 use crate::matter_model::Target;
 use crate::session::use_session;
 
@@ -278,11 +277,6 @@ pub fn Filters(
         on_change.run(s);
     };
     let search = RwSignal::new(state.get_untracked().q);
-    // The person's own today, for "When"'s named ranges.
-    let today = || {
-        Date::parse(&clock::now_local().0)
-            .unwrap_or_else(|| Date::from_days_since_epoch(0).unwrap())
-    };
     // A view that is filtered opens with its filters shown (a link to a
     // matter's calls shows the matter).
     let open = RwSignal::new(state.with_untracked(ListState::narrowing) > 0);
@@ -355,12 +349,18 @@ pub fn Filters(
                 </label>
                 <label>
                     "When"
-                    <select name="dates" prop:value=move || state.with(|s| dates_key(s, today())) on:change=move |ev| {
+                    <select name="dates" prop:value=move || state.with(|s| dates_key(s, clock::today())) on:change=move |ev| {
                         let v = event_target_value(&ev);
-                        apply(&|s: &mut ListState| set_dates(s, &v, today()));
+                        apply(&|s: &mut ListState| set_dates(s, &v, clock::today()));
                     }>
                         <option value="">"Any time"</option>
-                        {Dates::ALL.map(|d| view! { <option value=d.key()>{d.label()}</option> })}
+                        <option value="today">"Today"</option>
+                        <option value="yesterday">"Yesterday"</option>
+                        <option value="this-week">"This week"</option>
+                        <option value="last-week">"Last week"</option>
+                        <option value="this-month">"This month"</option>
+                        <option value="last-month">"Last month"</option>
+                        <option value="this-year">"This year"</option>
                         <option value="custom" hidden>"Custom dates"</option>
                     </select>
                 </label>
