@@ -119,8 +119,8 @@ if (token) {
 const PAGE_SIZES = [25, 50, 100, 200];
 const PERIOD_UP_TO = { day: 31, week: 183 };
 const DAY_MS = 86400000;
-// A call's fields after its id, labelled as on the app's call page (the contract's order).
-const CALL_LABELS = ["From (name)", "To (name)", "Direction", "Phone number", "Phone number type", "Duration", "Notes", "Date and time", "Outcome", "Matter (action id)", "From participant id", "To participant id"];
+// A call's fields but its id, labelled and ordered as on the app's call page (call_page.rs's READING_ORDER).
+const CALL_LABELS = ["Date and time", "Direction", "From (name)", "To (name)", "Phone number", "Phone number type", "Duration", "Outcome", "Matter (action id)", "Notes", "From participant id", "To participant id"];
 
 const painted = [];
 const awaited = new Set();
@@ -377,10 +377,11 @@ function callPage(r) {
   const links = r.links || {};
   const text = (v) => (!blank(v) ? v : "—");
   const ref = (v) => (v != null ? `#${v}` : "—");
-  const values = [text(r.fromParticipantOther), text(r.toParticipantOther), r.direction === "in" ? "Incoming" : "Outgoing",
-    text(r.phoneNumber), text(r.phoneNumberType), r.actualHours != null ? durationHm(r.actualHours) : "—", text(r.notes),
-    `${when.format(new Date(Date.parse(r.callTimestamp)))} (recorded as ${r.callTimestamp})`, r.outcome ?? "",
-    matter(links.action), ref(links.fromParticipant), ref(links.toParticipant)];
+  // In CALL_LABELS' order (call_page.rs's READING_ORDER).
+  const values = [`${when.format(new Date(Date.parse(r.callTimestamp)))} (recorded as ${r.callTimestamp})`,
+    r.direction === "in" ? "Incoming" : "Outgoing", text(r.fromParticipantOther), text(r.toParticipantOther),
+    text(r.phoneNumber), text(r.phoneNumberType), r.actualHours != null ? durationHm(r.actualHours) : "—", r.outcome ?? "",
+    matter(links.action), text(r.notes), ref(links.fromParticipant), ref(links.toParticipant)];
   // As form_model.rs's `title`: "The call from Bob Smith on 17 Sept 2025",
   // the day in the browser's time zone and locale (clock.rs's `local_day`).
   const day = new Intl.DateTimeFormat("default", { dateStyle: "medium" }).format(new Date(Date.parse(r.callTimestamp)));

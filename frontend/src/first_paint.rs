@@ -49,7 +49,6 @@ pub fn done(part: Part) {
 mod tests {
     use crate::list_state::PAGE_SIZES;
     use crate::summary_model::{DAYS_UP_TO, WEEKS_UP_TO};
-    use phonerecords_shared::Field;
 
     /// main.js repeats the app's page sizes and the chart's periods (it
     /// runs before the WebAssembly): held to them here. The e2e tests hold
@@ -58,10 +57,9 @@ mod tests {
     fn main_js_paints_with_the_apps_constants() {
         let main_js = include_str!("../main.js");
         let sizes = PAGE_SIZES.map(|n| n.to_string()).join(", ");
-        // The call page's rows (components/call_page.rs): every field but the id.
-        let labels: Vec<String> = Field::ALL
+        // The call page's rows (components/call_page.rs), in its reading order.
+        let labels: Vec<String> = crate::components::call_page::READING_ORDER
             .into_iter()
-            .filter(|f| *f != Field::Id)
             .map(|f| format!("\"{}\"", f.label()))
             .collect();
         for expected in [

@@ -107,7 +107,25 @@ fn NumberHistory(id: i64, number: String) -> impl IntoView {
     }
 }
 
-/// The record's fields as (label, text), in the contract's order; `—` for
+/// A call's fields in the order a person reads a call: when and which way,
+/// who and on what number, how long and what came of it, the matter, the
+/// notes, then the participants' ids. Every field but the id (shown below).
+pub const READING_ORDER: [Field; 12] = [
+    Field::CallTimestamp,
+    Field::Direction,
+    Field::FromParticipantOther,
+    Field::ToParticipantOther,
+    Field::PhoneNumber,
+    Field::PhoneNumberType,
+    Field::ActualHours,
+    Field::Outcome,
+    Field::Action,
+    Field::Notes,
+    Field::FromParticipant,
+    Field::ToParticipant,
+];
+
+/// The record's fields as (label, text), in the reading order; `—` for
 /// what it does not hold. `local` shows a time in the browser's time zone.
 pub fn field_rows(
     r: &PhoneRecord,
@@ -119,9 +137,8 @@ pub fn field_rows(
             .unwrap_or_else(|| "—".into())
     };
     let id = |v: Option<i64>| v.map(|n| format!("#{n}")).unwrap_or_else(|| "—".into());
-    Field::ALL
+    READING_ORDER
         .into_iter()
-        .filter(|f| *f != Field::Id)
         .map(|f| {
             let value = match f {
                 Field::Id => r.id.to_string(),
@@ -299,6 +316,19 @@ mod tests {
         let r = record(body);
         let rows = field_rows(&r, |_| "17 Sep 2025, 9:12 am".into());
         assert_eq!(rows.len(), Field::ALL.len() - 1);
+        // Each field once (all but the id), in the order a person reads a call.
+        let labels: Vec<&str> = rows.iter().map(|(l, _)| *l).collect();
+        for f in Field::ALL.into_iter().filter(|f| *f != Field::Id) {
+            assert_eq!(
+                labels.iter().filter(|l| **l == f.label()).count(),
+                1,
+                "{f:?}"
+            );
+        }
+        assert_eq!(
+            labels[..4],
+            ["Date and time", "Direction", "From (name)", "To (name)"]
+        );
         let get = |f: Field| {
             rows.iter()
                 .find(|(l, _)| *l == f.label())
