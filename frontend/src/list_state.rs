@@ -668,55 +668,26 @@ mod tests {
             let (from, to) = which.range(d(today));
             (from.ymd(), to.ymd())
         };
-        let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
-        // Friday 4 December 2026.
+        // Friday 4 December 2026; then across a year's start, a leap
+        // February, a Monday and a Sunday.
         let today = "2026-12-04";
-        assert_eq!(range(Dates::Today, today), pair("2026-12-04", "2026-12-04"));
-        assert_eq!(
-            range(Dates::Yesterday, today),
-            pair("2026-12-03", "2026-12-03")
-        );
-        assert_eq!(
-            range(Dates::ThisWeek, today),
-            pair("2026-11-30", "2026-12-06")
-        );
-        assert_eq!(
-            range(Dates::LastWeek, today),
-            pair("2026-11-23", "2026-11-29")
-        );
-        assert_eq!(
-            range(Dates::ThisMonth, today),
-            pair("2026-12-01", "2026-12-31")
-        );
-        assert_eq!(
-            range(Dates::LastMonth, today),
-            pair("2026-11-01", "2026-11-30")
-        );
-        assert_eq!(
-            range(Dates::ThisYear, today),
-            pair("2026-01-01", "2026-12-31")
-        );
-        // Across a year's start, a leap February, a Monday and a Sunday.
-        assert_eq!(
-            range(Dates::LastMonth, "2027-01-15"),
-            pair("2026-12-01", "2026-12-31")
-        );
-        assert_eq!(
-            range(Dates::Yesterday, "2027-01-01"),
-            pair("2026-12-31", "2026-12-31")
-        );
-        assert_eq!(
-            range(Dates::LastMonth, "2028-03-31"),
-            pair("2028-02-01", "2028-02-29")
-        );
-        assert_eq!(
-            range(Dates::ThisWeek, "2026-11-30"),
-            pair("2026-11-30", "2026-12-06")
-        );
-        assert_eq!(
-            range(Dates::ThisWeek, "2026-12-06"),
-            pair("2026-11-30", "2026-12-06")
-        );
+        for (which, on, from, to) in [
+            (Dates::Today, today, "2026-12-04", "2026-12-04"),
+            (Dates::Yesterday, today, "2026-12-03", "2026-12-03"),
+            (Dates::ThisWeek, today, "2026-11-30", "2026-12-06"),
+            (Dates::LastWeek, today, "2026-11-23", "2026-11-29"),
+            (Dates::ThisMonth, today, "2026-12-01", "2026-12-31"),
+            (Dates::LastMonth, today, "2026-11-01", "2026-11-30"),
+            (Dates::ThisYear, today, "2026-01-01", "2026-12-31"),
+            (Dates::LastMonth, "2027-01-15", "2026-12-01", "2026-12-31"),
+            (Dates::Yesterday, "2027-01-01", "2026-12-31", "2026-12-31"),
+            (Dates::LastMonth, "2028-03-31", "2028-02-01", "2028-02-29"),
+            (Dates::ThisWeek, "2026-11-30", "2026-11-30", "2026-12-06"),
+            (Dates::ThisWeek, "2026-12-06", "2026-11-30", "2026-12-06"),
+        ] {
+            let expected = (from.to_owned(), to.to_owned());
+            assert_eq!(range(which, on), expected, "{which:?} on {on}");
+        }
         // What "When" shows for a view, and what choosing sets.
         let today = d(today);
         let mut s = from(&[]);
