@@ -351,6 +351,12 @@ pub fn Filters(
                     "When"
                     <select name="dates" prop:value=move || state.with(|s| dates_key(s, clock::today())) on:change=move |ev| {
                         let v = event_target_value(&ev);
+                        if v == "custom" {
+                            // Not a choice (hidden, but some phones list it): show the view's dates again.
+                            let select = event_target::<web_sys::HtmlSelectElement>(&ev);
+                            select.set_value(state.with_untracked(|s| dates_key(s, clock::today())));
+                            return;
+                        }
                         apply(&|s: &mut ListState| set_dates(s, &v, clock::today()));
                     }>
                         <option value="">"Any time"</option>
