@@ -175,11 +175,12 @@ pub fn dates_key(s: &ListState, today: Date) -> &'static str {
     if s.from.is_empty() && s.to.is_empty() {
         return "";
     }
+    let view = (Date::parse(&s.from), Date::parse(&s.to));
     Dates::ALL
         .into_iter()
         .find(|d| {
             let (from, to) = d.range(today);
-            from.ymd() == s.from && to.ymd() == s.to
+            view == (Some(from), Some(to))
         })
         .map_or("custom", Dates::key)
 }
